@@ -1,0 +1,97 @@
+import { readFileSync } from "node:fs";
+import { randomInt } from "node:crypto";
+import * as k8s from "@kubernetes/client-node";
+import type { EnvironmentState } from "./environment.ts";
+import { FaultProxy } from "./fault-proxy.ts";
+import { tokenKubeconfigYaml } from "./kubeconfig.ts";
+
+/**
+ * The running environment as a test process sees it: `npm test` (test/run.ts) or `npm run env:up` start it
+ * once and hand its state file over in FERRY_TEST_ENV.
+ */
+export class TestEnvironment {
+  readonly state: EnvironmentState;
+
+  constructor(state: EnvironmentState) {
+    this.state = state;
+  }
+
+  static load(): TestEnvironment {
+    const path = process.env.FERRY_TEST_ENV;
+    if (!path) {
+      throw new Error(
+        "FERRY_TEST_ENV is not set: integration tests run under `npm test`, or after `npm run env:up` with its exports",
+      );
+    }
+    return new TestEnvironment(JSON.parse(readFileSync(path, "utf8")) as EnvironmentState);
+  }
+
+  /** The admin (system:masters) client configuration. */
+  kubeConfig(): k8s.KubeConfig {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(this.state.kubeconfig);
+    return kc;
+  }
+
+  /** A client configuration that authenticates with a bearer token, e.g. a ServiceAccount's. */
+  kubeConfigForToken(token: string, server = this.state.apiserverUrl): k8s.KubeConfig {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(tokenKubeconfigYaml(server, this.state.pki.caCert, token));
+    return kc;
+  }
+
+  /** A fresh namespace for one test; deleted (and emptied by the namespace controller) by the returned cleanup. */
+  async createNamespace(prefix = "t"): Promise<{ name: string; delete: () => Promise<void> }> {
+    const core = this.kubeConfig().makeApiClient(k8s.CoreV1Api);
+    const ns = await core.createNamespace({
+      body: { metadata: { generateName: `${prefix.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 40)}-`, labels: { "ferry.dev/test": "true" } } },
+    });
+    const name = ns.metadata!.name!;
+    return { name, delete: async () => void (await core.deleteNamespace({ name }).catch(() => undefined)) };
+  }
+
+  /** A fault proxy in front of moto, for this test process only (its counts are this test's calls). */
+  startAwsProxy(): Promise<FaultProxy> {
+    return FaultProxy.start({ target: this.state.motoUrl });
+  }
+
+  /** A fault proxy in front of the apiserver, and an admin client configuration that goes through it. */
+  async startKubeProxy(): Promise<{ proxy: FaultProxy; kubeConfig: k8s.KubeConfig }> {
+    const { pki } = this.state;
+    const proxy = await FaultProxy.start({
+      target: this.state.apiserverUrl,
+      serving: { cert: readFileSync(pki.servingCert), key: readFileSync(pki.servingKey) },
+      upstreamTls: { ca: readFileSync(pki.caCert), cert: readFileSync(pki.adminCert), key: readFileSync(pki.adminKey) },
+    });
+    const kubeConfig = this.kubeConfig();
+    const cluster = kubeConfig.getCurrentCluster()!;
+    kubeConfig.clusters = [{ ...cluster, server: proxy.url }];
+    return { proxy, kubeConfig };
+  }
+
+  /**
+   * AWS settings through the SDK's standard environment variables, as Ferry reads them in production.
+   * moto keeps separate state per account and takes a 12-digit access key id as the account id, so each
+   * test gets an account of its own and needs no cleanup.
+   */
+  awsEnvironment(endpoint: string, accountId = TestEnvironment.newAccountId()): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: this.state.region,
+      AWS_ACCESS_KEY_ID: accountId,
+      AWS_SECRET_ACCESS_KEY: "test",
+    };
+  }
+
+  /** Sets the AWS environment on this process (each test file runs in its own process). */
+  useAws(endpoint: string, accountId = TestEnvironment.newAccountId()): string {
+    Object.assign(process.env, this.awsEnvironment(endpoint, accountId));
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+    return accountId;
+  }
+
+  static newAccountId(): string {
+    return String(randomInt(100_000_000_000, 999_999_999_999));
+  }
+}
