@@ -46,6 +46,11 @@ export interface FaultProxyOptions {
   serving?: { cert: string | Buffer; key: string | Buffer };
   /** TLS towards an HTTPS upstream. The client certificate is used only for requests without an Authorization header. */
   upstreamTls?: { ca: string | Buffer; cert?: string | Buffer; key?: string | Buffer };
+  /**
+   * moto only: the account every forwarded request is served from (header x-moto-account-id, which moto
+   * ranks above the access key). One proxy per test process gives each test an AWS account of its own.
+   */
+  motoAccountId?: string;
 }
 
 /**
@@ -63,6 +68,11 @@ export class FaultProxy {
   readonly #agents: { withClientCert: HttpsAgent; withoutClientCert: HttpsAgent } | undefined;
   readonly log: ProxyLogEntry[] = [];
   url = "";
+
+  /** The moto account this proxy serves, when it fronts moto. */
+  get accountId(): string | undefined {
+    return this.#options.motoAccountId;
+  }
 
   private constructor(options: FaultProxyOptions) {
     this.#options = options;
@@ -190,7 +200,8 @@ export class FaultProxy {
     record: (status: number) => void,
   ): void {
     const target = new URL(req.url ?? "/", this.#options.target);
-    const headers = { ...req.headers, host: target.host };
+    const headers: IncomingHttpHeaders = { ...req.headers, host: target.host };
+    if (this.#options.motoAccountId) headers["x-moto-account-id"] = this.#options.motoAccountId;
     const agent = this.#agents ? (req.headers.authorization ? this.#agents.withoutClientCert : this.#agents.withClientCert) : undefined;
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     const upstream = send(target, { method: req.method, headers, agent }, (upstreamRes) => {

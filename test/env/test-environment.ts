@@ -50,9 +50,12 @@ export class TestEnvironment {
     return { name, delete: async () => void (await core.deleteNamespace({ name }).catch(() => undefined)) };
   }
 
-  /** A fault proxy in front of moto, for this test process only (its counts are this test's calls). */
-  startAwsProxy(): Promise<FaultProxy> {
-    return FaultProxy.start({ target: this.state.motoUrl });
+  /**
+   * A fault proxy in front of moto for this test process only: its counts are this test's calls, and it
+   * serves a fresh moto account of its own, so tests need no cleanup and never see each other's secrets.
+   */
+  startAwsProxy(accountId = TestEnvironment.newAccountId()): Promise<FaultProxy> {
+    return FaultProxy.start({ target: this.state.motoUrl, motoAccountId: accountId });
   }
 
   /** A fault proxy in front of the apiserver, and an admin client configuration that goes through it. */
@@ -71,24 +74,22 @@ export class TestEnvironment {
 
   /**
    * AWS settings through the SDK's standard environment variables, as Ferry reads them in production.
-   * moto keeps separate state per account and takes a 12-digit access key id as the account id, so each
-   * test gets an account of its own and needs no cleanup.
+   * Point `endpoint` at a proxy from startAwsProxy() so the calls are counted and isolated per account.
    */
-  awsEnvironment(endpoint: string, accountId = TestEnvironment.newAccountId()): Record<string, string> {
+  awsEnvironment(endpoint: string): Record<string, string> {
     return {
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: this.state.region,
-      AWS_ACCESS_KEY_ID: accountId,
+      AWS_ACCESS_KEY_ID: "AKIDFERRYTEST",
       AWS_SECRET_ACCESS_KEY: "test",
     };
   }
 
   /** Sets the AWS environment on this process (each test file runs in its own process). */
-  useAws(endpoint: string, accountId = TestEnvironment.newAccountId()): string {
-    Object.assign(process.env, this.awsEnvironment(endpoint, accountId));
+  useAws(endpoint: string): void {
+    Object.assign(process.env, this.awsEnvironment(endpoint));
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
-    return accountId;
   }
 
   static newAccountId(): string {

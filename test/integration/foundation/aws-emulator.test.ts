@@ -58,12 +58,19 @@ describe("moto through the fault proxy", () => {
     });
   });
 
-  test("each test account is isolated in moto", async () => {
+  test("each proxy serves a moto account of its own, so tests are isolated", async () => {
     const sm = new SecretsManagerClient({});
     await sm.send(new CreateSecretCommand({ Name: "isolated", SecretString: "a" }));
-    const other = new SecretsManagerClient({ credentials: { accessKeyId: TestEnvironment.newAccountId(), secretAccessKey: "test" } });
-    const listed = await other.send(new ListSecretsCommand({}));
-    assert.equal(listed.SecretList?.some((s) => s.Name === "isolated"), false);
+    const otherProxy = await env.startAwsProxy();
+    try {
+      const other = new SecretsManagerClient({ endpoint: otherProxy.url });
+      const listed = await other.send(new ListSecretsCommand({}));
+      assert.equal(listed.SecretList?.some((s) => s.Name === "isolated"), false);
+      const mine = await sm.send(new ListSecretsCommand({}));
+      assert.equal(mine.SecretList?.some((s) => s.Name === "isolated"), true);
+    } finally {
+      await otherProxy.close();
+    }
   });
 
   test("injected throttling surfaces as ThrottlingException and the SDK's retries are counted", async () => {
