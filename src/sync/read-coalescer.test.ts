@@ -1,0 +1,75 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { NoSecretError, remoteSecretIdKey, type ReadOutcome, type RemoteSecretId, type SecretsClient } from "../providers/provider.ts";
+import { ReadCoalescer } from "./read-coalescer.ts";
+
+/** A provider client that records each readSecrets call's ids. */
+class CountingClient implements SecretsClient {
+  calls: string[][] = [];
+  fail: Error | undefined;
+  async readSecrets(ids: readonly RemoteSecretId[]): Promise<Map<string, ReadOutcome>> {
+    this.calls.push(ids.map((i) => i.key));
+    if (this.fail) throw this.fail;
+    return new Map(ids.map((id): [string, ReadOutcome] => [
+      remoteSecretIdKey(id),
+      id.key.startsWith("missing") ? { ok: false, error: new NoSecretError(id.key) } : { ok: true, payload: { value: new TextEncoder().encode(`v:${id.key}`), binary: false } },
+    ]));
+  }
+  async findSecrets(): Promise<never> {
+    throw new Error("unused");
+  }
+  async validate() {
+    return "Ready" as const;
+  }
+}
+
+const text = (o: ReadOutcome | undefined) => (o?.ok ? new TextDecoder().decode(o.payload.value) : o?.error.name);
+
+describe("ReadCoalescer", () => {
+  test("concurrent reads become one provider call, identical ids read once", async () => {
+    const client = new CountingClient();
+    const c = new ReadCoalescer(client, { windowMs: 5, maxBatch: 20 });
+    const [a, b, d] = await Promise.all([
+      c.read([{ key: "db" }]),
+      c.read([{ key: "db" }, { key: "api" }]),
+      c.read([{ key: "missing-1" }]),
+    ]);
+    assert.deepEqual(client.calls, [["db", "api", "missing-1"]]);
+    assert.equal(text(a.get(remoteSecretIdKey({ key: "db" }))), "v:db");
+    assert.equal(b.size, 2);
+    assert.equal(text(b.get(remoteSecretIdKey({ key: "api" }))), "v:api");
+    assert.equal(text(d.get(remoteSecretIdKey({ key: "missing-1" }))), "NoSecretError");
+  });
+
+  test("a full batch goes out without waiting for the window", async () => {
+    const client = new CountingClient();
+    const c = new ReadCoalescer(client, { windowMs: 60_000, maxBatch: 3 });
+    await Promise.all([c.read([{ key: "a" }, { key: "b" }]), c.read([{ key: "c" }])]);
+    assert.deepEqual(client.calls, [["a", "b", "c"]]);
+  });
+
+  test("versions are distinct reads", async () => {
+    const client = new CountingClient();
+    const c = new ReadCoalescer(client);
+    await Promise.all([c.read([{ key: "a" }]), c.read([{ key: "a", version: "AWSPREVIOUS" }])]);
+    assert.equal(client.calls[0]?.length, 2);
+  });
+
+  test("a failed call fails every waiter, and the next batch starts clean", async () => {
+    const client = new CountingClient();
+    const c = new ReadCoalescer(client);
+    client.fail = new Error("throttled");
+    const results = await Promise.allSettled([c.read([{ key: "a" }]), c.read([{ key: "b" }])]);
+    assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
+    client.fail = undefined;
+    const ok = await c.read([{ key: "c" }]);
+    assert.equal(text(ok.get(remoteSecretIdKey({ key: "c" }))), "v:c");
+    assert.deepEqual(client.calls.at(-1), ["c"]);
+  });
+
+  test("no ids, no call", async () => {
+    const client = new CountingClient();
+    assert.equal((await new ReadCoalescer(client).read([])).size, 0);
+    assert.equal(client.calls.length, 0);
+  });
+});

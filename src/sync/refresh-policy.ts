@@ -1,0 +1,86 @@
+/**
+ * Whether an ExternalSecret must be read from the provider now, decided by small named policies evaluated
+ * in order (the shape of cert-manager's trigger policy chain). Each returns the reason to refresh, or
+ * undefined to pass. Nothing here does I/O or reads the clock: `now` is passed in.
+ *
+ * ESO skips the provider call only when the spec/labels/annotations are unchanged, the refresh is not due,
+ * and the Secret still carries a matching data-hash (pkg/controllers/externalsecret, shouldRefresh and
+ * isSecretValid). Ferry keeps exactly those semantics.
+ */
+
+export type RefreshPolicy = "Periodic" | "OnChange" | "CreatedOnce";
+
+export interface RefreshInput {
+  refreshPolicy: RefreshPolicy;
+  /** 0 means sync once and never poll. */
+  refreshIntervalMs: number;
+  /** status.refreshTime, epoch ms; undefined when never synced. */
+  lastRefreshMs: number | undefined;
+  /** status.syncedResourceVersion as stored. */
+  syncedResourceVersion: string | undefined;
+  /** The current `<generation>-<hash>` (see syncedResourceVersion()). */
+  currentResourceVersion: string;
+  /** The target Secret as it is: absent, or its managed label and data-hash annotation vs. its data. */
+  target: TargetState;
+  /** Orphan-policy Secrets are never judged by their content (ESO isSecretValid). */
+  creationPolicy: string;
+  now: number;
+}
+
+export type TargetState =
+  | { exists: false }
+  | { exists: true; managed: boolean; hashMatches: boolean };
+
+export interface RefreshDecision {
+  refresh: boolean;
+  /** Short machine-readable reason, used in logs and metrics. */
+  reason: string;
+}
+
+type Policy = (input: RefreshInput) => string | undefined;
+
+const neverSynced: Policy = (i) => (i.lastRefreshMs === undefined || !i.syncedResourceVersion ? "NeverSynced" : undefined);
+
+/** A new generation or changed labels/annotations (including force-sync) always refresh, whatever the policy. */
+const resourceChanged: Policy = (i) => (i.syncedResourceVersion !== i.currentResourceVersion ? "ResourceChanged" : undefined);
+
+const targetMissingOrTampered: Policy = (i) => {
+  if (i.creationPolicy === "Orphan" || i.creationPolicy === "None") return undefined;
+  if (!i.target.exists) return i.creationPolicy === "Merge" ? undefined : "TargetMissing";
+  if (!i.target.managed) return "TargetNotManaged";
+  if (!i.target.hashMatches) return "TargetDataChanged";
+  return undefined;
+};
+
+const periodicDue: Policy = (i) => {
+  if (i.refreshPolicy !== "Periodic" || i.refreshIntervalMs <= 0 || i.lastRefreshMs === undefined) return undefined;
+  return i.now >= i.lastRefreshMs + i.refreshIntervalMs ? "RefreshDue" : undefined;
+};
+
+/** Evaluated in order; the first reason wins. */
+const chain: readonly Policy[] = [neverSynced, resourceChanged, targetMissingOrTampered, periodicDue];
+
+export function refreshDecision(input: RefreshInput): RefreshDecision {
+  for (const policy of chain) {
+    const reason = policy(input);
+    if (reason) return { refresh: true, reason };
+  }
+  return { refresh: false, reason: "UpToDate" };
+}
+
+/**
+ * When to look again after a reconcile that ended at `now`: the rest of the interval, plus a jitter so that
+ * ExternalSecrets created together (a Helm install, a restart) do not refresh together forever after —
+ * ESO #4231 reports exactly those repeating spikes, and ESO has no jitter. The jitter is only ever added,
+ * so the refresh is due when the item comes back. Undefined: no periodic requeue.
+ */
+export function nextRefreshDelayMs(
+  input: Pick<RefreshInput, "refreshPolicy" | "refreshIntervalMs" | "lastRefreshMs" | "now">,
+  random: () => number = Math.random,
+): number | undefined {
+  if (input.refreshPolicy !== "Periodic" || input.refreshIntervalMs <= 0) return undefined;
+  const last = input.lastRefreshMs ?? input.now;
+  const remaining = Math.max(0, last + input.refreshIntervalMs - input.now);
+  const jitterBudget = Math.min(input.refreshIntervalMs * 0.1, 5 * 60_000);
+  return Math.round(remaining + random() * jitterBudget);
+}
