@@ -1,0 +1,173 @@
+/**
+ * The CustomResourceDefinitions, generated from the zod schemas (ADR 0002). scripts/generate-crds.ts writes
+ * them to deploy/crds; crds.test.ts fails when the committed files differ from a fresh generation.
+ */
+import type { V1CustomResourceColumnDefinition, V1CustomResourceDefinition } from "@kubernetes/client-node";
+import { stringify } from "yaml";
+import { z } from "zod";
+import {
+  GROUP,
+  KIND_CLUSTER_SECRET_STORE,
+  KIND_EXTERNAL_SECRET,
+  KIND_SECRET_STORE,
+  PLURAL_CLUSTER_SECRET_STORES,
+  PLURAL_EXTERNAL_SECRETS,
+  PLURAL_SECRET_STORES,
+  VERSION_V1,
+  VERSION_V1BETA1,
+} from "./constants.ts";
+import { ExternalSecretSpecSchema, ExternalSecretStatusSchema } from "./external-secret.ts";
+import { SecretStoreSpecSchema, SecretStoreStatusSchema } from "./secret-store.ts";
+import { toStructural, type JsonSchema } from "./structural-schema.ts";
+
+/** The apiserver's limit on the last-applied-configuration annotation that client-side `kubectl apply` writes. */
+export const CLIENT_SIDE_APPLY_LIMIT = 262_144;
+
+interface KindDefinition {
+  kind: string;
+  plural: string;
+  singular: string;
+  shortName: string;
+  scope: "Namespaced" | "Cluster";
+  spec: z.ZodType;
+  status: z.ZodType;
+  description: string;
+  printerColumns: V1CustomResourceColumnDefinition[];
+  selectableFields?: string[];
+}
+
+const READY_REASON = '.status.conditions[?(@.type=="Ready")].reason';
+const READY_STATUS = '.status.conditions[?(@.type=="Ready")].status';
+
+const storeColumns: V1CustomResourceColumnDefinition[] = [
+  { name: "AGE", type: "date", jsonPath: ".metadata.creationTimestamp" },
+  { name: "Status", type: "string", jsonPath: READY_REASON },
+  { name: "Capabilities", type: "string", jsonPath: ".status.capabilities" },
+  { name: "Ready", type: "string", jsonPath: READY_STATUS },
+];
+
+export const KINDS: readonly KindDefinition[] = [
+  {
+    kind: KIND_EXTERNAL_SECRET,
+    plural: PLURAL_EXTERNAL_SECRETS,
+    singular: "externalsecret",
+    shortName: "es",
+    scope: "Namespaced",
+    spec: ExternalSecretSpecSchema,
+    status: ExternalSecretStatusSchema,
+    description: "ExternalSecret syncs values from a SecretStore's provider into a Kubernetes Secret.",
+    printerColumns: [
+      { name: "StoreType", type: "string", jsonPath: ".spec.secretStoreRef.kind" },
+      { name: "Store", type: "string", jsonPath: ".spec.secretStoreRef.name" },
+      { name: "Refresh Interval", type: "string", jsonPath: ".spec.refreshInterval" },
+      { name: "Status", type: "string", jsonPath: READY_REASON },
+      { name: "Ready", type: "string", jsonPath: READY_STATUS },
+      { name: "Last Sync", type: "date", jsonPath: ".status.refreshTime" },
+    ],
+    // Lets the controller list the ExternalSecrets of one store with a field selector, as ESO's CRD allows.
+    selectableFields: [".spec.secretStoreRef.name", ".spec.secretStoreRef.kind", ".spec.target.name", ".spec.refreshInterval"],
+  },
+  {
+    kind: KIND_SECRET_STORE,
+    plural: PLURAL_SECRET_STORES,
+    singular: "secretstore",
+    shortName: "ss",
+    scope: "Namespaced",
+    spec: SecretStoreSpecSchema,
+    status: SecretStoreStatusSchema,
+    description: "SecretStore is a provider configuration (AWS Secrets Manager or Parameter Store) for ExternalSecrets in its namespace.",
+    printerColumns: storeColumns,
+  },
+  {
+    kind: KIND_CLUSTER_SECRET_STORE,
+    plural: PLURAL_CLUSTER_SECRET_STORES,
+    singular: "clustersecretstore",
+    shortName: "css",
+    scope: "Cluster",
+    spec: SecretStoreSpecSchema,
+    status: SecretStoreStatusSchema,
+    description: "ClusterSecretStore is a provider configuration usable by ExternalSecrets in any (selected) namespace.",
+    printerColumns: storeColumns,
+  },
+];
+
+/** The openAPIV3Schema of one kind: zod → OpenAPI 3.0 → structural, with the standard object envelope. */
+export function openApiSchemaFor(definition: KindDefinition): JsonSchema {
+  const toOpenApi = (schema: z.ZodType) =>
+    z.toJSONSchema(schema, { target: "openapi-3.0", io: "input", reused: "inline", cycles: "throw", unrepresentable: "throw" }) as JsonSchema;
+  return toStructural({
+    type: "object",
+    description: definition.description,
+    properties: {
+      apiVersion: { type: "string", description: "The versioned schema of this object: external-secrets.io/v1 or v1beta1." },
+      kind: { type: "string", description: `${definition.kind}.` },
+      // The apiserver validates metadata itself; a CRD may not constrain it further than `type: object`.
+      metadata: { type: "object" },
+      spec: toOpenApi(definition.spec),
+      status: toOpenApi(definition.status),
+    },
+    required: ["spec"],
+  });
+}
+
+/** All three CRDs, in file order. */
+export function buildCustomResourceDefinitions(): V1CustomResourceDefinition[] {
+  return KINDS.map((definition) => {
+    const schema = openApiSchemaFor(definition);
+    // v1 and v1beta1 share one schema: v1 is a superset of v1beta1, so every v1beta1 manifest is a valid v1
+    // object and conversion is the identity (strategy None: the apiserver only rewrites apiVersion).
+    const version = (name: string, storage: boolean) => ({
+      name,
+      served: true,
+      storage,
+      ...(storage
+        ? {}
+        : {
+            deprecated: true,
+            deprecationWarning: `${GROUP}/${name} ${definition.kind} is deprecated; Ferry serves it with the v1 schema, use ${GROUP}/v1`,
+          }),
+      schema: { openAPIV3Schema: schema },
+      subresources: { status: {} },
+      additionalPrinterColumns: definition.printerColumns,
+      ...(definition.selectableFields ? { selectableFields: definition.selectableFields.map((jsonPath) => ({ jsonPath })) } : {}),
+    });
+    return {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: {
+        name: `${definition.plural}.${GROUP}`,
+        labels: { "app.kubernetes.io/part-of": "ferry", "external-secrets.io/component": "controller" },
+      },
+      spec: {
+        group: GROUP,
+        names: {
+          kind: definition.kind,
+          listKind: `${definition.kind}List`,
+          plural: definition.plural,
+          singular: definition.singular,
+          shortNames: [definition.shortName],
+          categories: ["external-secrets"],
+        },
+        scope: definition.scope,
+        conversion: { strategy: "None" },
+        versions: [version(VERSION_V1, true), version(VERSION_V1BETA1, false)],
+      },
+    } as V1CustomResourceDefinition;
+  });
+}
+
+/** The file name of a CRD under deploy/crds, as controller-gen names them. */
+export function crdFileName(crd: V1CustomResourceDefinition): string {
+  return `${GROUP}_${crd.spec.names.plural}.yaml`;
+}
+
+/** The committed YAML of a CRD: deterministic, so a regeneration without schema changes is byte-identical. */
+export function renderCrdYaml(crd: V1CustomResourceDefinition): string {
+  const header = "# Generated by scripts/generate-crds.ts from the zod schemas in src/apis. Do not edit.\n";
+  return header + "---\n" + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/** File name → YAML for every CRD. */
+export function renderCrdFiles(): Map<string, string> {
+  return new Map(buildCustomResourceDefinitions().map((crd) => [crdFileName(crd), renderCrdYaml(crd)]));
+}

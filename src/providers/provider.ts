@@ -1,0 +1,159 @@
+/**
+ * The provider contract, shaped after ESO's (apis/externalsecrets/v1/provider.go) with one deliberate
+ * change: reads are batch-first. ESO's SecretsClient.GetSecret takes one key, so every provider makes one
+ * call per key (ESO #1193, #2902); here the sync layer hands a client every remote secret a reconcile
+ * needs at once (deduplicated), and a client turns them into as few API calls as its backend allows
+ * (Secrets Manager BatchGetSecretValue: 20 ids, SSM GetParameters: 10 names). The same entry point lets
+ * reads be coalesced across ExternalSecrets later without touching providers.
+ *
+ * Providers return raw payloads. What is done with them (gjson `property`, decoding, conversion, rewrite,
+ * templates) is the sync layer's business and the same for every provider.
+ */
+
+import type { KubeAccess } from "./kube-access.ts";
+
+/** Which directions a store supports; shown in the store's status and printer column, as in ESO. */
+export type Capabilities = "ReadOnly" | "WriteOnly" | "ReadWrite";
+
+/** Whether a store's configuration and credentials work, as ESO's ValidationResult. */
+export type ValidationResult = "Ready" | "Unknown" | "Error";
+
+/**
+ * One remote secret to read. `version` is provider-specific: for Secrets Manager a stage label (default
+ * AWSCURRENT) or `uuid/<VersionId>`; for Parameter Store a version number or label (`name:version`).
+ */
+export interface RemoteSecretId {
+  key: string;
+  version?: string | undefined;
+  /** `Fetch` reads the secret's tags as a JSON object instead of its value (ESO metadataPolicy). */
+  metadataPolicy?: "None" | "Fetch" | undefined;
+}
+
+/** A secret's payload as stored: text (SecretString, parameter value) or bytes (SecretBinary). */
+export interface RemotePayload {
+  value: Uint8Array;
+  /** True when the payload is binary (SecretBinary), so property lookups treat it as bytes read as text. */
+  binary: boolean;
+  /** The backend's version id, for status and CSI object versions. */
+  versionId?: string | undefined;
+}
+
+/** The outcome of reading one RemoteSecretId. Errors are per id: one missing key never fails the others. */
+export type ReadOutcome = { ok: true; payload: RemotePayload } | { ok: false; error: Error };
+
+/** dataFrom.find: select many secrets by name pattern, path prefix and tags. */
+export interface FindQuery {
+  /** Go RE2 syntax, as ESO. */
+  nameRegexp?: string | undefined;
+  path?: string | undefined;
+  tags?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface SecretsClient {
+  /**
+   * Reads every id, deduplicated and batched; the result map is keyed by `remoteSecretIdKey(id)`.
+   * Rejects only when the call itself cannot be made (credentials, throttling after retries); a missing
+   * secret is a per-id `NoSecretError`.
+   */
+  readSecrets(ids: readonly RemoteSecretId[], signal?: AbortSignal): Promise<Map<string, ReadOutcome>>;
+
+  /** Secrets matching the query, keyed by their remote name (ESO GetAllSecrets). */
+  findSecrets(query: FindQuery, signal?: AbortSignal): Promise<Map<string, RemotePayload>>;
+
+  /** Checks that credentials work (ESO Validate), without reading secret values. */
+  validate(signal?: AbortSignal): Promise<ValidationResult>;
+}
+
+/** The stable key of a RemoteSecretId: identical reads share it and are fetched once. */
+export function remoteSecretIdKey(id: RemoteSecretId): string {
+  return JSON.stringify([id.key, id.version ?? "", id.metadataPolicy ?? "None"]);
+}
+
+/**
+ * The remote secret does not exist (or is scheduled for deletion). It drives ExternalSecret
+ * deletionPolicy, exactly like ESO's NoSecretErr. The message names the key, never a value.
+ */
+export class NoSecretError extends Error {
+  override readonly name = "NoSecretError";
+  readonly key: string;
+
+  constructor(key: string, detail = "secret does not exist") {
+    super(`${key}: ${detail}`);
+    this.key = key;
+  }
+}
+
+/** The provider refused access: a configuration problem the user must fix, reported as such. */
+export class AccessDeniedError extends Error {
+  override readonly name = "AccessDeniedError";
+}
+
+/** The provider throttled us beyond the SDK's retries; the sync layer backs off. */
+export class ThrottledError extends Error {
+  override readonly name = "ThrottledError";
+}
+
+/** A store that cannot work as configured (bad region, missing auth secret, unsupported provider). */
+export class InvalidStoreError extends Error {
+  override readonly name = "InvalidStoreError";
+}
+
+/**
+ * A store as a provider sees it. `uid` and `generation` key the provider's caches: a store edit (new
+ * generation) gets fresh credentials and clients, while refreshes of an unchanged store reuse them
+ * (ESO rebuilds both on every reconcile, ESO #1194).
+ */
+export interface StoreRef<Spec> {
+  kind: "SecretStore" | "ClusterSecretStore";
+  name: string;
+  /** The SecretStore's namespace; absent for a ClusterSecretStore. */
+  namespace?: string | undefined;
+  uid: string;
+  generation: number;
+  spec: Spec;
+}
+
+export interface ClientRequest<Spec> {
+  store: StoreRef<Spec>;
+  /**
+   * The ExternalSecret's namespace: where a ClusterSecretStore's references without a namespace are
+   * resolved ("referent auth"). Absent when the store itself is validated.
+   */
+  namespace?: string | undefined;
+  kube: KubeAccess;
+}
+
+/** What the admission webhook and the store controller report about a store's spec (ESO ValidateStore). */
+export interface StoreValidation {
+  /** Each names a field path, e.g. `spec.provider.aws.region: required`. Any error makes the store unusable. */
+  errors: string[];
+  warnings: string[];
+}
+
+/** Which facts about the store the validation may use beyond its spec. */
+export interface StoreContext {
+  kind: "SecretStore" | "ClusterSecretStore";
+  namespace?: string | undefined;
+}
+
+/** One backend type (ESO Provider): one instance per process, owning the per-store client cache. */
+export interface Provider<Spec> {
+  capabilities(): Capabilities;
+  validateStore(spec: Spec, store?: StoreContext): StoreValidation;
+  /** A client for the store, cached by (store uid, generation, referent namespace). */
+  clientFor(request: ClientRequest<Spec>): Promise<SecretsClient>;
+  /** Drops cached clients and credentials of a deleted store. */
+  forgetStore(uid: string): void;
+}
+
+/**
+ * One backend API call, after the SDK's retries, for the `externalsecret_provider_api_calls_count`
+ * metric (ESO labels: provider, call, status).
+ */
+export interface ApiCallEvent {
+  provider: string;
+  call: string;
+  status: "success" | "error";
+}
+
+export type ApiCallObserver = (event: ApiCallEvent) => void;

@@ -1,0 +1,115 @@
+import { hostname } from "node:os";
+import * as k8s from "@kubernetes/client-node";
+
+export interface EventTarget {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** Absent for cluster-scoped objects; their Events go to the `default` namespace, as client-go does. */
+  namespace?: string | undefined;
+  uid?: string | undefined;
+}
+
+export type EventType = "Normal" | "Warning";
+
+/** Fire-and-forget Kubernetes Events. Messages must never carry secret values: callers pass names and causes. */
+export interface EventRecorder {
+  event(target: EventTarget, type: EventType, reason: string, message: string): void;
+}
+
+interface Seen {
+  name: string;
+  namespace: string;
+  count: number;
+  firstTimestamp: Date;
+  lastWrite: number;
+}
+
+export interface KubeEventRecorderOptions {
+  kubeConfig: k8s.KubeConfig;
+  component: string;
+  now?: () => number;
+  /** Identical events inside this window update one Event's count instead of creating new ones. */
+  aggregateWindowMs?: number;
+  /** An aggregated Event's count is written at most this often (an error retried with backoff stays cheap). */
+  minPatchIntervalMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Records core/v1 Events with client-go's aggregation: the same (object, type, reason, message) within the
+ * window bumps `count` on the existing Event, written at most every `minPatchIntervalMs`. A provider error
+ * retried with backoff for an hour is one Event with a count, not hundreds of objects.
+ */
+export class KubeEventRecorder implements EventRecorder {
+  readonly #api: k8s.CoreV1Api;
+  readonly #component: string;
+  readonly #instance = hostname();
+  readonly #now: () => number;
+  readonly #window: number;
+  readonly #minPatchInterval: number;
+  readonly #onError: (err: unknown) => void;
+  readonly #seen = new Map<string, Seen>();
+
+  constructor(options: KubeEventRecorderOptions) {
+    this.#api = options.kubeConfig.makeApiClient(k8s.CoreV1Api);
+    this.#component = options.component;
+    this.#now = options.now ?? Date.now;
+    this.#window = options.aggregateWindowMs ?? 10 * 60_000;
+    this.#minPatchInterval = options.minPatchIntervalMs ?? 30_000;
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  event(target: EventTarget, type: EventType, reason: string, message: string): void {
+    void this.#record(target, type, reason, message).catch(this.#onError);
+  }
+
+  async #record(target: EventTarget, type: EventType, reason: string, message: string): Promise<void> {
+    const now = this.#now();
+    this.#evictOlderThan(now - this.#window);
+    const key = JSON.stringify([target.uid ?? `${target.namespace}/${target.name}`, target.kind, type, reason, message]);
+    const seen = this.#seen.get(key);
+    if (seen) {
+      seen.count++;
+      if (now - seen.lastWrite < this.#minPatchInterval) return;
+      seen.lastWrite = now;
+      await this.#api.patchNamespacedEvent(
+        { name: seen.name, namespace: seen.namespace, body: { count: seen.count, lastTimestamp: new Date(now) } },
+        k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+      );
+      return;
+    }
+    const namespace = target.namespace ?? "default";
+    const name = `${target.name}.${now.toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
+    this.#seen.set(key, { name, namespace, count: 1, firstTimestamp: new Date(now), lastWrite: now });
+    await this.#api.createNamespacedEvent({
+      namespace,
+      body: {
+        metadata: { name, namespace },
+        involvedObject: {
+          apiVersion: target.apiVersion,
+          kind: target.kind,
+          name: target.name,
+          ...(target.namespace ? { namespace: target.namespace } : {}),
+          ...(target.uid ? { uid: target.uid } : {}),
+        },
+        type,
+        reason,
+        message: message.length > 1024 ? `${message.slice(0, 1021)}...` : message,
+        count: 1,
+        firstTimestamp: new Date(now),
+        lastTimestamp: new Date(now),
+        source: { component: this.#component },
+        reportingComponent: this.#component,
+        reportingInstance: this.#instance,
+      },
+    });
+  }
+
+  #evictOlderThan(cutoff: number): void {
+    for (const [key, seen] of this.#seen) if (seen.firstTimestamp.getTime() < cutoff) this.#seen.delete(key);
+  }
+}
+
+/** Records nothing; for tools and tests that do not care. */
+export const noopEventRecorder: EventRecorder = { event: () => {} };

@@ -1,0 +1,166 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { FakeClock, settle } from "./clock.ts";
+import { ItemExponentialRateLimiter } from "./rate-limiter.ts";
+import { WorkQueue, type WorkQueueMetrics } from "./work-queue.ts";
+
+describe("WorkQueue", () => {
+  test("dedupes a key added while queued, keeping FIFO order", async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    for (const k of ["a", "b", "a", "c", "b", "a"]) q.add(k);
+    assert.equal(q.length, 3);
+    assert.deepEqual([await q.get(), await q.get(), await q.get()], ["a", "b", "c"]);
+    assert.equal(q.length, 0);
+  });
+
+  test("a key added while processing is re-queued once, after done", async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    q.add("a");
+    const key = await q.get();
+    assert.equal(key, "a");
+    q.add("a");
+    q.add("a");
+    assert.equal(q.length, 0, "not handed to a second worker while processing");
+    q.done("a");
+    assert.equal(q.length, 1);
+    assert.equal(await q.get(), "a");
+    q.done("a");
+    assert.equal(q.length, 0);
+  });
+
+  test("a waiting get receives the next added key", async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    const pending = q.get();
+    q.add("x");
+    assert.equal(await pending, "x");
+  });
+
+  test("two waiting workers never get the same key", async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    const g1 = q.get();
+    const g2 = q.get();
+    q.add("a");
+    q.add("a");
+    q.add("b");
+    assert.deepEqual([await g1, await g2], ["a", "b"]);
+  });
+
+  test("addAfter fires when due; the earliest time wins", async () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue({ clock });
+    q.addAfter("a", 1_000);
+    q.addAfter("a", 5_000); // later: ignored
+    q.addAfter("b", 3_000);
+    q.addAfter("b", 2_000); // earlier: wins
+    assert.equal(q.delayed, 2);
+    clock.advance(999);
+    assert.equal(q.length, 0);
+    clock.advance(1);
+    assert.equal(q.length, 1);
+    assert.equal(await q.get(), "a");
+    clock.advance(1_000);
+    assert.equal(await q.get(), "b");
+    clock.advance(10_000);
+    assert.equal(q.length, 0, "superseded entries do not fire again");
+    assert.equal(clock.pending, 0, "no timer left behind");
+  });
+
+  test("addAfter with a non-positive delay adds now", () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    q.addAfter("a", 0);
+    q.addAfter("b", -5);
+    assert.equal(q.length, 2);
+  });
+
+  test("many delayed keys share one timer", () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue({ clock });
+    for (let i = 0; i < 1_000; i++) q.addAfter(`k${i}`, 60_000 + i);
+    assert.equal(clock.pending, 1);
+    clock.advance(61_000);
+    assert.equal(q.length, 1_000);
+  });
+
+  test("addRateLimited backs off exponentially per key until forget", () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue({ clock, rateLimiter: new ItemExponentialRateLimiter(1_000, 7 * 60_000) });
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const before = clock.now();
+      q.addRateLimited("a");
+      clock.advance(clock.nextTimerAt()! - before);
+      delays.push(clock.now() - before);
+      void q.get().then((k) => q.done(k!));
+    }
+    assert.deepEqual(delays, [1_000, 2_000, 4_000, 8_000]);
+    assert.equal(q.numRequeues("a"), 4);
+    q.forget("a");
+    assert.equal(q.numRequeues("a"), 0);
+  });
+
+  test("shutDown: get returns undefined, queued and delayed keys are dropped, adds ignored", async () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue({ clock });
+    const waiting = q.get();
+    q.add("a");
+    assert.equal(await waiting, "a");
+    q.add("b");
+    q.addAfter("c", 1_000);
+    const idle = q.get(); // gets b
+    assert.equal(await idle, "b");
+    const blocked = q.get();
+    await q.shutDown();
+    assert.equal(await blocked, undefined);
+    assert.equal(await q.get(), undefined);
+    q.add("d");
+    q.addRateLimited("e");
+    assert.equal(q.length, 0);
+    assert.equal(clock.pending, 0);
+    q.done("a");
+    q.done("b");
+  });
+
+  test("shutDown with drain hands out queued keys and resolves when all are done", async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    q.add("a");
+    q.add("b");
+    const first = await q.get();
+    q.add("a"); // dirty while processing: not re-queued after shutdown
+    let drained = false;
+    const shutdown = q.shutDown({ drain: true }).then(() => (drained = true));
+    assert.equal(await q.get(), "b");
+    assert.equal(await q.get(), undefined);
+    await settle();
+    assert.equal(drained, false, "a and b are still processing");
+    q.done(first!);
+    q.done("b");
+    await shutdown;
+    assert.equal(drained, true);
+  });
+
+  test("metrics hooks report depth, adds, retries, queue latency and work duration", async () => {
+    const clock = new FakeClock();
+    const seen = { depth: [] as number[], adds: 0, retries: 0, latency: [] as number[], work: [] as number[] };
+    const metrics: WorkQueueMetrics = {
+      depth: (d) => seen.depth.push(d),
+      add: () => seen.adds++,
+      retry: () => seen.retries++,
+      queueLatency: (s) => seen.latency.push(s),
+      workDuration: (s) => seen.work.push(s),
+    };
+    const q = new WorkQueue({ clock, metrics });
+    q.add("a");
+    q.add("a");
+    q.add("b");
+    clock.advance(2_000);
+    const key = await q.get();
+    clock.advance(500);
+    q.done(key!);
+    q.addRateLimited("c");
+    assert.equal(seen.adds, 2);
+    assert.equal(seen.retries, 1);
+    assert.deepEqual(seen.latency, [2]);
+    assert.deepEqual(seen.work, [0.5]);
+    assert.deepEqual(seen.depth, [1, 2, 1]);
+  });
+});

@@ -1,0 +1,303 @@
+import { realClock, type Clock, type TimerHandle } from "./clock.ts";
+import { defaultControllerRateLimiter, type RateLimiter } from "./rate-limiter.ts";
+
+/**
+ * Metrics hooks, as callbacks so the runtime does not depend on a metrics registry. Durations are seconds
+ * (Prometheus convention).
+ */
+export interface WorkQueueMetrics {
+  /** Keys waiting to be handed out (not counting keys being processed or delayed). */
+  depth?(depth: number): void;
+  /** A key was accepted by add (deduplicated adds are not counted). */
+  add?(): void;
+  /** A key was scheduled by addRateLimited. */
+  retry?(): void;
+  /** How long a key waited in the queue before get handed it out. */
+  queueLatency?(seconds: number): void;
+  /** How long a key was processed (get to done). */
+  workDuration?(seconds: number): void;
+}
+
+export interface WorkQueueOptions {
+  clock?: Clock;
+  /** Default: ESO's, per-key 1 s → 7 min, max'ed with a 10/s burst 100 global bucket. */
+  rateLimiter?: RateLimiter;
+  metrics?: WorkQueueMetrics;
+}
+
+/**
+ * client-go's rate-limited delaying work queue, for string keys ("namespace/name").
+ *
+ * - A key is queued at most once: adding a queued key is a no-op.
+ * - A key is processed by at most one worker: adding a key that is being processed marks it dirty, and
+ *   `done` re-queues it once, however many times it was added meanwhile. Together these make a burst of
+ *   watch events for one object a single reconcile of its latest state.
+ * - `addAfter` keeps the earliest pending time per key.
+ */
+export class WorkQueue {
+  readonly #clock: Clock;
+  readonly #rateLimiter: RateLimiter;
+  readonly #metrics: WorkQueueMetrics;
+
+  // FIFO of queued keys; #head avoids O(n) shift() on large queues.
+  #queue: string[] = [];
+  #head = 0;
+  /** Keys that need processing: queued, or added while being processed. */
+  readonly #dirty = new Set<string>();
+  readonly #processing = new Set<string>();
+  readonly #addedAt = new Map<string, number>();
+  readonly #startedAt = new Map<string, number>();
+  readonly #getters: Array<(key: string | undefined) => void> = [];
+
+  // Delayed adds: the due time per key, a min-heap of (due, key) with lazily dropped stale entries, and one
+  // timer for the earliest, so thousands of requeueAfter keys cost one timer.
+  readonly #waiting = new Map<string, number>();
+  readonly #heap = new DelayHeap();
+  #timer: TimerHandle | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+
+  #shuttingDown = false;
+  #draining = false;
+  #drained: (() => void) | undefined;
+
+  constructor(options: WorkQueueOptions = {}) {
+    this.#clock = options.clock ?? realClock;
+    this.#rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter(this.#clock);
+    this.#metrics = options.metrics ?? {};
+  }
+
+  /** Keys waiting to be handed out. */
+  get length(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  get shuttingDown(): boolean {
+    return this.#shuttingDown;
+  }
+
+  /** Keys scheduled by addAfter / addRateLimited and not yet due. */
+  get delayed(): number {
+    return this.#waiting.size;
+  }
+
+  add(key: string): void {
+    if (this.#shuttingDown) return;
+    if (this.#dirty.has(key)) return;
+    this.#dirty.add(key);
+    this.#metrics.add?.();
+    if (this.#processing.has(key)) return; // re-queued by done()
+    this.#enqueue(key);
+  }
+
+  /** Adds the key after `ms`; when the key is already waiting, the earlier time wins. */
+  addAfter(key: string, ms: number): void {
+    if (this.#shuttingDown) return;
+    if (!(ms > 0)) {
+      this.add(key);
+      return;
+    }
+    const at = this.#clock.now() + ms;
+    const current = this.#waiting.get(key);
+    if (current !== undefined && current <= at) return;
+    this.#waiting.set(key, at);
+    this.#heap.push(at, key);
+    this.#schedule();
+  }
+
+  /** Adds the key after the rate limiter's delay for it (a failed attempt). */
+  addRateLimited(key: string): void {
+    if (this.#shuttingDown) return;
+    this.#metrics.retry?.();
+    this.addAfter(key, this.#rateLimiter.when(key));
+  }
+
+  /** Clears the key's failure history; call after a successful attempt. */
+  forget(key: string): void {
+    this.#rateLimiter.forget(key);
+  }
+
+  numRequeues(key: string): number {
+    return this.#rateLimiter.numRequeues(key);
+  }
+
+  /**
+   * The next key to process, waiting for one if needed; undefined once the queue is shut down (after a
+   * draining shutdown, once the already-queued keys are handed out). The caller must call done(key).
+   */
+  get(): Promise<string | undefined> {
+    const key = this.#take();
+    if (key !== undefined) return Promise.resolve(key);
+    if (this.#shuttingDown) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.#getters.push(resolve));
+  }
+
+  /** Marks the key processed; re-queues it if it was added meanwhile. */
+  done(key: string): void {
+    if (!this.#processing.delete(key)) return;
+    const started = this.#startedAt.get(key);
+    this.#startedAt.delete(key);
+    if (started !== undefined) this.#metrics.workDuration?.((this.#clock.now() - started) / 1000);
+    if (this.#dirty.has(key)) this.#enqueue(key);
+    this.#checkDrained();
+  }
+
+  /**
+   * Stops accepting keys and drops delayed ones. Without `drain`, get() returns undefined from now on and
+   * queued keys are dropped (level-based: whoever runs next relists and sees them again). With `drain`,
+   * get() still hands out the keys already queued; the promise resolves when they are all done.
+   */
+  shutDown(options: { drain?: boolean } = {}): Promise<void> {
+    this.#shuttingDown = true;
+    this.#waiting.clear();
+    this.#heap.clear();
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    // Keys added while being processed are not re-queued after a shutdown, like any other late add.
+    for (const key of this.#processing) this.#dirty.delete(key);
+    if (options.drain) {
+      this.#draining = true;
+    } else {
+      for (let i = this.#head; i < this.#queue.length; i++) this.#dirty.delete(this.#queue[i]!);
+      this.#queue = [];
+      this.#head = 0;
+      this.#addedAt.clear();
+      this.#metrics.depth?.(0);
+    }
+    this.#wakeGetters();
+    if (!this.#draining) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#drained = resolve;
+      this.#checkDrained();
+    });
+  }
+
+  #enqueue(key: string): void {
+    this.#queue.push(key);
+    this.#addedAt.set(key, this.#clock.now());
+    this.#metrics.depth?.(this.length);
+    this.#wakeGetters();
+  }
+
+  #take(): string | undefined {
+    if (this.#head >= this.#queue.length) return undefined;
+    const key = this.#queue[this.#head]!;
+    this.#head++;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#dirty.delete(key);
+    this.#processing.add(key);
+    const now = this.#clock.now();
+    const added = this.#addedAt.get(key);
+    this.#addedAt.delete(key);
+    if (added !== undefined) this.#metrics.queueLatency?.((now - added) / 1000);
+    this.#startedAt.set(key, now);
+    this.#metrics.depth?.(this.length);
+    return key;
+  }
+
+  #wakeGetters(): void {
+    while (this.#getters.length > 0) {
+      const key = this.#take();
+      if (key === undefined && !this.#shuttingDown) return;
+      this.#getters.shift()!(key);
+    }
+  }
+
+  #checkDrained(): void {
+    if (this.#drained && this.length === 0 && this.#processing.size === 0) {
+      const resolve = this.#drained;
+      this.#drained = undefined;
+      resolve();
+    }
+  }
+
+  #schedule(): void {
+    const next = this.#nextDue();
+    if (next === undefined || next >= this.#timerAt) return;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timerAt = next;
+    this.#timer = this.#clock.setTimeout(() => this.#fire(), next - this.#clock.now());
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = this.#clock.now();
+    for (let top = this.#heap.peek(); top && top.at <= now; top = this.#heap.peek()) {
+      this.#heap.pop();
+      if (this.#waiting.get(top.key) !== top.at) continue; // superseded by an earlier addAfter
+      this.#waiting.delete(top.key);
+      this.add(top.key);
+    }
+    this.#schedule();
+  }
+
+  /** The earliest live due time, dropping stale heap entries on the way. */
+  #nextDue(): number | undefined {
+    for (let top = this.#heap.peek(); top; top = this.#heap.peek()) {
+      if (this.#waiting.get(top.key) === top.at) return top.at;
+      this.#heap.pop();
+    }
+    return undefined;
+  }
+}
+
+interface DelayEntry {
+  at: number;
+  seq: number;
+  key: string;
+}
+
+/** A binary min-heap by (at, insertion order). */
+class DelayHeap {
+  #items: DelayEntry[] = [];
+  #seq = 0;
+
+  push(at: number, key: string): void {
+    const items = this.#items;
+    items.push({ at, seq: this.#seq++, key });
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!less(items[i]!, items[parent]!)) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+
+  peek(): DelayEntry | undefined {
+    return this.#items[0];
+  }
+
+  pop(): DelayEntry | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let smallest = i;
+        if (l < items.length && less(items[l]!, items[smallest]!)) smallest = l;
+        if (r < items.length && less(items[r]!, items[smallest]!)) smallest = r;
+        if (smallest === i) break;
+        [items[i], items[smallest]] = [items[smallest]!, items[i]!];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+
+  clear(): void {
+    this.#items = [];
+  }
+}
+
+function less(a: DelayEntry, b: DelayEntry): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}

@@ -1,0 +1,30 @@
+import type { V1LabelSelector } from "@kubernetes/client-node";
+
+/**
+ * Kubernetes label-selector semantics (metav1.LabelSelectorAsSelector): matchLabels AND every
+ * matchExpression. An empty selector matches everything; a null one nothing (callers decide which they have).
+ */
+export function matchesLabelSelector(selector: V1LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, e.key);
+    const value = labels[e.key];
+    switch (e.operator) {
+      case "In":
+        if (!has || !(e.values ?? []).includes(value!)) return false;
+        break;
+      case "NotIn":
+        if (has && (e.values ?? []).includes(value!)) return false;
+        break;
+      case "Exists":
+        if (!has) return false;
+        break;
+      case "DoesNotExist":
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
