@@ -33,7 +33,7 @@ export class ReadCoalescer {
   }
 
   read(ids: readonly RemoteSecretId[]): Promise<Map<string, ReadOutcome>> {
-    if (ids.length === 0) return Promise.resolve(new Map());
+    if (ids.length === 0) return Promise.resolve(new Map<string, ReadOutcome>());
     return new Promise((resolve, reject) => {
       this.#pending.push({ ids, resolve, reject });
       for (const id of ids) this.#pendingIds.add(remoteSecretIdKey(id));

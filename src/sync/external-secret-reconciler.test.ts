@@ -1,0 +1,200 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { V1Secret } from "@kubernetes/client-node";
+import { mustParse, parseExternalSecret } from "../apis/parse.ts";
+import type { ExternalSecret } from "../apis/external-secret.ts";
+import { NoSecretError, ThrottledError, remoteSecretIdKey, type ReadOutcome, type RemoteSecretId } from "../providers/provider.ts";
+import type { EventRecorder } from "../runtime/event-recorder.ts";
+import { ExternalSecretReconciler, type ExternalSecretReconcilerDeps, type ExternalSecretStatusUpdate } from "./external-secret-reconciler.ts";
+import type { ValueTransforms } from "./remote-data.ts";
+
+const CANARY = "canary-5be1d0";
+const NOW = Date.parse("2026-11-22T12:00:00Z");
+const enc = (s: string) => new TextEncoder().encode(s);
+
+interface RawExternalSecret {
+  metadata: Record<string, unknown>;
+  spec: Record<string, unknown>;
+}
+
+function makeExternalSecret(mutate: (o: RawExternalSecret) => void = () => {}): ExternalSecret {
+  const raw = {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    metadata: { name: "db", namespace: "app", uid: "es-uid", generation: 1 },
+    spec: { secretStoreRef: { name: "aws", kind: "SecretStore" }, refreshInterval: "1h", data: [{ secretKey: "password", remoteRef: { key: "db-creds", property: "password" } }] },
+  };
+  mutate(raw);
+  return mustParse(parseExternalSecret(raw));
+}
+
+const transforms: ValueTransforms = {
+  selectProperty: (p, prop) => {
+    const o = JSON.parse(new TextDecoder().decode(p.value)) as Record<string, string>;
+    return prop in o ? { found: true, value: enc(o[prop]!) } : { found: false };
+  },
+  extractMap: () => new Map(),
+  decode: (v) => v,
+  convertKey: (k) => k,
+  rewrite: (m) => m,
+};
+
+/** A world of counting fakes around one ExternalSecret. */
+function world(es: ExternalSecret, remote: Record<string, string> = { "db-creds": JSON.stringify({ password: CANARY }) }) {
+  const w = {
+    es,
+    remote,
+    providerError: undefined as Error | undefined,
+    secret: undefined as V1Secret | undefined,
+    reads: 0,
+    writes: [] as string[],
+    statuses: [] as ExternalSecretStatusUpdate[],
+    events: [] as string[],
+    now: NOW,
+  };
+  const events: EventRecorder = { event: (_t, type, reason, message) => w.events.push(`${type} ${reason}: ${message}`) };
+  const deps: ExternalSecretReconcilerDeps = {
+    getExternalSecret: () => w.es,
+    resolveStore: () => ({ kind: "SecretStore", name: "aws", namespace: "app", uid: "store", generation: 1, capabilities: "ReadWrite" }),
+    readerFor: async () => ({
+      read: async (ids: readonly RemoteSecretId[]) => {
+        w.reads++;
+        if (w.providerError) throw w.providerError;
+        return new Map(ids.map((id): [string, ReadOutcome] => [remoteSecretIdKey(id), id.key in w.remote ? { ok: true, payload: { value: enc(w.remote[id.key]!), binary: false } } : { ok: false, error: new NoSecretError(id.key) }]));
+      },
+      find: async () => new Map(),
+    }),
+    transforms,
+    secrets: {
+      get: async () => (w.secret ? structuredClone(w.secret) : undefined),
+      create: async (s) => { w.writes.push("create"); w.secret = { ...s, metadata: { ...s.metadata, uid: "secret-uid", resourceVersion: "1" } }; },
+      update: async (s) => { w.writes.push("update"); w.secret = { ...s, metadata: { ...s.metadata, resourceVersion: "2" } }; },
+      delete: async () => { w.writes.push("delete"); w.secret = undefined; },
+    },
+    writeStatus: async (_es, status) => {
+      w.statuses.push(status);
+      w.es = { ...w.es, status: { ...w.es.status, ...status } };
+    },
+    events,
+    now: () => w.now,
+    random: () => 0,
+  };
+  return { w, reconciler: new ExternalSecretReconciler(deps) };
+}
+
+const run = (r: ExternalSecretReconciler) => r.reconcile({ namespace: "app", name: "db" });
+const ready = (s: ExternalSecretStatusUpdate | undefined) => s?.conditions.find((c) => c.type === "Ready");
+
+describe("ExternalSecretReconciler", () => {
+  test("first sync creates the Secret, marks Ready/SecretSynced and requeues after refreshInterval", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    const out = await run(reconciler);
+    assert.deepEqual(w.writes, ["create"]);
+    assert.equal(Buffer.from(w.secret!.data!.password!, "base64").toString(), CANARY);
+    assert.deepEqual(ready(w.statuses.at(-1)), { type: "Ready", status: "True", reason: "SecretSynced", message: "secret synced", lastTransitionTime: "2026-11-22T12:00:00Z" });
+    assert.equal(w.statuses.at(-1)?.binding?.name, "db");
+    assert.equal(out.requeueAfterMs, 3_600_000);
+    assert.deepEqual(w.events, ["Normal Created: created Secret db"]);
+  });
+
+  test("an up-to-date ExternalSecret costs no provider read and no write", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    await run(reconciler);
+    w.now += 10 * 60_000;
+    const out = await run(reconciler);
+    assert.equal(w.reads, 1);
+    assert.deepEqual(w.writes, ["create"]);
+    assert.equal(out.requeueAfterMs, 50 * 60_000);
+  });
+
+  test("a due refresh with unchanged data reads once and writes only status", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    await run(reconciler);
+    w.now += 3_600_000;
+    await run(reconciler);
+    assert.equal(w.reads, 2);
+    assert.deepEqual(w.writes, ["create"], "the Secret is not rewritten");
+    assert.equal(w.statuses.at(-1)?.refreshTime, "2026-11-22T13:00:00Z");
+  });
+
+  test("a changed remote value updates the Secret", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    await run(reconciler);
+    w.remote["db-creds"] = JSON.stringify({ password: "rotated" });
+    w.now += 3_600_000;
+    await run(reconciler);
+    assert.deepEqual(w.writes, ["create", "update"]);
+    assert.equal(Buffer.from(w.secret!.data!.password!, "base64").toString(), "rotated");
+  });
+
+  test("a hand-edited Secret is detected by its data-hash and restored", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    await run(reconciler);
+    w.secret!.data!.password = Buffer.from("tampered").toString("base64");
+    w.now += 60_000;
+    await run(reconciler);
+    assert.deepEqual(w.writes, ["create", "update"]);
+    assert.equal(Buffer.from(w.secret!.data!.password, "base64").toString(), CANARY);
+  });
+
+  test("a provider failure leaves the Secret intact, reports SecretSyncedError and an Event, and rethrows", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    await run(reconciler);
+    const before = structuredClone(w.secret);
+    w.providerError = new ThrottledError("GetSecretValue: ThrottlingException: Rate exceeded");
+    w.now += 3_600_000;
+    await assert.rejects(run(reconciler), ThrottledError);
+    assert.deepEqual(w.secret, before);
+    assert.deepEqual(w.writes, ["create"]);
+    const cond = ready(w.statuses.at(-1));
+    assert.equal(cond?.status, "False");
+    assert.equal(cond?.reason, "SecretSyncedError");
+    assert.equal(cond?.message, "could not get secret data from provider: GetSecretValue: ThrottlingException: Rate exceeded");
+    assert.equal(w.statuses.at(-1)?.refreshTime, undefined, "refreshTime is not advanced on failure");
+    assert.match(w.events.at(-1)!, /^Warning UpdateFailed: could not get secret data/);
+  });
+
+  test("a missing key under Retain keeps the Secret and names the key", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    await run(reconciler);
+    delete w.remote["db-creds"];
+    w.now += 3_600_000;
+    await assert.rejects(run(reconciler));
+    assert.ok(w.secret, "kept");
+    assert.match(ready(w.statuses.at(-1))!.message!, /db-creds: secret does not exist/);
+  });
+
+  test("all data gone under deletionPolicy Delete deletes the owned Secret", async () => {
+    const { w, reconciler } = world(makeExternalSecret((o) => (o.spec.target = { deletionPolicy: "Delete" })));
+    await run(reconciler);
+    delete w.remote["db-creds"];
+    w.now += 3_600_000;
+    await run(reconciler);
+    assert.deepEqual(w.writes, ["create", "delete"]);
+    assert.equal(ready(w.statuses.at(-1))?.reason, "SecretDeleted");
+  });
+
+  test("force-sync annotation refreshes before the interval", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    await run(reconciler);
+    w.es = { ...w.es, metadata: { ...w.es.metadata, annotations: { "external-secrets.io/force-sync": "1" } } };
+    w.now += 60_000;
+    await run(reconciler);
+    assert.equal(w.reads, 2);
+  });
+
+  test("refreshInterval 0 syncs once and does not requeue", async () => {
+    const { reconciler } = world(makeExternalSecret((o) => (o.spec.refreshInterval = "0")));
+    assert.deepEqual(await run(reconciler), {});
+  });
+
+  test("no secret value ever reaches status or Events", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    await run(reconciler);
+    w.providerError = new Error("boom");
+    w.now += 3_600_000;
+    await assert.rejects(run(reconciler));
+    const text = JSON.stringify([w.statuses, w.events]);
+    assert.ok(!text.includes(CANARY));
+  });
+});

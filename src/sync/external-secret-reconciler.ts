@@ -1,0 +1,261 @@
+import { ApiException, type V1Secret } from "@kubernetes/client-node";
+import type { ExternalSecret } from "../apis/external-secret.ts";
+import type { Capabilities } from "../providers/provider.ts";
+import type { EventRecorder } from "../runtime/event-recorder.ts";
+import { findCondition, sameConditions, setCondition, type Condition } from "./conditions.ts";
+import { dataHash } from "./data-hash.ts";
+import { DATA_HASH_ANNOTATION, MANAGED_LABEL, desiredSecret, fieldManagerFor } from "./desired-secret.ts";
+import { nextRefreshDelayMs, refreshDecision, type TargetState } from "./refresh-policy.ts";
+import { resolveRemoteData, type PayloadReader, type ValueTransforms } from "./remote-data.ts";
+import { syncedResourceVersion } from "./synced-resource-version.ts";
+
+export const EXTERNAL_SECRET_API_VERSION = "external-secrets.io/v1";
+
+/** A store an ExternalSecret may use, resolved from the caches with its namespace rules already checked. */
+export interface ResolvedStore {
+  kind: "SecretStore" | "ClusterSecretStore";
+  name: string;
+  namespace?: string | undefined;
+  uid: string;
+  generation: number;
+  capabilities: Capabilities;
+}
+
+/** Why an ExternalSecret cannot use its store; the message goes to status and Events as is. */
+export class StoreUnavailableError extends Error {
+  override readonly name = "StoreUnavailableError";
+}
+
+/** The ExternalSecret's spec is invalid: retrying cannot help until the spec changes. */
+export class InvalidSpecError extends Error {
+  override readonly name = "InvalidSpecError";
+}
+
+export interface ExternalSecretStatusUpdate {
+  conditions: Condition[];
+  refreshTime?: string | undefined;
+  syncedResourceVersion?: string | undefined;
+  binding?: { name: string } | undefined;
+}
+
+/** Everything the reconciler reads and writes, injected (informer caches and API calls in production). */
+export interface ExternalSecretReconcilerDeps {
+  /** The ExternalSecret from the informer cache, parsed with defaults; an InvalidSpecError when it does not parse. */
+  getExternalSecret(namespace: string, name: string): ExternalSecret | InvalidSpecError | undefined;
+  resolveStore(es: ExternalSecret): ResolvedStore;
+  /** The provider reader for a store as used from a namespace (credentials and clients cached inside). */
+  readerFor(store: ResolvedStore, namespace: string): Promise<PayloadReader>;
+  transforms: ValueTransforms;
+  secrets: {
+    get(namespace: string, name: string): Promise<V1Secret | undefined>;
+    create(secret: V1Secret, fieldManager: string): Promise<void>;
+    update(secret: V1Secret, fieldManager: string): Promise<void>;
+    delete(namespace: string, name: string, uid: string): Promise<void>;
+  };
+  writeStatus(es: ExternalSecret, status: ExternalSecretStatusUpdate): Promise<void>;
+  events: EventRecorder;
+  now(): number;
+  random?: () => number;
+  /** Called once per reconcile that read the provider, for sync metrics. */
+  onSync?: (es: ExternalSecret, outcome: "success" | "error") => void;
+}
+
+export interface ReconcileOutcome {
+  requeueAfterMs?: number;
+}
+
+const READY = "Ready";
+
+/**
+ * Reconciles one ExternalSecret from current state (controller-runtime style: the request names the object,
+ * never the event). Provider errors never touch the existing Secret: the status and a Warning Event say what
+ * failed and the error is rethrown so the queue retries with backoff (ESO's contract, which users rely on).
+ */
+export class ExternalSecretReconciler {
+  readonly #deps: ExternalSecretReconcilerDeps;
+
+  constructor(deps: ExternalSecretReconcilerDeps) {
+    this.#deps = deps;
+  }
+
+  async reconcile(request: { namespace: string; name: string }): Promise<ReconcileOutcome> {
+    const d = this.#deps;
+    const es = d.getExternalSecret(request.namespace, request.name);
+    if (es === undefined) return {}; // Deleted: an Owner Secret goes with it through garbage collection.
+    if (es instanceof InvalidSpecError) throw es; // Reported by the controller, which has the raw object.
+    if (es.metadata.deletionTimestamp) return {};
+
+    const now = d.now();
+    const { namespace, name } = request;
+    const spec = es.spec;
+    const targetName = spec.target.name ?? name;
+    const creationPolicy = spec.target.creationPolicy;
+    const deletionPolicy = spec.target.deletionPolicy;
+    const refreshPolicy = (spec.refreshPolicy ?? "Periodic");
+    const refreshIntervalMs = durationMs(spec.refreshInterval);
+    const currentVersion = syncedResourceVersion(es.metadata);
+    const lastRefreshMs = es.status?.refreshTime ? Date.parse(String(es.status.refreshTime)) : undefined;
+
+    const existing = await d.secrets.get(namespace, targetName);
+    const decision = refreshDecision({
+      refreshPolicy,
+      refreshIntervalMs,
+      lastRefreshMs,
+      syncedResourceVersion: es.status?.syncedResourceVersion,
+      currentResourceVersion: currentVersion,
+      target: targetState(existing),
+      creationPolicy,
+      now,
+    });
+    const requeue = (last: number | undefined) => {
+      const after = nextRefreshDelayMs({ refreshPolicy, refreshIntervalMs, lastRefreshMs: last, now }, d.random);
+      return after === undefined ? {} : { requeueAfterMs: after };
+    };
+    if (!decision.refresh) return requeue(lastRefreshMs);
+
+    let phase: FailurePhase = "store";
+    try {
+      const store = d.resolveStore(es);
+      phase = "provider";
+      const reader = await d.readerFor(store, namespace);
+      const resolved = await resolveRemoteData(spec, reader, d.transforms, deletionPolicy);
+      for (const key of resolved.missing) {
+        d.events.event(ref(es, request), "Normal", "MissingProviderSecret", `secret ${key} is missing in the provider (deletionPolicy ${deletionPolicy})`);
+      }
+
+      if (resolved.data.size === 0 && deletionPolicy === "Delete") {
+        const ours = existing?.metadata?.ownerReferences?.some((r) => r.controller && r.uid === es.metadata.uid);
+        if (existing && ours) {
+          await d.secrets.delete(namespace, targetName, existing.metadata!.uid!);
+          d.events.event(ref(es, request), "Normal", "Deleted", `deleted Secret ${targetName}: no data left in the provider (deletionPolicy Delete)`);
+        }
+        await this.#markReady(es, "SecretDeleted", "secret deleted due to DeletionPolicy=Delete", now, currentVersion, targetName);
+        d.onSync?.(es, "success");
+        return requeue(now);
+      }
+      if (resolved.data.size === 0 && deletionPolicy === "Retain" && existing) {
+        await this.#markReady(es, "SecretSynced", "secret retained due to DeletionPolicy=Retain", now, currentVersion, targetName);
+        d.onSync?.(es, "success");
+        return requeue(now);
+      }
+
+      phase = "write";
+      if (creationPolicy !== "None") {
+        const template = spec.target.template;
+        const desired = desiredSecret({
+          owner: {
+            apiVersion: EXTERNAL_SECRET_API_VERSION,
+            kind: "ExternalSecret",
+            name,
+            namespace,
+            uid: es.metadata.uid ?? "",
+            labels: es.metadata.labels,
+            annotations: es.metadata.annotations,
+          },
+          targetName,
+          creationPolicy,
+          type: template?.type,
+          templateMetadata: template?.metadata,
+          hasTemplate: template !== undefined,
+          immutable: spec.target.immutable ?? false,
+          data: resolved.data,
+          existing,
+        });
+        if (!desired.ok) {
+          if (desired.reason === "TargetMissing") {
+            await this.#setStatus(es, { type: READY, status: "False", reason: "SecretMissing", message: desired.message }, {});
+            return requeue(now);
+          }
+          throw new InvalidSpecError(desired.message);
+        }
+        if (desired.changed) {
+          const manager = fieldManagerFor(name);
+          if (existing) await d.secrets.update(desired.secret, manager);
+          else await d.secrets.create(desired.secret, manager);
+          d.events.event(ref(es, request), "Normal", existing ? "Updated" : "Created", `${existing ? "updated" : "created"} Secret ${targetName}`);
+        }
+      }
+      await this.#markReady(es, "SecretSynced", "secret synced", now, currentVersion, targetName);
+      d.onSync?.(es, "success");
+      return requeue(now);
+    } catch (err) {
+      d.onSync?.(es, "error");
+      const message = failureMessage(phase, err);
+      await this.#setStatus(es, { type: READY, status: "False", reason: "SecretSyncedError", message }, {}).catch(() => undefined);
+      d.events.event(ref(es, request), "Warning", "UpdateFailed", message);
+      throw err;
+    }
+  }
+
+  async #markReady(es: ExternalSecret, reason: string, message: string, now: number, version: string, targetName: string): Promise<void> {
+    await this.#setStatus(es, { type: READY, status: "True", reason, message }, {
+      refreshTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      syncedResourceVersion: version,
+      binding: { name: targetName },
+    });
+  }
+
+  /** Writes status only when something changes: a status write is an API call and a watch event for everyone. */
+  async #setStatus(es: ExternalSecret, ready: Omit<Condition, "lastTransitionTime">, fields: Omit<ExternalSecretStatusUpdate, "conditions">): Promise<void> {
+    const conditions = setCondition(es.status?.conditions, ready, new Date(this.#deps.now()));
+    const unchanged =
+      sameConditions(conditions, es.status?.conditions) &&
+      (fields.refreshTime === undefined || fields.refreshTime === String(es.status?.refreshTime ?? "")) &&
+      (fields.syncedResourceVersion === undefined || fields.syncedResourceVersion === es.status?.syncedResourceVersion);
+    if (unchanged) return;
+    await this.#deps.writeStatus(es, { conditions, ...fields });
+  }
+}
+
+function targetState(secret: V1Secret | undefined): TargetState {
+  if (!secret) return { exists: false };
+  return {
+    exists: true,
+    managed: secret.metadata?.labels?.[MANAGED_LABEL] === "true",
+    hashMatches: secret.metadata?.annotations?.[DATA_HASH_ANNOTATION] === dataHash(secret.data),
+  };
+}
+
+function ref(es: ExternalSecret, request: { namespace: string; name: string }) {
+  return { apiVersion: EXTERNAL_SECRET_API_VERSION, kind: "ExternalSecret", name: request.name, namespace: request.namespace, uid: es.metadata.uid };
+}
+
+export type FailurePhase = "store" | "provider" | "write";
+
+/**
+ * The condition and Event text for a failure: ESO's prefixes (alerts match on them) and the cause. Provider
+ * errors name keys and error codes, never values, by contract; Kubernetes API errors are reduced to code,
+ * reason and message, because client-node's ApiException message embeds the whole response and headers.
+ */
+export function failureMessage(phase: FailurePhase, err: unknown): string {
+  if (err instanceof StoreUnavailableError || err instanceof InvalidSpecError) return err.message;
+  const cause = describeError(err);
+  return phase === "write" ? `could not update secret: ${cause}` : `could not get secret data from provider: ${cause}`;
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof ApiException) {
+    const body = (typeof err.body === "string" ? safeJson(err.body) : err.body) as { reason?: string; message?: string } | undefined;
+    return `${err.code}${body?.reason ? ` ${body.reason}` : ""}${body?.message ? `: ${body.message}` : ""}`;
+  }
+  return err instanceof Error ? err.message || err.name : String(err);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** refreshInterval as milliseconds; the schema has already checked it is a Go duration. */
+export function durationMs(value: string | undefined): number {
+  if (!value || value === "0") return 0;
+  let total = 0;
+  const unit: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, "µs": 0.001, "μs": 0.001, ns: 0.000001 };
+  for (const [, n, u] of value.matchAll(/(\d*\.?\d+)(h|ms|m|s|us|µs|μs|ns)/g)) total += Number(n) * (unit[u!] ?? 0);
+  return Math.round(total);
+}
+
+export { findCondition };
