@@ -1,0 +1,58 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { SecretStoreReconciler, type StoreValidation, type StoreView } from "./secret-store-reconciler.ts";
+import type { Condition } from "./conditions.ts";
+
+function world(validation: StoreValidation | Error) {
+  const w = {
+    store: { kind: "ClusterSecretStore", name: "shared" } as StoreView,
+    writes: [] as Array<{ conditions: Condition[]; capabilities?: string | undefined }>,
+    events: [] as string[],
+    validation,
+  };
+  const reconciler = new SecretStoreReconciler({
+    getStore: () => w.store,
+    validate: async () => {
+      if (w.validation instanceof Error) throw w.validation;
+      return w.validation;
+    },
+    writeStatus: async (_s, status) => {
+      w.writes.push(status);
+      w.store = { ...w.store, status: { conditions: status.conditions, capabilities: status.capabilities } };
+    },
+    events: { event: (_t, type, reason, message) => w.events.push(`${type} ${reason}: ${message}`) },
+    now: () => Date.parse("2026-11-22T12:00:00Z"),
+    random: () => 0,
+  });
+  return { w, reconciler };
+}
+
+describe("SecretStoreReconciler", () => {
+  const cases: Array<{ name: string; validation: StoreValidation | Error; status: string; reason: string; capabilities?: string; event: RegExp }> = [
+    { name: "valid store", validation: { result: "Ready", capabilities: "ReadWrite" }, status: "True", reason: "Valid", capabilities: "ReadWrite", event: /^Normal Valid/ },
+    { name: "referent auth cannot be checked", validation: { result: "Unknown", capabilities: "ReadWrite", message: "credentials are resolved per namespace" }, status: "True", reason: "ValidationUnknown", capabilities: "ReadWrite", event: /^Normal ValidationUnknown/ },
+    { name: "unsupported provider", validation: { result: "Error", reason: "InvalidProviderConfig", message: 'provider "vault" is not supported by Ferry' }, status: "False", reason: "InvalidProviderConfig", event: /^Warning InvalidProviderConfig: provider "vault"/ },
+    { name: "credentials rejected", validation: { result: "Error", reason: "ValidationFailed", message: "AccessDenied: not authorized" }, status: "False", reason: "ValidationFailed", event: /^Warning ValidationFailed/ },
+    { name: "validation throws", validation: new Error("connect ECONNREFUSED"), status: "False", reason: "ValidationFailed", event: /unable to validate store: connect ECONNREFUSED/ },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const { w, reconciler } = world(c.validation);
+      const out = await reconciler.reconcile("ClusterSecretStore", { name: "shared" });
+      const ready = w.writes[0]?.conditions.find((x) => x.type === "Ready");
+      assert.equal(ready?.status, c.status);
+      assert.equal(ready?.reason, c.reason);
+      assert.equal(w.writes[0]?.capabilities, c.capabilities);
+      assert.match(w.events[0]!, c.event);
+      assert.equal(out.requeueAfterMs, 5 * 60_000);
+    });
+  }
+
+  test("an unchanged result writes no status and emits no Event", async () => {
+    const { w, reconciler } = world({ result: "Ready", capabilities: "ReadWrite" });
+    await reconciler.reconcile("ClusterSecretStore", { name: "shared" });
+    await reconciler.reconcile("ClusterSecretStore", { name: "shared" });
+    assert.equal(w.writes.length, 1);
+    assert.equal(w.events.length, 1);
+  });
+});
