@@ -71,7 +71,7 @@ function world(es: ExternalSecret, remote: Record<string, string> = { "db-creds"
       update: async (s) => { w.writes.push("update"); w.secret = { ...s, metadata: { ...s.metadata, resourceVersion: "2" } }; },
       delete: async () => { w.writes.push("delete"); w.secret = undefined; },
     },
-    writeStatus: async (_es, status) => {
+    writeStatus: async (_target, status) => {
       w.statuses.push(status);
       w.es = { ...w.es, status: { ...w.es.status, ...status } };
     },
@@ -186,6 +186,15 @@ describe("ExternalSecretReconciler", () => {
   test("refreshInterval 0 syncs once and does not requeue", async () => {
     const { reconciler } = world(makeExternalSecret((o) => (o.spec.refreshInterval = "0")));
     assert.deepEqual(await run(reconciler), {});
+  });
+
+  test("an invalid spec is reported in status and an Event, and is not retried", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    (w as { es: unknown }).es = { invalid: "spec.data[0].secretKey: duplicate secretKey found", uid: "u" };
+    await assert.rejects(run(reconciler), (err: Error) => err.name === "InvalidSpecError");
+    assert.equal(ready(w.statuses[0])?.message, "invalid ExternalSecret: spec.data[0].secretKey: duplicate secretKey found");
+    assert.match(w.events[0]!, /^Warning UpdateFailed: invalid ExternalSecret/);
+    assert.equal(w.reads, 0);
   });
 
   test("no secret value ever reaches status or Events", async () => {

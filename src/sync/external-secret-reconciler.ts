@@ -1,6 +1,7 @@
 import { ApiException, type V1Secret } from "@kubernetes/client-node";
 import type { ExternalSecret } from "../apis/external-secret.ts";
 import type { Capabilities } from "../providers/provider.ts";
+import { TerminalError } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/event-recorder.ts";
 import { findCondition, sameConditions, setCondition, type Condition } from "./conditions.ts";
 import { dataHash } from "./data-hash.ts";
@@ -26,9 +27,12 @@ export class StoreUnavailableError extends Error {
   override readonly name = "StoreUnavailableError";
 }
 
-/** The ExternalSecret's spec is invalid: retrying cannot help until the spec changes. */
-export class InvalidSpecError extends Error {
-  override readonly name = "InvalidSpecError";
+/** The ExternalSecret's spec is invalid: retrying cannot help until the spec changes (no requeue). */
+export class InvalidSpecError extends TerminalError {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidSpecError";
+  }
 }
 
 export interface ExternalSecretStatusUpdate {
@@ -40,8 +44,11 @@ export interface ExternalSecretStatusUpdate {
 
 /** Everything the reconciler reads and writes, injected (informer caches and API calls in production). */
 export interface ExternalSecretReconcilerDeps {
-  /** The ExternalSecret from the informer cache, parsed with defaults; an InvalidSpecError when it does not parse. */
-  getExternalSecret(namespace: string, name: string): ExternalSecret | InvalidSpecError | undefined;
+  /**
+   * The ExternalSecret from the informer cache, parsed with defaults; when it does not parse, the problems
+   * (field paths and messages) and the status it has now.
+   */
+  getExternalSecret(namespace: string, name: string): ExternalSecret | InvalidExternalSecret | undefined;
   resolveStore(es: ExternalSecret): ResolvedStore;
   /** The provider reader for a store as used from a namespace (credentials and clients cached inside). */
   readerFor(store: ResolvedStore, namespace: string): Promise<PayloadReader>;
@@ -52,12 +59,18 @@ export interface ExternalSecretReconcilerDeps {
     update(secret: V1Secret, fieldManager: string): Promise<void>;
     delete(namespace: string, name: string, uid: string): Promise<void>;
   };
-  writeStatus(es: ExternalSecret, status: ExternalSecretStatusUpdate): Promise<void>;
+  writeStatus(target: { namespace: string; name: string }, status: ExternalSecretStatusUpdate): Promise<void>;
   events: EventRecorder;
   now(): number;
   random?: () => number;
   /** Called once per reconcile that read the provider, for sync metrics. */
   onSync?: (es: ExternalSecret, outcome: "success" | "error") => void;
+}
+
+export interface InvalidExternalSecret {
+  invalid: string;
+  uid?: string | undefined;
+  conditions?: Condition[] | undefined;
 }
 
 export interface ReconcileOutcome {
@@ -82,7 +95,7 @@ export class ExternalSecretReconciler {
     const d = this.#deps;
     const es = d.getExternalSecret(request.namespace, request.name);
     if (es === undefined) return {}; // Deleted: an Owner Secret goes with it through garbage collection.
-    if (es instanceof InvalidSpecError) throw es; // Reported by the controller, which has the raw object.
+    if ("invalid" in es) return this.#reportInvalid(request, es);
     if (es.metadata.deletionTimestamp) return {};
 
     const now = d.now();
@@ -187,6 +200,18 @@ export class ExternalSecretReconciler {
     }
   }
 
+  /** An ExternalSecret that does not parse: say why in status and an Event, and wait for the spec to change. */
+  async #reportInvalid(request: { namespace: string; name: string }, invalid: InvalidExternalSecret): Promise<never> {
+    const d = this.#deps;
+    const message = `invalid ExternalSecret: ${invalid.invalid}`;
+    const conditions = setCondition(invalid.conditions, { type: READY, status: "False", reason: "SecretSyncedError", message }, new Date(d.now()));
+    if (!sameConditions(conditions, invalid.conditions)) {
+      await d.writeStatus(request, { conditions });
+      d.events.event({ apiVersion: EXTERNAL_SECRET_API_VERSION, kind: "ExternalSecret", ...request, uid: invalid.uid }, "Warning", "UpdateFailed", message);
+    }
+    throw new InvalidSpecError(message);
+  }
+
   async #markReady(es: ExternalSecret, reason: string, message: string, now: number, version: string, targetName: string): Promise<void> {
     await this.#setStatus(es, { type: READY, status: "True", reason, message }, {
       refreshTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
@@ -203,7 +228,7 @@ export class ExternalSecretReconciler {
       (fields.refreshTime === undefined || fields.refreshTime === String(es.status?.refreshTime ?? "")) &&
       (fields.syncedResourceVersion === undefined || fields.syncedResourceVersion === es.status?.syncedResourceVersion);
     if (unchanged) return;
-    await this.#deps.writeStatus(es, { conditions, ...fields });
+    await this.#deps.writeStatus({ namespace: es.metadata.namespace ?? "", name: es.metadata.name ?? "" }, { conditions, ...fields });
   }
 }
 
