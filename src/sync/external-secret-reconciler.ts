@@ -62,9 +62,9 @@ export interface ExternalSecretReconcilerDeps {
   writeStatus(target: { namespace: string; name: string }, status: ExternalSecretStatusUpdate): Promise<void>;
   events: EventRecorder;
   now(): number;
-  random?: () => number;
+  random?: (() => number) | undefined;
   /** Called once per reconcile that read the provider, for sync metrics. */
-  onSync?: (es: ExternalSecret, outcome: "success" | "error") => void;
+  onSync?: ((es: ExternalSecret, outcome: "success" | "error") => void) | undefined;
 }
 
 export interface InvalidExternalSecret {

@@ -1,10 +1,14 @@
-import type { V1LabelSelector } from "@kubernetes/client-node";
+/** metav1.LabelSelector, structurally (the CRD types and client-node's both fit). */
+export interface LabelSelector {
+  matchLabels?: Readonly<Record<string, string>> | undefined;
+  matchExpressions?: ReadonlyArray<{ key: string; operator: string; values?: readonly string[] | undefined }> | undefined;
+}
 
 /**
  * Kubernetes label-selector semantics (metav1.LabelSelectorAsSelector): matchLabels AND every
  * matchExpression. An empty selector matches everything; a null one nothing (callers decide which they have).
  */
-export function matchesLabelSelector(selector: V1LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+export function matchesLabelSelector(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {
     const has = Object.hasOwn(labels, e.key);

@@ -29,9 +29,9 @@ export interface SecretStoreReconcilerDeps {
   writeStatus(store: StoreView, status: { conditions: Condition[]; capabilities?: Capabilities | undefined }): Promise<void>;
   events: EventRecorder;
   now(): number;
-  random?: () => number;
+  random?: (() => number) | undefined;
   /** --store-requeue-interval: ESO's default is 5 minutes. */
-  defaultRequeueMs?: number;
+  defaultRequeueMs?: number | undefined;
 }
 
 /**

@@ -1,9 +1,8 @@
-import type { V1LabelSelector } from "@kubernetes/client-node";
-import { matchesLabelSelector } from "./label-selector.ts";
+import { matchesLabelSelector, type LabelSelector } from "./label-selector.ts";
 
 /** One entry of a ClusterSecretStore's `spec.conditions` (ESO ClusterSecretStoreCondition). */
 export interface StoreCondition {
-  namespaceSelector?: V1LabelSelector | undefined;
+  namespaceSelector?: LabelSelector | undefined;
   namespaces?: readonly string[] | undefined;
   namespaceRegexes?: readonly string[] | undefined;
 }

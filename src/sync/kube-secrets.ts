@@ -1,0 +1,68 @@
+import * as k8s from "@kubernetes/client-node";
+import type { Informer } from "../runtime/informer.ts";
+import type { KubeObject } from "../runtime/list-watcher.ts";
+
+/**
+ * Target Secret access for the reconciler. Reads come from the informer of managed Secrets (label
+ * reconcile.external-secrets.io/managed=true, so memory does not grow with the cluster's other Secrets, ESO
+ * #2608); a Secret not in that cache (not created yet, or an existing unlabelled Merge target) is read from the
+ * API once, exactly as ESO does when its partial and full caches disagree.
+ */
+export class KubeSecrets {
+  readonly #core: k8s.CoreV1Api;
+  readonly #cache: Informer<KubeObject>;
+
+  constructor(kubeConfig: k8s.KubeConfig, managedSecrets: Informer<KubeObject>) {
+    this.#core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+    this.#cache = managedSecrets;
+  }
+
+  async get(namespace: string, name: string): Promise<k8s.V1Secret | undefined> {
+    const cached = this.#cache.get(namespace, name);
+    // The cache holds raw JSON; every field the reconciler reads (data, type, labels, annotations, owner
+    // references, managedFields' fieldsV1, resourceVersion, uid, immutable) has the same shape in V1Secret.
+    if (cached) return structuredClone(cached) as unknown as k8s.V1Secret;
+    try {
+      return await this.#core.readNamespacedSecret({ namespace, name });
+    } catch (err) {
+      if (err instanceof k8s.ApiException && err.code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async create(secret: k8s.V1Secret, fieldManager: string): Promise<void> {
+    await this.#core.createNamespacedSecret({ namespace: secret.metadata!.namespace!, body: secret, fieldManager });
+  }
+
+  /** A PUT carrying the resourceVersion it was computed from: a concurrent change is a 409, retried from fresh state. */
+  async update(secret: k8s.V1Secret, fieldManager: string): Promise<void> {
+    await this.#core.replaceNamespacedSecret({ namespace: secret.metadata!.namespace!, name: secret.metadata!.name!, body: secret, fieldManager });
+  }
+
+  /** Deletes only the exact Secret that was decided on (UID precondition), never a same-named successor. */
+  async delete(namespace: string, name: string, uid: string): Promise<void> {
+    try {
+      await this.#core.deleteNamespacedSecret({ namespace, name, body: { preconditions: { uid } } });
+    } catch (err) {
+      if (err instanceof k8s.ApiException && err.code === 404) return;
+      throw err;
+    }
+  }
+}
+
+const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
+
+/** Writes `/status` of external-secrets.io objects with a merge patch, never a full PUT (KES lesson 3). */
+export class StatusWriter {
+  readonly #custom: k8s.CustomObjectsApi;
+
+  constructor(kubeConfig: k8s.KubeConfig) {
+    this.#custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+  }
+
+  async patch(plural: string, target: { namespace?: string | undefined; name: string }, status: object): Promise<void> {
+    const common = { group: "external-secrets.io", version: "v1", plural, name: target.name, body: { status } };
+    if (target.namespace) await this.#custom.patchNamespacedCustomObjectStatus({ ...common, namespace: target.namespace }, merge);
+    else await this.#custom.patchClusterCustomObjectStatus(common, merge);
+  }
+}
