@@ -4,7 +4,7 @@ import type { ExternalSecret } from "../apis/external-secret.ts";
 import type { Informer } from "../runtime/informer.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import type { Capabilities } from "../providers/provider.ts";
-import { findCondition, type Condition } from "./conditions.ts";
+import { findCondition } from "./conditions.ts";
 import { StoreUnavailableError, type ResolvedStore } from "./external-secret-reconciler.ts";
 import { storeAccess } from "./store-access.ts";
 import type { StoreKind } from "./secret-store-reconciler.ts";
@@ -68,7 +68,7 @@ export class StoreResolver {
     const nsLabels = (this.#namespaces?.get(undefined, namespace)?.metadata?.labels ?? { "kubernetes.io/metadata.name": namespace });
     const access = storeAccess({ kind, name: ref.name, namespace: store.metadata.namespace, conditions }, namespace, nsLabels);
     if (!access.allowed) throw new StoreUnavailableError(access.message);
-    const ready = findCondition(store.status?.conditions as Condition[] | undefined, "Ready");
+    const ready = findCondition(store.status?.conditions, "Ready");
     if (ready?.status === "False") {
       throw new StoreUnavailableError(`${kind} ${ref.name} is not ready: ${ready.reason ?? ""}${ready.message ? `: ${ready.message}` : ""}`);
     }

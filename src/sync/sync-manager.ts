@@ -140,7 +140,7 @@ export class SyncManager {
         if ("error" in found) return { result: "Error", reason: "InvalidStoreConfiguration", message: found.error };
         const aws = (found.store.spec.provider as { aws?: unknown }).aws;
         if (!aws) {
-          const other = Object.keys(found.store.spec.provider as object)[0] ?? "none";
+          const other = Object.keys(found.store.spec.provider)[0] ?? "none";
           return { result: "Error", reason: "InvalidProviderConfig", message: unsupportedProviderMessage(other) };
         }
         const ref = storeRef(found);
@@ -247,7 +247,7 @@ export class SyncManager {
 
   async stop(): Promise<void> {
     await Promise.all([this.externalSecretController.stop(), this.secretStoreController.stop(), this.clusterSecretStoreController.stop()]);
-    for (const i of this.#informers) i.stop();
+    await Promise.all(this.#informers.map((i) => i.stop()));
   }
 }
 
