@@ -3,20 +3,43 @@
  * (apis/externalsecrets/v1/secretstore_aws_types.go).
  */
 import { z } from "zod";
-import { SecretKeySelectorSchema, ServiceAccountSelectorSchema } from "./meta.ts";
+import { SecretKeySelectorSchema, ServiceAccountSelectorSchema, type SecretKeySelector } from "./meta.ts";
 import { withRules } from "./schema-extensions.ts";
 
 export const AWS_SERVICES = ["SecretsManager", "ParameterStore"] as const;
 export const AWSServiceSchema = z.enum(AWS_SERVICES);
 export type AWSService = z.output<typeof AWSServiceSchema>;
 
-export const AWSAuthSecretRefSchema = z.object({
-  accessKeyIDSecretRef: SecretKeySelectorSchema.optional().describe("The AccessKeyID used for authentication."),
-  secretAccessKeySecretRef: SecretKeySelectorSchema.optional().describe("The SecretAccessKey used for authentication."),
-  sessionTokenSecretRef: SecretKeySelectorSchema.optional().describe(
-    "The SessionToken, required when the access key is temporary.",
-  ),
-});
+// Both references need a name and a key. ESO's CRD does not require them (it fails later, when building the
+// client), so this is not CEL either: such a store applies and reports InvalidProviderConfig.
+const completeSelector = (ref: SecretKeySelector | undefined) => ref?.name !== undefined && ref.key !== undefined;
+
+export const AWSAuthSecretRefSchema = withRules(
+  z.object({
+    accessKeyIDSecretRef: SecretKeySelectorSchema.optional().describe("The AccessKeyID used for authentication."),
+    secretAccessKeySecretRef: SecretKeySelectorSchema.optional().describe("The SecretAccessKey used for authentication."),
+    sessionTokenSecretRef: SecretKeySelectorSchema.optional().describe(
+      "The SessionToken, required when the access key is temporary.",
+    ),
+  }),
+  [
+    {
+      check: (r) => completeSelector(r.accessKeyIDSecretRef),
+      message: "Required: name and key of the Secret that holds the access key id",
+      path: ["accessKeyIDSecretRef"],
+    },
+    {
+      check: (r) => completeSelector(r.secretAccessKeySecretRef),
+      message: "Required: name and key of the Secret that holds the secret access key",
+      path: ["secretAccessKeySecretRef"],
+    },
+    {
+      check: (r) => r.sessionTokenSecretRef === undefined || completeSelector(r.sessionTokenSecretRef),
+      message: "Required: name and key of the Secret that holds the session token",
+      path: ["sessionTokenSecretRef"],
+    },
+  ],
+);
 export type AWSAuthSecretRef = z.output<typeof AWSAuthSecretRefSchema>;
 
 export const AWSJWTAuthSchema = z.object({

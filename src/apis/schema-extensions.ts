@@ -50,7 +50,7 @@ export function withRules<S extends z.ZodType>(schema: S, rules: readonly Rule<z
       ...(r.path && r.path.length > 0 ? { fieldPath: r.path.map((p) => `.${p}`).join("") } : {}),
     }));
   const inherited = (z.globalRegistry.get(schema)?.["x-kubernetes-validations"] ?? []) as CelValidation[];
-  return (validations.length > 0 ? refined.meta({ "x-kubernetes-validations": [...inherited, ...validations] }) : refined) as S;
+  return (validations.length > 0 ? refined.meta({ "x-kubernetes-validations": [...inherited, ...validations] }) : refined);
 }
 
 /**
@@ -64,12 +64,12 @@ export function exactlyOneOf<S extends z.ZodObject>(schema: S, keys: readonly st
       message: `exactly one of ${keys.join(", ")} must be set in ${what}`,
     },
   ]);
-  return ruled.meta({ minProperties: 1, maxProperties: 1 }) as S;
+  return ruled.meta({ minProperties: 1, maxProperties: 1 });
 }
 
 /** Keeps fields the schema does not declare, in the CRD (no pruning) and in parse* output (passthrough). */
 export function preserveUnknownFields<S extends z.ZodType>(schema: S): S {
-  return schema.meta({ "x-kubernetes-preserve-unknown-fields": true }) as S;
+  return schema.meta({ "x-kubernetes-preserve-unknown-fields": true });
 }
 
 /**
@@ -91,5 +91,5 @@ export function dateTime() {
 
 /** Marks a map or struct as replaced as a whole by server-side apply (x-kubernetes-map-type: atomic). */
 export function atomic<S extends z.ZodType>(schema: S): S {
-  return schema.meta({ "x-kubernetes-map-type": "atomic" }) as S;
+  return schema.meta({ "x-kubernetes-map-type": "atomic" });
 }

@@ -32,7 +32,7 @@ export const SecretStoreProviderSchema = withRules(
 );
 export type SecretStoreProvider = z.output<typeof SecretStoreProviderSchema>;
 
-/** The provider names ESO knows, besides `aws`; used for the "not supported by Ferry" message. */
+/** The configured provider's key (`aws`, `vault`, …), for routing and the "not supported by Ferry" message. */
 export function providerName(provider: SecretStoreProvider): string | undefined {
   return Object.keys(provider)[0];
 }
@@ -73,13 +73,22 @@ export const SecretStoreStatusSchema = z.object({
 });
 export type SecretStoreStatus = z.output<typeof SecretStoreStatusSchema>;
 
-export const SecretStoreSchema = z.object({
-  apiVersion: z.enum(API_VERSIONS),
-  kind: z.literal(KIND_SECRET_STORE),
-  metadata: ObjectMetaSchema,
-  spec: SecretStoreSpecSchema,
-  status: SecretStoreStatusSchema.optional(),
-});
+export const SecretStoreSchema = z
+  .object({
+    apiVersion: z.enum(API_VERSIONS),
+    kind: z.literal(KIND_SECRET_STORE),
+    metadata: ObjectMetaSchema,
+    spec: SecretStoreSpecSchema,
+    status: SecretStoreStatusSchema.optional(),
+  })
+  .superRefine((store, ctx) => {
+    // ESO's ValidateSecretSelector: a namespaced store may only reference objects in its own namespace.
+    for (const { path, namespace } of namespacedReferences(store.spec)) {
+      if (namespace !== undefined && namespace !== store.metadata.namespace) {
+        ctx.addIssue({ code: "custom", path: ["spec", ...path, "namespace"], message: NAMESPACE_MISMATCH });
+      }
+    }
+  });
 export type SecretStore = z.output<typeof SecretStoreSchema>;
 
 export const ClusterSecretStoreSchema = z.object({
@@ -90,6 +99,24 @@ export const ClusterSecretStoreSchema = z.object({
   status: SecretStoreStatusSchema.optional(),
 });
 export type ClusterSecretStore = z.output<typeof ClusterSecretStoreSchema>;
+
+const NAMESPACE_MISMATCH =
+  "namespace should either be empty or match the namespace of the SecretStore for a namespaced SecretStore";
+
+/** The Secret and ServiceAccount references of a store spec that may carry a namespace, with their paths. */
+export function namespacedReferences(spec: SecretStoreSpec): { path: string[]; namespace: string | undefined }[] {
+  const auth = spec.provider.aws?.auth;
+  const refs: { path: string[]; namespace: string | undefined }[] = [];
+  const base = ["provider", "aws", "auth"];
+  const secretRef = auth?.secretRef;
+  for (const key of ["accessKeyIDSecretRef", "secretAccessKeySecretRef", "sessionTokenSecretRef"] as const) {
+    const ref = secretRef?.[key];
+    if (ref) refs.push({ path: [...base, "secretRef", key], namespace: ref.namespace });
+  }
+  const sa = auth?.jwt?.serviceAccountRef;
+  if (sa) refs.push({ path: [...base, "jwt", "serviceAccountRef"], namespace: sa.namespace });
+  return refs;
+}
 
 /** Either store kind; the controller handles both through this type. */
 export type AnySecretStore = SecretStore | ClusterSecretStore;

@@ -103,12 +103,12 @@ export async function startEnvironment(options: { crdDir?: string } = {}): Promi
 }
 
 async function installCrds(kc: k8s.KubeConfig, dir: string): Promise<void> {
-  const { parseAllDocuments } = await import("yaml");
   const api = kc.makeApiClient(k8s.ApiextensionsV1Api);
   const names: string[] = [];
   for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-    for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
-      const crd = doc.toJSON() as k8s.V1CustomResourceDefinition | null;
+    // loadAllYaml deserializes into the typed model: given plain parsed YAML, client-node's serializer
+    // silently drops every x-kubernetes-* key and the apiserver rejects the structural schema.
+    for (const crd of k8s.loadAllYaml(readFileSync(join(dir, file), "utf8")) as k8s.V1CustomResourceDefinition[]) {
       if (crd?.kind !== "CustomResourceDefinition") continue;
       await api.createCustomResourceDefinition({ body: crd });
       names.push(crd.metadata!.name!);
