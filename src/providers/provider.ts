@@ -157,3 +157,9 @@ export interface ApiCallEvent {
 }
 
 export type ApiCallObserver = (event: ApiCallEvent) => void;
+
+/** The logger a provider writes to; pino's `logger.warn(fields, message)` fits. Never pass secret values. */
+export interface ProviderLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+}

@@ -1,0 +1,215 @@
+import {
+  InvalidStoreError,
+  type ApiCallObserver,
+  type Capabilities,
+  type ClientRequest,
+  type Provider,
+  type ProviderLogger,
+  type ReadOutcome,
+  type RemotePayload,
+  type SecretsClient,
+  type StoreContext,
+  type StoreValidation,
+  type ValidationResult,
+} from "../provider.ts";
+import { buildCredentialChain, type CredentialChain } from "./auth/chain.ts";
+import type { Clock, CredentialSource } from "./auth/credentials.ts";
+import { dependsOnExternalSecretNamespace, type StoreIdentity } from "./auth/namespaces.ts";
+import type { StsApi } from "./auth/sts.ts";
+import { callError, Redactor } from "./errors.ts";
+import { sdkParameterStoreApi, type ParameterStoreApi } from "./parameterstore/api.ts";
+import { ParameterStoreSecretsClient } from "./parameterstore/client.ts";
+import { createSecretsManagerClient, createSsmClient, defaultChainCredentials, sdkStsFactory, type SdkClientOptions } from "./sdk-clients.ts";
+import { sdkSecretsManagerApi, type SecretsManagerApi } from "./secretsmanager/api.ts";
+import { SecretsManagerSecretsClient } from "./secretsmanager/client.ts";
+import type { AwsStoreSpec } from "./spec.ts";
+import { validateAwsStore } from "./validate-store.ts";
+
+/** Where the provider gets its AWS APIs; the SDK in production, counting fakes in unit tests. */
+export interface AwsApiFactory {
+  /** `dispose` collects what to release when the cache entry is dropped (SDK clients hold sockets). */
+  sts(options: SdkClientOptions, credentials: CredentialSource | undefined, dispose: Disposables): StsApi;
+  secretsManager(options: SdkClientOptions, credentials: CredentialSource, dispose: Disposables): SecretsManagerApi;
+  parameterStore(options: SdkClientOptions, credentials: CredentialSource, dispose: Disposables): ParameterStoreApi;
+  /** The SDK default chain for stores without `auth`, one per region, shared by all of them. */
+  defaultCredentials(options: { region: string; onApiCall?: ApiCallObserver | undefined; now: Clock }): CredentialSource;
+}
+
+export type Disposables = Array<{ destroy(): void }>;
+
+export const sdkApiFactory: AwsApiFactory = {
+  sts: (options, credentials, dispose) => sdkStsFactory(options, (client) => dispose.push(client))(credentials),
+  secretsManager: (options, credentials, dispose) => {
+    const client = createSecretsManagerClient(options, credentials);
+    dispose.push(client);
+    return sdkSecretsManagerApi(client, credentials);
+  },
+  parameterStore: (options, credentials, dispose) => {
+    const client = createSsmClient(options, credentials);
+    dispose.push(client);
+    return sdkParameterStoreApi(client, credentials);
+  },
+  defaultCredentials: defaultChainCredentials,
+};
+
+export interface AwsProviderOptions {
+  /** Every AWS call after the SDK's retries, for `externalsecret_provider_api_calls_count`. */
+  onApiCall?: ApiCallObserver | undefined;
+  logger?: ProviderLogger | undefined;
+  now?: Clock | undefined;
+  apis?: AwsApiFactory | undefined;
+  /** Cache entries kept (least recently used dropped first); one per store, or per store and namespace for referent auth. */
+  maxCachedClients?: number | undefined;
+}
+
+interface CacheEntry {
+  uid: string;
+  generation: number;
+  client: SecretsClient;
+  chain: CredentialChain;
+  disposables: Disposables;
+}
+
+/**
+ * The AWS provider (ESO providers/v1/aws): Secrets Manager and Parameter Store. What it adds to ESO is
+ * caching: the credential chain (every STS hop) and the SDK clients are built once per
+ * (store uid, store generation, referent namespace) and reused by every ExternalSecret and refresh until
+ * the store changes, so a refresh costs only the reads themselves (ESO #1194).
+ */
+export class AwsProvider implements Provider<AwsStoreSpec> {
+  readonly #onApiCall: ApiCallObserver | undefined;
+  readonly #logger: ProviderLogger | undefined;
+  readonly #now: Clock;
+  readonly #apis: AwsApiFactory;
+  readonly #maxCachedClients: number;
+  /** Insertion order is recency order: a hit re-inserts its entry. */
+  readonly #entries = new Map<string, CacheEntry>();
+  readonly #defaultCredentials = new Map<string, CredentialSource>();
+
+  constructor(options: AwsProviderOptions = {}) {
+    this.#onApiCall = options.onApiCall;
+    this.#logger = options.logger;
+    this.#now = options.now ?? Date.now;
+    this.#apis = options.apis ?? sdkApiFactory;
+    this.#maxCachedClients = options.maxCachedClients ?? 1000;
+  }
+
+  /** As ESO: the AWS provider reads and writes (PushSecret, write-through). */
+  capabilities(): Capabilities {
+    return "ReadWrite";
+  }
+
+  validateStore(spec: AwsStoreSpec, store?: StoreContext): StoreValidation {
+    return validateAwsStore(spec, store);
+  }
+
+  async clientFor(request: ClientRequest<AwsStoreSpec>): Promise<SecretsClient> {
+    const { store, namespace, kube } = request;
+    const { errors } = validateAwsStore(store.spec, store);
+    if (errors.length > 0) throw new InvalidStoreError(`${store.kind} ${storeName(store)}: ${errors.join("; ")}`);
+    const spec = store.spec.provider.aws;
+    const identity: StoreIdentity = { kind: store.kind, name: store.name, namespace: store.namespace };
+    const perNamespace = dependsOnExternalSecretNamespace(spec, identity);
+    // ESO: a referent store cannot be validated on its own, only used from an ExternalSecret.
+    if (perNamespace && !namespace) return new ReferentStoreWithoutNamespace(`${store.kind} ${storeName(store)}`);
+
+    const key = JSON.stringify([store.uid, store.generation, perNamespace ? namespace : ""]);
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit.client;
+    }
+
+    // A new generation replaces the store's older entries.
+    for (const [k, entry] of this.#entries) if (entry.uid === store.uid && entry.generation !== store.generation) this.#drop(k);
+
+    const redactor = new Redactor();
+    const disposables: Disposables = [];
+    const sdkOptions: SdkClientOptions = { region: spec.region, retrySettings: store.spec.retrySettings, onApiCall: this.#onApiCall };
+    const chain = buildCredentialChain({
+      spec,
+      store: identity,
+      esNamespace: namespace,
+      kube,
+      sts: (credentials) => this.#apis.sts(sdkOptions, credentials, disposables),
+      defaultCredentials: () => this.#defaultCredentialsFor(spec.region),
+      now: this.#now,
+      redactor,
+    });
+    const validate = async (): Promise<ValidationResult> => {
+      // Resolving the chain proves every STS hop; static keys are not checked with an extra call (ESO neither).
+      await chain.credentials.get().catch((err: unknown) => {
+        throw callError(err, `${store.kind} ${storeName(store)}: credentials`, redactor);
+      });
+      return "Ready";
+    };
+    const common = { prefix: spec.prefix, validate, redactor, logger: this.#logger, storeLabel: `${store.kind} ${storeName(store)}` };
+    const client: SecretsClient =
+      spec.service === "ParameterStore"
+        ? new ParameterStoreSecretsClient({ api: this.#apis.parameterStore(sdkOptions, chain.credentials, disposables), ...common })
+        : new SecretsManagerSecretsClient({ api: this.#apis.secretsManager(sdkOptions, chain.credentials, disposables), ...common });
+
+    this.#entries.set(key, { uid: store.uid, generation: store.generation, client, chain, disposables });
+    this.#logger?.info(
+      { store: `${store.kind} ${storeName(store)}`, generation: store.generation, namespace: perNamespace ? namespace : undefined, credentials: chain.hops },
+      "AWS client created",
+    );
+    while (this.#entries.size > this.#maxCachedClients) this.#drop(this.#entries.keys().next().value!);
+    return client;
+  }
+
+  forgetStore(uid: string): void {
+    for (const [key, entry] of this.#entries) if (entry.uid === uid) this.#drop(key);
+  }
+
+  /** Releases every cached client (shutdown). */
+  close(): void {
+    for (const key of [...this.#entries.keys()]) this.#drop(key);
+  }
+
+  /** Cached entries, for tests and the debug endpoint. */
+  get cachedClients(): number {
+    return this.#entries.size;
+  }
+
+  #defaultCredentialsFor(region: string): CredentialSource {
+    let source = this.#defaultCredentials.get(region);
+    if (!source) {
+      source = this.#apis.defaultCredentials({ region, onApiCall: this.#onApiCall, now: this.#now });
+      this.#defaultCredentials.set(region, source);
+    }
+    return source;
+  }
+
+  #drop(key: string): void {
+    const entry = this.#entries.get(key);
+    this.#entries.delete(key);
+    for (const d of entry?.disposables ?? []) d.destroy();
+  }
+}
+
+function storeName(store: { name: string; namespace?: string | undefined }): string {
+  return store.namespace ? `${store.namespace}/${store.name}` : store.name;
+}
+
+/** A ClusterSecretStore whose credentials live in each ExternalSecret's namespace, asked about without one. */
+class ReferentStoreWithoutNamespace implements SecretsClient {
+  readonly #what: string;
+
+  constructor(what: string) {
+    this.#what = what;
+  }
+
+  async validate(): Promise<ValidationResult> {
+    return "Unknown";
+  }
+
+  async readSecrets(): Promise<Map<string, ReadOutcome>> {
+    throw new InvalidStoreError(`${this.#what}: references without namespace need an ExternalSecret's namespace (referent auth)`);
+  }
+
+  async findSecrets(): Promise<Map<string, RemotePayload>> {
+    throw new InvalidStoreError(`${this.#what}: references without namespace need an ExternalSecret's namespace (referent auth)`);
+  }
+}

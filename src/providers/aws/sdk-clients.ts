@@ -1,0 +1,172 @@
+/**
+ * AWS SDK v3 clients as the provider builds them. No endpoint is ever set here: the SDK reads the standard
+ * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_STS
+ * variables itself (for STS clients too, including the one inside the default chain's web identity
+ * provider), so a store (a CR) can never redirect signed requests elsewhere.
+ */
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { parseGoDuration } from "../go-duration.ts";
+import type { ApiCallObserver } from "../provider.ts";
+import { CachedCredentials } from "./auth/cached-credentials.ts";
+import type { Clock, CredentialSource } from "./auth/credentials.ts";
+import type { StsApi, StsFactory } from "./auth/sts.ts";
+import type { RetrySettings } from "./spec.ts";
+
+export type AwsApiProvider = "AWS/SecretsManager" | "AWS/ParameterStore" | "AWS/STS";
+
+export interface SdkClientOptions {
+  region: string;
+  retrySettings?: RetrySettings | undefined;
+  onApiCall?: ApiCallObserver | undefined;
+}
+
+/** ESO: without retrySettings the SDK default retryer; with it, maxRetries (default 3) and a fixed retryInterval. */
+const DEFAULT_MAX_RETRIES = 3;
+
+/** The retry part of a client configuration: SDK standard mode, so throttling is retried with backoff. */
+export function retryConfig(settings: RetrySettings | undefined): { maxAttempts: number; retryMode: "standard"; retryStrategy?: FixedDelayRetryStrategy } {
+  if (!settings) return { maxAttempts: DEFAULT_MAX_RETRIES, retryMode: "standard" };
+  const maxAttempts = Math.max(0, settings.maxRetries ?? DEFAULT_MAX_RETRIES) + 1;
+  if (settings.retryInterval === undefined) return { maxAttempts, retryMode: "standard" };
+  return { maxAttempts, retryMode: "standard", retryStrategy: new FixedDelayRetryStrategy(maxAttempts, parseGoDuration(settings.retryInterval)) };
+}
+
+interface RetryToken {
+  getRetryCount(): number;
+  getRetryDelay(): number;
+}
+
+/** `retrySettings.retryInterval`: the SDK's RetryStrategyV2 with a constant delay between attempts. */
+export class FixedDelayRetryStrategy {
+  readonly mode = "standard";
+  readonly #maxAttempts: number;
+  readonly #delayMs: number;
+
+  constructor(maxAttempts: number, delayMs: number) {
+    this.#maxAttempts = maxAttempts;
+    this.#delayMs = delayMs;
+  }
+
+  async acquireInitialRetryToken(_scope: string): Promise<RetryToken> {
+    return token(0, 0);
+  }
+
+  async refreshRetryTokenForRetry(previous: RetryToken, errorInfo: { errorType: string }): Promise<RetryToken> {
+    const attempts = previous.getRetryCount() + 1;
+    if (errorInfo.errorType === "CLIENT_ERROR" || attempts >= this.#maxAttempts) throw new Error("no more retries");
+    return token(attempts, this.#delayMs);
+  }
+
+  recordSuccess(_token: RetryToken): void {}
+}
+
+function token(count: number, delay: number): RetryToken {
+  return { getRetryCount: () => count, getRetryDelay: () => delay };
+}
+
+/**
+ * The SDK calls this on every request. `memoized` tells the SDK not to wrap it in its own cache: the
+ * chain's CachedCredentials is the one cache, so invalidation after an auth error takes effect at once.
+ */
+export function sdkCredentials(source: CredentialSource) {
+  const provider = async () => {
+    const c = await source.get();
+    return {
+      accessKeyId: c.accessKeyId,
+      secretAccessKey: c.secretAccessKey,
+      ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+      ...(c.expiration ? { expiration: c.expiration } : {}),
+    };
+  };
+  return Object.assign(provider, { memoized: true });
+}
+
+interface MiddlewareStackLike {
+  add(middleware: unknown, options: { step: "initialize"; name: string; override?: boolean }): void;
+}
+
+/** Reports each command once, after the SDK's retries (ESO's externalsecret_provider_api_calls_count). */
+export function observeApiCalls(stack: MiddlewareStackLike, provider: AwsApiProvider, onApiCall: ApiCallObserver | undefined): void {
+  if (!onApiCall) return;
+  const middleware =
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+    async (args: unknown): Promise<unknown> => {
+      const call = (context.commandName ?? "Unknown").replace(/Command$/, "");
+      try {
+        const out = await next(args);
+        onApiCall({ provider, call, status: "success" });
+        return out;
+      } catch (err) {
+        onApiCall({ provider, call, status: "error" });
+        throw err;
+      }
+    };
+  stack.add(middleware, { step: "initialize", name: "ferryApiCallObserver", override: true });
+}
+
+export function createSecretsManagerClient(options: SdkClientOptions, credentials: CredentialSource): SecretsManagerClient {
+  const client = new SecretsManagerClient({ region: options.region, credentials: sdkCredentials(credentials), ...retryConfig(options.retrySettings) });
+  observeApiCalls(client.middlewareStack, "AWS/SecretsManager", options.onApiCall);
+  return client;
+}
+
+export function createSsmClient(options: SdkClientOptions, credentials: CredentialSource): SSMClient {
+  const client = new SSMClient({ region: options.region, credentials: sdkCredentials(credentials), ...retryConfig(options.retrySettings) });
+  observeApiCalls(client.middlewareStack, "AWS/ParameterStore", options.onApiCall);
+  return client;
+}
+
+/** Unsigned when `credentials` is absent (AssumeRoleWithWebIdentity): no fallback to the process's own identity. */
+export function createStsClient(options: SdkClientOptions, credentials: CredentialSource | undefined): STSClient {
+  const client = new STSClient({
+    region: options.region,
+    ...(credentials
+      ? { credentials: sdkCredentials(credentials) }
+      : {
+          credentials: Object.assign(
+            async () => {
+              throw new Error("AssumeRoleWithWebIdentity is unsigned; no credentials are used");
+            },
+            { memoized: true },
+          ),
+        }),
+    ...retryConfig(options.retrySettings),
+  });
+  observeApiCalls(client.middlewareStack, "AWS/STS", options.onApiCall);
+  return client;
+}
+
+export function sdkStsFactory(options: SdkClientOptions, track: (client: { destroy(): void }) => void): StsFactory {
+  return (credentials): StsApi => {
+    const client = createStsClient(options, credentials);
+    track(client);
+    return {
+      assumeRole: (input) => client.send(new AssumeRoleCommand(input)),
+      assumeRoleWithWebIdentity: (input) => client.send(new AssumeRoleWithWebIdentityCommand(input)),
+    };
+  };
+}
+
+/**
+ * The SDK default chain (env keys, IRSA's AWS_WEB_IDENTITY_TOKEN_FILE, Pod Identity container
+ * credentials, instance role), cached like every other hop and shared by all stores without `auth`.
+ * Its internal STS calls are observed too.
+ */
+export function defaultChainCredentials(options: { region: string; onApiCall?: ApiCallObserver | undefined; now: Clock }): CredentialSource {
+  const plugin = {
+    applyToStack: (stack: unknown) => observeApiCalls(stack as MiddlewareStackLike, "AWS/STS", options.onApiCall),
+  };
+  const chain = fromNodeProviderChain({ clientConfig: { region: options.region }, clientPlugins: [plugin] });
+  return new CachedCredentials({
+    now: options.now,
+    // Keys from the environment have no expiry: re-read them now and then, as the chain itself is cheap.
+    maxAgeMs: 5 * 60_000,
+    fetch: async () => {
+      const c = await chain({ forceRefresh: true });
+      return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration };
+    },
+  });
+}
