@@ -3,6 +3,7 @@ import { randomInt } from "node:crypto";
 import * as k8s from "@kubernetes/client-node";
 import type { EnvironmentState } from "./environment.ts";
 import { FaultProxy } from "./fault-proxy.ts";
+import { probe, type ProbeResponse } from "./http-probe.ts";
 import { tokenKubeconfigYaml } from "./kubeconfig.ts";
 
 /**
@@ -31,6 +32,25 @@ export class TestEnvironment {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(this.state.kubeconfig);
     return kc;
+  }
+
+  /** A raw request to the apiserver as the admin, for what typed clients do not offer (Table output). */
+  request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<ProbeResponse> {
+    const { pki } = this.state;
+    return probe(new URL(path, this.state.apiserverUrl).toString(), {
+      method,
+      headers: { accept: "application/json", ...(options.body === undefined ? {} : { "content-type": "application/json" }), ...options.headers },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      tls: { ca: readFileSync(pki.caCert), cert: readFileSync(pki.adminCert), key: readFileSync(pki.adminKey) },
+    });
+  }
+
+  /** A `kubectl get` row: the server-side Table of one object, column name (upper case) → cell. */
+  async tableRow(path: string): Promise<Record<string, string>> {
+    const res = await this.request("GET", path, { headers: { accept: "application/json;as=Table;v=v1;g=meta.k8s.io" } });
+    const table = JSON.parse(res.body) as { columnDefinitions?: Array<{ name: string }>; rows?: Array<{ cells: unknown[] }> };
+    const cells = table.rows?.[0]?.cells ?? [];
+    return Object.fromEntries((table.columnDefinitions ?? []).map((c, i) => [c.name.toUpperCase(), String(cells[i])]));
   }
 
   /** A client configuration that authenticates with a bearer token, e.g. a ServiceAccount's. */

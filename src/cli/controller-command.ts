@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { Command, Option } from "commander";
+import * as k8s from "@kubernetes/client-node";
+import { Registry, collectDefaultMetrics } from "prom-client";
+import { AwsProvider } from "../providers/aws/index.ts";
+import { HealthServer } from "../runtime/health-server.ts";
+import { LeaderElector } from "../runtime/leader-election.ts";
+import { createLogger, type LogLevel } from "../runtime/logger.ts";
+import { SyncManager } from "../sync/sync-manager.ts";
+import { defaultValueTransforms } from "../sync/value-transforms.ts";
+
+export interface ControllerFlags {
+  kubeconfig?: string;
+  namespace?: string;
+  concurrency: number;
+  leaderElect: boolean;
+  leaderElectionNamespace: string;
+  leaderElectionId: string;
+  healthAddr: string;
+  logLevel: LogLevel;
+}
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+};
+
+export function controllerCommand(): Command {
+  return new Command("controller")
+    .description("Run the sync controller: ExternalSecret, SecretStore and ClusterSecretStore (external-secrets.io v1 and v1beta1) for AWS.")
+    .option("--kubeconfig <path>", "kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then in-cluster")
+    .option("--namespace <name>", "watch and reconcile only this namespace (ClusterSecretStores are still read)")
+    .option("--concurrency <n>", "ExternalSecrets reconciled at once", positiveInt("--concurrency"), 8)
+    .option("--leader-elect", "elect a leader through a coordination.k8s.io Lease so only one replica reconciles", false)
+    .option("--leader-election-namespace <name>", "namespace of the leader election Lease", process.env.POD_NAMESPACE ?? "default")
+    .option("--leader-election-id <name>", "name of the leader election Lease", "ferry-controller")
+    .option("--health-addr <addr>", "address for /healthz, /readyz and /metrics", ":8081")
+    .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error"]).default("info"))
+    .addHelpText(
+      "after",
+      "\nAWS endpoints come only from the SDK's standard variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SECRETS_MANAGER, …)." +
+        "\nCredentials without store auth come from the SDK default chain (IRSA, EKS Pod Identity, instance role).",
+    )
+    .action(async (flags: ControllerFlags) => {
+      await runController(flags);
+    });
+}
+
+export async function runController(flags: ControllerFlags): Promise<void> {
+  const logger = createLogger({ level: flags.logLevel });
+  const kubeConfig = new k8s.KubeConfig();
+  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
+  else kubeConfig.loadFromDefault();
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const provider = new AwsProvider({ logger: logger.child({ provider: "aws" }) });
+  const manager = new SyncManager({
+    kubeConfig,
+    provider,
+    transforms: defaultValueTransforms,
+    namespace: flags.namespace,
+    concurrency: flags.concurrency,
+    logger,
+  });
+
+  const health = new HealthServer({ address: flags.healthAddr, registry, logger });
+  health.addHealthCheck("ping", () => true);
+  health.addReadinessCheck("informers", () => manager.synced || "caches not synced");
+  await health.start();
+  logger.info({ address: health.url }, "health server listening");
+
+  let elector: LeaderElector | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    await manager.stop();
+    await elector?.stop();
+    await health.stop();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+
+  if (!flags.leaderElect) {
+    await manager.start();
+    logger.info({ namespace: flags.namespace ?? "(all)", concurrency: flags.concurrency }, "controller started");
+    return;
+  }
+  elector = new LeaderElector({
+    kubeConfig,
+    namespace: flags.leaderElectionNamespace,
+    name: flags.leaderElectionId,
+    identity: `${hostname()}_${randomBytes(4).toString("hex")}`,
+    logger,
+  });
+  health.addReadinessCheck("leader-election", () => true);
+  void elector.run({
+    onStartedLeading: async (signal) => {
+      logger.info({}, "became leader, starting controllers");
+      await manager.start(signal);
+      await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+      await manager.stop();
+    },
+    onStoppedLeading: () => {
+      if (stopping) return;
+      // As controller-runtime: a replica that lost its lease exits and restarts as a candidate, so two
+      // replicas never reconcile at once.
+      logger.warn({}, "leadership lost, exiting");
+      process.exit(1);
+    },
+    onNewLeader: (identity) => logger.info({ leader: identity }, "leader observed"),
+  });
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `ferry` command: the entry points (controller, …) and tools users reach for.
+import { Command } from "commander";
+import { controllerCommand } from "./controller-command.ts";
+
+const program = new Command()
+  .name("ferry")
+  .description("AWS Secrets Manager and SSM Parameter Store into Kubernetes: ESO-compatible sync, ASCP-compatible mount, write-through.")
+  .showHelpAfterError()
+  .addCommand(controllerCommand());
+
+await program.parseAsync(process.argv);

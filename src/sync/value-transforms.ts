@@ -1,0 +1,22 @@
+import { selectProperty } from "../lib/gjson/index.ts";
+import { convertKey } from "./transform/conversion.ts";
+import { decodeValue } from "./transform/decoding.ts";
+import { extractJsonObject } from "./transform/extract.ts";
+import type { ValueTransforms } from "./remote-data.ts";
+
+/**
+ * ESO's value semantics, each checked against the Go implementation in its own tests: gjson `property`
+ * with the AWS escaped-dot rule, decoding strategies, key conversion, JSON extraction, key rewrite.
+ */
+export const defaultValueTransforms: ValueTransforms = {
+  selectProperty(payload, property) {
+    const r = selectProperty(payload.value, property);
+    return r.found ? { found: true, value: r.bytes } : { found: false };
+  },
+  extractMap: (payload) => extractJsonObject(payload),
+  decode: (value, strategy) => decodeValue(value, strategy),
+  convertKey: (key, strategy) => convertKey(key, strategy),
+  rewrite() {
+    throw new Error("rewrite is not supported yet");
+  },
+};
