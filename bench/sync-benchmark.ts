@@ -10,7 +10,8 @@ import type { KubeObject } from "../src/runtime/list-watcher.ts";
 import { SyncManager } from "../src/sync/sync-manager.ts";
 import { defaultValueTransforms } from "../src/sync/value-transforms.ts";
 import type { ReadCoalescerOptions } from "../src/sync/read-coalescer.ts";
-import { TestEnvironment, waitUntil } from "../test/env/index.ts";
+import type { TestEnvironment} from "../test/env/index.ts";
+import { waitUntil } from "../test/env/index.ts";
 
 export interface ScenarioOptions {
   env: TestEnvironment;

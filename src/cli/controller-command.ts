@@ -72,7 +72,15 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   await health.start();
   logger.info({ address: health.url }, "health server listening");
 
-  let elector: LeaderElector | undefined;
+  const elector = flags.leaderElect
+    ? new LeaderElector({
+        kubeConfig,
+        namespace: flags.leaderElectionNamespace,
+        name: flags.leaderElectionId,
+        identity: `${hostname()}_${randomBytes(4).toString("hex")}`,
+        logger,
+      })
+    : undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     stopping = true;
@@ -85,18 +93,11 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
 
-  if (!flags.leaderElect) {
+  if (!elector) {
     await manager.start();
     logger.info({ namespace: flags.namespace ?? "(all)", concurrency: flags.concurrency }, "controller started");
     return;
   }
-  elector = new LeaderElector({
-    kubeConfig,
-    namespace: flags.leaderElectionNamespace,
-    name: flags.leaderElectionId,
-    identity: `${hostname()}_${randomBytes(4).toString("hex")}`,
-    logger,
-  });
   health.addReadinessCheck("leader-election", () => true);
   void elector.run({
     onStartedLeading: async (signal) => {
