@@ -119,7 +119,7 @@ export async function settle(rounds = 5): Promise<void> {
  */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) {
+    if (signal?.aborted || !(ms > 0)) {
       resolve();
       return;
     }

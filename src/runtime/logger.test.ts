@@ -48,6 +48,9 @@ describe("createLogger", () => {
   test("errorFields keeps type, message and status code, nothing else", () => {
     const err = Object.assign(new Error("conflict"), { statusCode: 409, body: { data: "CANARY" }, headers: { authorization: "x" } });
     assert.deepEqual(errorFields(err), { error: { type: "Error", message: "conflict", code: 409 } });
+    assert.deepEqual(errorFields(new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:1") })), {
+      error: { type: "TypeError", message: "fetch failed: connect ECONNREFUSED 127.0.0.1:1" },
+    });
     assert.deepEqual(errorFields("boom"), { error: { type: "string", message: "boom" } });
   });
 });

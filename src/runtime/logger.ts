@@ -66,8 +66,10 @@ export const silentLogger: Logger = {
  */
 export function errorFields(err: unknown): { error: { type: string; message: string; code?: number } } {
   if (err instanceof Error) {
-    const code = (err as { statusCode?: unknown; code?: unknown }).statusCode ?? (err as { code?: unknown }).code;
-    return { error: { type: err.name, message: err.message.slice(0, 500), ...(typeof code === "number" ? { code } : {}) } };
+    const code = (err as { statusCode?: unknown }).statusCode ?? (err as { code?: unknown }).code;
+    // fetch reports "fetch failed" and hides the reason (ECONNREFUSED, a TLS error) in its cause.
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
+    return { error: { type: err.name, message: `${err.message}${cause}`.slice(0, 500), ...(typeof code === "number" ? { code } : {}) } };
   }
   return { error: { type: typeof err, message: String(err).slice(0, 500) } };
 }

@@ -53,7 +53,7 @@ export class WorkQueue {
   // timer for the earliest, so thousands of requeueAfter keys cost one timer.
   readonly #waiting = new Map<string, number>();
   readonly #heap = new DelayHeap();
-  #timer: TimerHandle | undefined;
+  #timer: TimerHandle;
   #timerAt = Number.POSITIVE_INFINITY;
 
   #shuttingDown = false;
