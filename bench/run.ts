@@ -14,7 +14,7 @@ try {
   console.error(`[bench] naive baseline: ${count} ExternalSecrets, 1 worker, one GetSecretValue per key, new client per reconcile`);
   const baseline = await runSyncScenario({ env, label: "naive", count, provider: new NaiveAwsProvider(), concurrency: 1, coalescing: { windowMs: 0, maxBatch: 1 } });
   console.error(`[bench] ferry: ${count} ExternalSecrets, default settings`);
-  const ferry = await runSyncScenario({ env, label: "ferry", count, provider: new AwsProvider({}), concurrency: 8 });
+  const ferry = await runSyncScenario({ env, label: "ferry", count, provider: new AwsProvider({}), concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32), coalescing: { windowMs: Number(process.env.BENCH_WINDOW_MS ?? 20), maxBatch: 20 } });
   console.log(formatComparison(baseline, ferry));
 } finally {
   await running.stop();
