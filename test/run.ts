@@ -18,7 +18,9 @@ process.once("SIGTERM", stopOnSignal);
 const code = await new Promise<number>((resolve) => {
   const child = spawn(
     process.execPath,
-    ["--test", "--test-reporter=spec", `--test-concurrency=${process.env.FERRY_TEST_CONCURRENCY ?? "2"}`, "--test-timeout=300000", ...patterns],
+    ["--test", "--test-reporter=spec", // One file at a time: integration tests run controllers that, as in production, act cluster-wide, so two
+    // at once would reconcile each other's objects. The machine has 2 cores shared with the control plane.
+    `--test-concurrency=${process.env.FERRY_TEST_CONCURRENCY ?? "1"}`, "--test-timeout=300000", ...patterns],
     { stdio: "inherit", env: { ...process.env, ...(env ? { FERRY_TEST_ENV: env.statePath } : {}) } },
   );
   child.on("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0)));

@@ -107,6 +107,16 @@ describe("ExternalSecretReconciler", () => {
     assert.equal(out.requeueAfterMs, 50 * 60_000);
   });
 
+  test("a reconcile before the informer has seen the status write does not read the provider again", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    const stale = w.es;
+    await run(reconciler);
+    w.es = stale; // the cache still shows the ExternalSecret as never synced
+    w.now += 1000;
+    await run(reconciler);
+    assert.equal(w.reads, 1);
+  });
+
   test("a due refresh with unchanged data reads once and writes only status", async () => {
     const { w, reconciler } = world(makeExternalSecret());
     await run(reconciler);

@@ -6,7 +6,7 @@ import type { EventRecorder } from "../runtime/event-recorder.ts";
 import { findCondition, sameConditions, setCondition, type Condition } from "./conditions.ts";
 import { dataHash } from "./data-hash.ts";
 import { DATA_HASH_ANNOTATION, MANAGED_LABEL, desiredSecret, fieldManagerFor } from "./desired-secret.ts";
-import { nextRefreshDelayMs, refreshDecision, type TargetState } from "./refresh-policy.ts";
+import { nextRefreshDelayMs, refreshDecision, type RefreshInput, type TargetState } from "./refresh-policy.ts";
 import { resolveRemoteData, type PayloadReader, type ValueTransforms } from "./remote-data.ts";
 import { syncedResourceVersion } from "./synced-resource-version.ts";
 
@@ -50,8 +50,13 @@ export interface ExternalSecretReconcilerDeps {
    */
   getExternalSecret(namespace: string, name: string): ExternalSecret | InvalidExternalSecret | undefined;
   resolveStore(es: ExternalSecret): ResolvedStore;
-  /** The provider reader for a store as used from a namespace (credentials and clients cached inside). */
-  readerFor(store: ResolvedStore, namespace: string): Promise<PayloadReader>;
+  /**
+   * The provider reader for a store as used by this ExternalSecret (credentials and clients cached inside;
+   * the requester lets the reader fill its batch with other ExternalSecrets' reads).
+   */
+  readerFor(store: ResolvedStore, requester: { namespace: string; name: string }): Promise<PayloadReader>;
+  /** Whether values were read ahead for this ExternalSecret at its current version (the reader then uses them). */
+  hasPrefetched?: ((es: ExternalSecret) => boolean) | undefined;
   transforms: ValueTransforms;
   secrets: {
     get(namespace: string, name: string): Promise<V1Secret | undefined>;
@@ -86,6 +91,12 @@ const READY = "Ready";
  */
 export class ExternalSecretReconciler {
   readonly #deps: ExternalSecretReconcilerDeps;
+  /**
+   * The status this reconciler last wrote, per ExternalSecret. Its own Secret write re-enqueues the
+   * ExternalSecret before the informer has seen the status write; without this the stale cache says "never
+   * synced" and every first sync would read the provider twice.
+   */
+  readonly #lastSync = new Map<string, { uid: string | undefined; refreshTime: string; syncedResourceVersion: string }>();
 
   constructor(deps: ExternalSecretReconcilerDeps) {
     this.#deps = deps;
@@ -93,10 +104,11 @@ export class ExternalSecretReconciler {
 
   async reconcile(request: { namespace: string; name: string }): Promise<ReconcileOutcome> {
     const d = this.#deps;
-    const es = d.getExternalSecret(request.namespace, request.name);
+    let es = d.getExternalSecret(request.namespace, request.name);
     if (es === undefined) return {}; // Deleted: an Owner Secret goes with it through garbage collection.
     if ("invalid" in es) return this.#reportInvalid(request, es);
     if (es.metadata.deletionTimestamp) return {};
+    es = this.withLastSync(es);
 
     const now = d.now();
     const { namespace, name } = request;
@@ -104,22 +116,10 @@ export class ExternalSecretReconciler {
     const targetName = spec.target.name ?? name;
     const creationPolicy = spec.target.creationPolicy;
     const deletionPolicy = spec.target.deletionPolicy;
-    const refreshPolicy = (spec.refreshPolicy ?? "Periodic");
-    const refreshIntervalMs = durationMs(spec.refreshInterval);
-    const currentVersion = syncedResourceVersion(es.metadata);
-    const lastRefreshMs = es.status?.refreshTime ? Date.parse(String(es.status.refreshTime)) : undefined;
-
     const existing = await d.secrets.get(namespace, targetName);
-    const decision = refreshDecision({
-      refreshPolicy,
-      refreshIntervalMs,
-      lastRefreshMs,
-      syncedResourceVersion: es.status?.syncedResourceVersion,
-      currentResourceVersion: currentVersion,
-      target: targetState(existing),
-      creationPolicy,
-      now,
-    });
+    const input = refreshInputFor(es, existing, now);
+    const { refreshPolicy, refreshIntervalMs, lastRefreshMs, currentResourceVersion: currentVersion } = input;
+    const decision = refreshDecision({ ...input, prefetched: d.hasPrefetched?.(es) ?? false });
     const requeue = (last: number | undefined) => {
       const after = nextRefreshDelayMs({ refreshPolicy, refreshIntervalMs, lastRefreshMs: last, now }, d.random);
       return after === undefined ? {} : { requeueAfterMs: after };
@@ -130,7 +130,7 @@ export class ExternalSecretReconciler {
     try {
       const store = d.resolveStore(es);
       phase = "provider";
-      const reader = await d.readerFor(store, namespace);
+      const reader = await d.readerFor(store, request);
       const resolved = await resolveRemoteData(spec, reader, d.transforms, deletionPolicy);
       for (const key of resolved.missing) {
         d.events.event(ref(es, request), "Normal", "MissingProviderSecret", `secret ${key} is missing in the provider (deletionPolicy ${deletionPolicy})`);
@@ -213,11 +213,28 @@ export class ExternalSecretReconciler {
   }
 
   async #markReady(es: ExternalSecret, reason: string, message: string, now: number, version: string, targetName: string): Promise<void> {
-    await this.#setStatus(es, { type: READY, status: "True", reason, message }, {
-      refreshTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
-      syncedResourceVersion: version,
-      binding: { name: targetName },
-    });
+    const refreshTime = new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z");
+    await this.#setStatus(es, { type: READY, status: "True", reason, message }, { refreshTime, syncedResourceVersion: version, binding: { name: targetName } });
+    this.#lastSync.set(`${es.metadata.namespace}/${es.metadata.name}`, { uid: es.metadata.uid, refreshTime, syncedResourceVersion: version });
+  }
+
+  /** The ExternalSecret with the newest sync status known: the cache's, or the one this reconciler wrote since. */
+  withLastSync(es: ExternalSecret): ExternalSecret {
+    const key = `${es.metadata.namespace}/${es.metadata.name}`;
+    const last = this.#lastSync.get(key);
+    if (!last) return es;
+    const cached = es.status?.refreshTime ? String(es.status.refreshTime) : "";
+    if (last.uid !== es.metadata.uid || cached > last.refreshTime) {
+      this.#lastSync.delete(key);
+      return es;
+    }
+    if (cached === last.refreshTime && es.status?.syncedResourceVersion === last.syncedResourceVersion) return es;
+    return { ...es, status: { ...es.status, refreshTime: last.refreshTime, syncedResourceVersion: last.syncedResourceVersion } } as ExternalSecret;
+  }
+
+  /** Forgets a deleted ExternalSecret. */
+  forget(namespace: string, name: string): void {
+    this.#lastSync.delete(`${namespace}/${name}`);
   }
 
   /** Writes status only when something changes: a status write is an API call and a watch event for everyone. */
@@ -230,6 +247,25 @@ export class ExternalSecretReconciler {
     if (unchanged) return;
     await this.#deps.writeStatus({ namespace: es.metadata.namespace ?? "", name: es.metadata.name ?? "" }, { conditions, ...fields });
   }
+}
+
+/** What the refresh policies need about an ExternalSecret and its target, at `now`. */
+export function refreshInputFor(es: ExternalSecret, existing: V1Secret | undefined, now: number): RefreshInput {
+  return {
+    refreshPolicy: es.spec.refreshPolicy ?? "Periodic",
+    refreshIntervalMs: durationMs(es.spec.refreshInterval),
+    lastRefreshMs: es.status?.refreshTime ? Date.parse(String(es.status.refreshTime)) : undefined,
+    syncedResourceVersion: es.status?.syncedResourceVersion,
+    currentResourceVersion: syncedResourceVersion(es.metadata),
+    target: targetState(existing),
+    creationPolicy: es.spec.target.creationPolicy,
+    now,
+  };
+}
+
+/** Whether an ExternalSecret would refresh within `horizonMs` from `now` (a read-ahead companion). */
+export function dueWithin(es: ExternalSecret, existing: V1Secret | undefined, now: number, horizonMs: number): boolean {
+  return refreshDecision({ ...refreshInputFor(es, existing, now), now: now + horizonMs }).refresh;
 }
 
 function targetState(secret: V1Secret | undefined): TargetState {

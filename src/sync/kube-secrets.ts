@@ -30,6 +30,12 @@ export class KubeSecrets {
     }
   }
 
+  /** The cached Secret only (no API call): for decisions that may be approximate, like read-ahead. */
+  async cached(namespace: string, name: string): Promise<k8s.V1Secret | undefined> {
+    const cached = this.#cache.get(namespace, name);
+    return cached ? (cached as unknown as k8s.V1Secret) : undefined;
+  }
+
   async create(secret: k8s.V1Secret, fieldManager: string): Promise<void> {
     await this.#core.createNamespacedSecret({ namespace: secret.metadata!.namespace!, body: secret, fieldManager });
   }

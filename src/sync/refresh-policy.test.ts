@@ -37,6 +37,7 @@ describe("refreshDecision", () => {
     { name: "CreatedOnce does not poll", input: makeInput((i) => { i.refreshPolicy = "CreatedOnce"; i.lastRefreshMs = NOW - 100 * HOUR; }), refresh: false, reason: "UpToDate" },
     { name: "CreatedOnce still recreates a deleted target", input: makeInput((i) => { i.refreshPolicy = "CreatedOnce"; i.target = { exists: false }; }), refresh: true, reason: "TargetMissing" },
     { name: "OnChange refreshes on change only", input: makeInput((i) => { i.refreshPolicy = "OnChange"; i.lastRefreshMs = NOW - 100 * HOUR; }), refresh: false, reason: "UpToDate" },
+    { name: "values read ahead in another batch refresh early", input: makeInput((i) => (i.prefetched = true)), refresh: true, reason: "Prefetched" },
     { name: "OnChange on a spec change", input: makeInput((i) => { i.refreshPolicy = "OnChange"; i.currentResourceVersion = "2-abc"; }), refresh: true, reason: "ResourceChanged" },
   ];
   for (const c of cases) {

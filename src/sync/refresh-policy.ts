@@ -24,6 +24,8 @@ export interface RefreshInput {
   target: TargetState;
   /** Orphan-policy Secrets are never judged by their content (ESO isSecretValid). */
   creationPolicy: string;
+  /** Its values were read ahead in another ExternalSecret's batch: refresh now, early, at no AWS cost. */
+  prefetched?: boolean | undefined;
   now: number;
 }
 
@@ -57,8 +59,11 @@ const periodicDue: Policy = (i) => {
   return i.now >= i.lastRefreshMs + i.refreshIntervalMs ? "RefreshDue" : undefined;
 };
 
+/** Read ahead for this ExternalSecret shortly before it was due (see read-ahead.ts): take the values now. */
+const prefetched: Policy = (i) => (i.prefetched ? "Prefetched" : undefined);
+
 /** Evaluated in order; the first reason wins. */
-const chain: readonly Policy[] = [neverSynced, resourceChanged, targetMissingOrTampered, periodicDue];
+const chain: readonly Policy[] = [neverSynced, resourceChanged, targetMissingOrTampered, periodicDue, prefetched];
 
 export function refreshDecision(input: RefreshInput): RefreshDecision {
   for (const policy of chain) {
@@ -74,6 +79,14 @@ export function refreshDecision(input: RefreshInput): RefreshDecision {
  * ESO #4231 reports exactly those repeating spikes, and ESO has no jitter. The jitter is only ever added,
  * so the refresh is due when the item comes back. Undefined: no periodic requeue.
  */
+/**
+ * How far ahead a refresh may be pulled to share a batch: the same window the jitter spreads refreshes
+ * over, so read-ahead never makes a value staler than the interval promises, only fresher.
+ */
+export function readAheadHorizonMs(refreshIntervalMs: number): number {
+  return refreshIntervalMs > 0 ? Math.min(refreshIntervalMs * 0.1, 5 * 60_000) : 0;
+}
+
 export function nextRefreshDelayMs(
   input: Pick<RefreshInput, "refreshPolicy" | "refreshIntervalMs" | "lastRefreshMs" | "now">,
   random: () => number = Math.random,
@@ -81,6 +94,6 @@ export function nextRefreshDelayMs(
   if (input.refreshPolicy !== "Periodic" || input.refreshIntervalMs <= 0) return undefined;
   const last = input.lastRefreshMs ?? input.now;
   const remaining = Math.max(0, last + input.refreshIntervalMs - input.now);
-  const jitterBudget = Math.min(input.refreshIntervalMs * 0.1, 5 * 60_000);
+  const jitterBudget = readAheadHorizonMs(input.refreshIntervalMs);
   return Math.round(remaining + random() * jitterBudget);
 }

@@ -11,10 +11,15 @@ import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
 import type { Condition } from "./conditions.ts";
 import { CREATED_BY_LABEL, MANAGED_LABEL } from "./desired-secret.ts";
-import { ExternalSecretReconciler, type InvalidExternalSecret } from "./external-secret-reconciler.ts";
+import { ExternalSecretReconciler, dueWithin, durationMs, type InvalidExternalSecret, type ResolvedStore } from "./external-secret-reconciler.ts";
 import { KubeSecrets, StatusWriter } from "./kube-secrets.ts";
-import { ReadCoalescers, type ReadCoalescerOptions } from "./read-coalescer.ts";
-import type { ValueTransforms } from "./remote-data.ts";
+import { ReadCoalescer, type ReadCoalescerOptions } from "./read-coalescer.ts";
+import { plannedReads, type PayloadReader, type ValueTransforms } from "./remote-data.ts";
+import { PrefetchCache } from "./prefetch-cache.ts";
+import { pickCompanions, type ReadAheadCandidate } from "./read-ahead.ts";
+import { readAheadHorizonMs } from "./refresh-policy.ts";
+import { syncedResourceVersion } from "./synced-resource-version.ts";
+import { remoteSecretIdKey, type RemoteSecretId, type SecretsClient } from "../providers/provider.ts";
 import { SecretStoreReconciler, type StoreKind, type StoreValidation } from "./secret-store-reconciler.ts";
 import { StoreResolver, type ParsedStore } from "./store-resolver.ts";
 
@@ -36,6 +41,17 @@ export interface SyncManagerOptions {
   onSync?: ((es: ExternalSecret, outcome: "success" | "error") => void) | undefined;
   /** Store validation interval when a store sets none (ESO --store-requeue-interval, 5 min). */
   storeRequeueMs?: number | undefined;
+  /**
+   * Read-ahead: fill each provider batch with the reads of other ExternalSecrets on the same client that are
+   * due within their jitter window (default on). Off, every ExternalSecret reads only for itself.
+   */
+  readAhead?: boolean | undefined;
+}
+
+/** Per provider client: the coalescer that merges concurrent reads and the outcomes read ahead. */
+interface ClientReader {
+  coalescer: ReadCoalescer;
+  prefetched: PrefetchCache;
 }
 
 const GROUP_PATH = "/apis/external-secrets.io/v1";
@@ -56,6 +72,18 @@ export class SyncManager {
   readonly clusterSecretStoreController: Controller;
   readonly #informers: Informer<KubeObject>[];
   readonly #logger: Logger;
+  /** ExternalSecret keys by the store they name, for read-ahead. */
+  readonly #byStore = new Map<string, Set<string>>();
+  /** Where read-ahead outcomes for an ExternalSecret wait (its client's cache), until its reconcile takes them. */
+  readonly #prefetchedIn = new Map<string, PrefetchCache>();
+  readonly #clientReaders = new WeakMap<SecretsClient, ClientReader>();
+  readonly #coalescing: ReadCoalescerOptions | undefined;
+  readonly #readAhead: boolean;
+  readonly #now: () => number;
+  readonly #resolveForReadAhead: (es: ExternalSecret, client: SecretsClient) => Promise<boolean>;
+  readonly #parse: (raw: KubeObject) => ExternalSecret | undefined;
+  readonly #secretsCache: KubeSecrets;
+  readonly #reconciler: ExternalSecretReconciler;
 
   constructor(options: SyncManagerOptions) {
     const { kubeConfig, provider } = options;
@@ -76,7 +104,19 @@ export class SyncManager {
     const kube = options.kube ?? new ClientNodeKubeAccess(kubeConfig);
     const status = new StatusWriter(kubeConfig);
     const secrets = new KubeSecrets(kubeConfig, this.managedSecrets);
-    const coalescers = new ReadCoalescers(options.coalescing);
+    this.#coalescing = options.coalescing;
+    this.#readAhead = options.readAhead ?? true;
+    this.#now = now;
+    this.#resolveForReadAhead = async (es, client) => {
+      const resolved = resolver.resolve(es);
+      const other = await provider.clientFor({ store: storeRef(resolved.parsed), namespace: es.metadata.namespace ?? "", kube });
+      return other === client;
+    };
+    this.#parse = (raw) => {
+      const parsed = parseExternalSecret({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", ...raw });
+      return parsed.ok ? parsed.value : undefined;
+    };
+    this.#secretsCache = secrets;
     const resolver = new StoreResolver({
       secretStores: this.secretStores,
       clusterSecretStores: this.clusterSecretStores,
@@ -92,7 +132,7 @@ export class SyncManager {
       spec: parsed.store.spec as unknown as AwsStoreSpec,
     });
 
-    const esReconciler = new ExternalSecretReconciler({
+    const esReconciler = (this.#reconciler = new ExternalSecretReconciler({
       getExternalSecret: (namespace, name) => {
         const raw = this.externalSecrets.get(namespace, name);
         if (!raw) return undefined;
@@ -106,11 +146,17 @@ export class SyncManager {
         return invalid;
       },
       resolveStore: (es) => resolver.resolve(es),
-      readerFor: async (store, namespace) => {
+      readerFor: async (store, requester) => {
         const parsed = (store as { parsed?: ParsedStore }).parsed!;
-        const client = await provider.clientFor({ store: storeRef(parsed), namespace, kube });
-        const coalescer = coalescers.for(client);
-        return { read: (ids) => coalescer.read(ids), find: (query) => client.findSecrets(query) };
+        const client = await provider.clientFor({ store: storeRef(parsed), namespace: requester.namespace, kube });
+        return this.#readerFor(client, store, requester);
+      },
+      hasPrefetched: (es) => {
+        const key = `${es.metadata.namespace}/${es.metadata.name}`;
+        const cache = this.#prefetchedIn.get(key);
+        if (cache?.has(key, syncedResourceVersion(es.metadata))) return true;
+        this.#prefetchedIn.delete(key);
+        return false;
       },
       transforms: options.transforms,
       secrets,
@@ -119,7 +165,7 @@ export class SyncManager {
       now,
       random: options.random,
       onSync: options.onSync,
-    });
+    }));
 
     const storeReconciler = new SecretStoreReconciler({
       getStore: (kind, namespace, name) => {
@@ -182,6 +228,17 @@ export class SyncManager {
   #wireEvents(): void {
     const es = this.externalSecretController;
     this.externalSecrets.addEventHandler({
+      add: (o) => this.#index(o),
+      update: (o, n) => {
+        this.#unindex(o);
+        this.#index(n);
+      },
+      delete: (o) => {
+        this.#unindex(o);
+        this.#reconciler.forget(o.metadata?.namespace ?? "", o.metadata?.name ?? "");
+      },
+    });
+    this.externalSecrets.addEventHandler({
       add: (obj) => es.enqueue(requestOf(obj)),
       // Status writes are not changes: only generation, labels, annotations (force-sync) and deletion are
       // (ESO's predicate; KES re-polled on its own status writes).
@@ -231,6 +288,95 @@ export class SyncManager {
     }
   }
 
+  #index(es: KubeObject): void {
+    const key = storeKeyOf(es);
+    let set = this.#byStore.get(key);
+    if (!set) this.#byStore.set(key, (set = new Set()));
+    set.add(objectKeyOf(es));
+  }
+
+  #unindex(es: KubeObject): void {
+    this.#byStore.get(storeKeyOf(es))?.delete(objectKeyOf(es));
+  }
+
+  #clientReader(client: SecretsClient): ClientReader {
+    let r = this.#clientReaders.get(client);
+    if (!r) {
+      r = { coalescer: new ReadCoalescer(client, this.#coalescing), prefetched: new PrefetchCache({ ttlMs: 60_000, now: this.#now }) };
+      this.#clientReaders.set(client, r);
+    }
+    return r;
+  }
+
+  /**
+   * Reads for one ExternalSecret: outcomes read ahead for it are used as they are; the rest goes out in one
+   * batch that read-ahead fills with the ids of other ExternalSecrets on the same client due within their
+   * jitter window. Those get the outcomes cached for a minute and are enqueued to refresh now.
+   */
+  #readerFor(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }): PayloadReader {
+    const { coalescer, prefetched } = this.#clientReader(client);
+    const requesterKey = `${requester.namespace}/${requester.name}`;
+    return {
+      read: async (ids) => {
+        // Outcomes read ahead for this very ExternalSecret, at its current version, are used once.
+        const raw = this.externalSecrets.get(requester.namespace, requester.name);
+        const version = raw ? syncedResourceVersion(raw.metadata ?? {}) : "";
+        const mine = prefetched.take(requesterKey, version);
+        this.#prefetchedIn.delete(requesterKey);
+        if (mine && ids.every((id) => mine.has(remoteSecretIdKey(id)))) return mine;
+
+        const companions = this.#readAhead ? await this.#companions(client, store, requester, ids) : [];
+        const picked = pickCompanions(ids, companions, 20);
+        const outcomes = await coalescer.read(picked.ids);
+        this.#logger.debug(
+          {
+            externalSecret: requesterKey,
+            ids: picked.ids.map((id) => id.key),
+            companions: picked.companions.map((c) => c.key),
+            failed: [...outcomes].filter(([, o]) => !o.ok).map(([k]) => k),
+          },
+          "provider batch read",
+        );
+        prefetched.sweep();
+        for (const companion of picked.companions) {
+          prefetched.put(companion.key, companion.version, new Map(companion.ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!])));
+          this.#prefetchedIn.set(companion.key, prefetched);
+          const slash = companion.key.indexOf("/");
+          this.externalSecretController.enqueue({ namespace: companion.key.slice(0, slash), name: companion.key.slice(slash + 1) });
+        }
+        return new Map(ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!]));
+      },
+      find: (query) => client.findSecrets(query),
+    };
+  }
+
+  /** ExternalSecrets on the same store and client, due within their jitter window, not in flight or already read ahead. */
+  async #companions(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }, requested: readonly RemoteSecretId[]): Promise<Array<ReadAheadCandidate & { version: string }>> {
+    const keys = this.#byStore.get(storeKey(store.kind, store.kind === "SecretStore" ? store.namespace : undefined, store.name));
+    if (!keys) return [];
+    const busy = new Set(this.externalSecretController.inFlight);
+    const now = this.#now();
+    const out: Array<ReadAheadCandidate & { version: string }> = [];
+    let budget = 20 - requested.length;
+    for (const key of keys) {
+      if (budget <= 0) break;
+      if (key === `${requester.namespace}/${requester.name}` || busy.has(key) || this.#prefetchedIn.has(key)) continue;
+      const slash = key.indexOf("/");
+      const raw = this.externalSecrets.get(key.slice(0, slash), key.slice(slash + 1));
+      const parsed = raw && this.#parse(raw);
+      if (!parsed) continue;
+      const es = this.#reconciler.withLastSync(parsed);
+      const target = await this.#secretsCache.cached(es.metadata.namespace ?? "", es.spec.target.name ?? es.metadata.name ?? "");
+      if (!dueWithin(es, target, now, readAheadHorizonMs(durationMs(es.spec.refreshInterval)))) continue;
+      // Same client means same credentials and region: never read for a namespace the store does not serve.
+      if (!(await this.#resolveForReadAhead(es, client).catch(() => false))) continue;
+      const ids = plannedReads(es.spec);
+      out.push({ key, ids, version: syncedResourceVersion(es.metadata) });
+      budget -= ids.length;
+    }
+    return out;
+  }
+
   /** Starts the informers, waits until they have synced, then starts the controllers. */
   async start(signal?: AbortSignal): Promise<void> {
     for (const i of this.#informers) i.start();
@@ -249,6 +395,20 @@ export class SyncManager {
     await Promise.all([this.externalSecretController.stop(), this.secretStoreController.stop(), this.clusterSecretStoreController.stop()]);
     await Promise.all(this.#informers.map((i) => i.stop()));
   }
+}
+
+function storeKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ""}/${name}`;
+}
+
+function storeKeyOf(es: KubeObject): string {
+  const ref = (es as { spec?: { secretStoreRef?: { name?: string; kind?: string } } }).spec?.secretStoreRef;
+  const kind = ref?.kind === "ClusterSecretStore" ? "ClusterSecretStore" : "SecretStore";
+  return storeKey(kind, kind === "SecretStore" ? es.metadata?.namespace : undefined, ref?.name ?? "");
+}
+
+function objectKeyOf(obj: KubeObject): string {
+  return `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;
 }
 
 function requestOf(obj: KubeObject): Request {

@@ -32,6 +32,10 @@ before(async () => {
 after(async () => {
   await h.stop();
   await ns.delete();
+  for (const name of fixedNamespaces) await h.core.deleteNamespace({ name }).catch(() => undefined);
+  for (const name of ["cluster-secret-store", "global-secret-store"]) {
+    await h.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clustersecretstores", name }).catch(() => undefined);
+  }
 });
 
 describe("seed documents, applied unchanged", () => {

@@ -32,6 +32,9 @@ after(async () => {
   await h.stop();
   await a.delete();
   await b.delete();
+  for (const name of [`only-${a.name}`, `labelled-${b.name}`]) {
+    await h.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clustersecretstores", name }).catch(() => undefined);
+  }
 });
 
 describe("store access", () => {

@@ -1,5 +1,6 @@
 // A running Ferry sync path for one integration test: the real SyncManager in this process, against the
 // real apiserver, reading AWS (moto) through a counting fault proxy, with its logs captured for canary scans.
+import { appendFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import * as k8s from "@kubernetes/client-node";
 import { AwsProvider } from "../../../src/providers/aws/index.ts";
@@ -45,6 +46,8 @@ export async function startSync(options: Partial<SyncManagerOptions> & { proxy?:
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
       logs.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      // FERRY_SYNC_LOG=<file> keeps the controller's log of a test run for debugging.
+      if (process.env.FERRY_SYNC_LOG) appendFileSync(process.env.FERRY_SYNC_LOG, chunk);
       done();
     },
   });

@@ -1,0 +1,98 @@
+/**
+ * ESO's dataFrom[].rewrite (runtime/esutils RewriteMap): operations applied in order to the keys of
+ * the map a dataFrom entry produced. `regexp` replaces every match of a Go regexp in each key
+ * (Regexp.ReplaceAllString, Go's `$1` / `${name}` template rules). `transform` (Go templates) and
+ * `merge` are not implemented yet and fail with RewriteNotSupportedError rather than being skipped.
+ *
+ * Two keys rewritten to the same name: ESO keeps whichever its (randomly ordered) map iteration
+ * writes last; Ferry keeps the value of the key that came last in the input, which is one of ESO's
+ * possible outcomes but stable.
+ */
+import { compileGoRegexp, GoRegexpSyntaxError } from "./goregexp/index.ts";
+
+export interface RewriteRegexp {
+  source: string;
+  target: string;
+}
+
+/** One rewrite entry as written in the spec; ESO looks at merge, then regexp, then transform. */
+export interface Rewrite {
+  merge?: unknown;
+  regexp?: RewriteRegexp | undefined;
+  transform?: { template: string } | undefined;
+}
+
+export class RewriteNotSupportedError extends Error {
+  readonly operation: "merge" | "transform";
+
+  constructor(operation: "merge" | "transform", index: number) {
+    super(`failed rewrite operation[${index}]: rewrite.${operation} is not supported by Ferry yet`);
+    this.name = "RewriteNotSupportedError";
+    this.operation = operation;
+  }
+}
+
+export class RewriteError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "RewriteError";
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Validates one spec entry into a Rewrite; the spec arrives as unknown JSON. */
+export function parseRewrite(value: unknown, index: number): Rewrite {
+  if (!isRecord(value)) throw new RewriteError(`rewrite[${index}] must be an object`);
+  const out: Rewrite = {};
+  if (value.merge !== undefined && value.merge !== null) out.merge = value.merge;
+  const re = value.regexp;
+  if (re !== undefined && re !== null) {
+    if (!isRecord(re) || typeof re.source !== "string" || typeof re.target !== "string") {
+      throw new RewriteError(`rewrite[${index}].regexp needs string fields source and target`);
+    }
+    out.regexp = { source: re.source, target: re.target };
+  }
+  const tr = value.transform;
+  if (tr !== undefined && tr !== null) {
+    if (!isRecord(tr) || typeof tr.template !== "string") throw new RewriteError(`rewrite[${index}].transform needs a string template`);
+    out.transform = { template: tr.template };
+  }
+  return out;
+}
+
+/** Applies rewrite operations in order; throws RewriteError or RewriteNotSupportedError. */
+export function rewriteKeys(values: ReadonlyMap<string, Uint8Array>, rewrites: readonly unknown[]): Map<string, Uint8Array> {
+  let current = new Map(values);
+  for (const [index, raw] of rewrites.entries()) {
+    const op = parseRewrite(raw, index);
+    if (op.merge !== undefined) throw new RewriteNotSupportedError("merge", index);
+    if (op.regexp) {
+      current = rewriteRegexp(current, op.regexp, index);
+      continue;
+    }
+    if (op.transform) throw new RewriteNotSupportedError("transform", index);
+  }
+  return current;
+}
+
+function rewriteRegexp(values: ReadonlyMap<string, Uint8Array>, op: RewriteRegexp, index: number): Map<string, Uint8Array> {
+  let re;
+  try {
+    re = compileGoRegexp(op.source);
+  } catch (err) {
+    if (err instanceof GoRegexpSyntaxError) {
+      throw new RewriteError(`failed rewrite operation[${index}]: regexp failed with failed to compile: ${err.message}`, { cause: err });
+    }
+    throw err;
+  }
+  const out = new Map<string, Uint8Array>();
+  for (const [key, value] of values) {
+    const renamed = re.replaceAllString(key, op.target);
+    out.delete(renamed);
+    out.set(renamed, value);
+  }
+  return out;
+}
