@@ -35,7 +35,7 @@ const transforms: ValueTransforms = {
   },
   extractMap: () => new Map(),
   decode: (v) => v,
-  convertKey: (k) => k,
+  convertKeys: (m) => m,
   rewrite: (m) => m,
 };
 

@@ -19,7 +19,7 @@ const transforms: ValueTransforms = {
     return new Map(Object.entries(obj).map(([k, x]) => [k, enc(String(x))]));
   },
   decode: (v) => v,
-  convertKey: (k) => k.replace(/[^-._a-zA-Z0-9]/g, "_"),
+  convertKeys: (m) => new Map([...m].map(([k, v]) => [k.replace(/[^-._a-zA-Z0-9]/g, "_"), v])),
   rewrite: (m) => m,
 };
 
@@ -118,5 +118,37 @@ describe("resolveRemoteData", () => {
       ],
     });
     assert.equal(ids.length, 3);
+  });
+});
+
+describe("resolveRemoteData with ESO's real transforms", async () => {
+  const { defaultValueTransforms } = await import("./value-transforms.ts");
+  test("find + rewrite regexp (Go ReplaceAllString semantics), extract with nested values and property paths", async () => {
+    const reader = new FakeReader({
+      "app/one": "1",
+      "app/two": "2",
+      doc: JSON.stringify({ db: { host: "h", port: 5432 }, "dotted.key": "d", list: ["a", "b"] }),
+    });
+    const r = await resolveRemoteData({
+      dataFrom: [
+        { find: { path: "app/" }, rewrite: [{ regexp: { source: "app/(.*)", target: "APP_${1}" } }] },
+        { extract: { key: "doc" } },
+      ],
+      data: [
+        { secretKey: "port", remoteRef: { key: "doc", property: "db.port" } },
+        { secretKey: "dotted", remoteRef: { key: "doc", property: "dotted.key" } },
+        { secretKey: "second", remoteRef: { key: "doc", property: "list.1" } },
+      ],
+    }, reader, defaultValueTransforms, "Retain");
+    assert.deepEqual(Object.fromEntries([...r.data].map(([k, v]) => [k, dec(v)])), {
+      APP_one: "1",
+      APP_two: "2",
+      db: '{"host":"h","port":5432}',
+      "dotted.key": "d",
+      list: '["a","b"]',
+      port: "5432",
+      dotted: "d",
+      second: "b",
+    });
   });
 });

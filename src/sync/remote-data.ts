@@ -36,7 +36,8 @@ export interface ValueTransforms {
   /** dataFrom.extract: the top-level keys of a JSON object. Throws a message-only error when it is not one. */
   extractMap(payload: Uint8Array): Map<string, Uint8Array>;
   decode(value: Uint8Array, strategy: string): Uint8Array;
-  convertKey(key: string, strategy: string): string;
+  /** Key conversion of a whole map, failing on collisions as ESO does ("secret name collision during conversion"). */
+  convertKeys(map: Map<string, Uint8Array>, strategy: string): Map<string, Uint8Array>;
   /** dataFrom rewrite[] applied in order to a key set. */
   rewrite(map: Map<string, Uint8Array>, rewrites: ReadonlyArray<unknown>): Map<string, Uint8Array>;
 }
@@ -172,7 +173,7 @@ function keyed(
 ): Map<string, Uint8Array> {
   try {
     if (rewrites && rewrites.length > 0) return t.rewrite(map, rewrites);
-    return new Map([...map].map(([k, v]) => [t.convertKey(k, conversion ?? "Default"), v]));
+    return t.convertKeys(map, conversion ?? "Default");
   } catch (err) {
     throw new RemoteDataError(`${field}.rewrite: ${(err as Error).message}`);
   }

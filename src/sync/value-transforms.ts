@@ -1,7 +1,8 @@
 import { selectProperty } from "../lib/gjson/index.ts";
-import { convertKey } from "./transform/conversion.ts";
+import { convertKeys } from "./transform/conversion.ts";
 import { decodeValue } from "./transform/decoding.ts";
 import { extractJsonObject } from "./transform/extract.ts";
+import { rewriteKeys } from "./transform/rewrite.ts";
 import type { ValueTransforms } from "./remote-data.ts";
 
 /**
@@ -15,8 +16,6 @@ export const defaultValueTransforms: ValueTransforms = {
   },
   extractMap: (payload) => extractJsonObject(payload),
   decode: (value, strategy) => decodeValue(value, strategy),
-  convertKey: (key, strategy) => convertKey(key, strategy),
-  rewrite() {
-    throw new Error("rewrite is not supported yet");
-  },
+  convertKeys: (map, strategy) => convertKeys(map, strategy),
+  rewrite: (map, rewrites) => rewriteKeys(map, rewrites),
 };

@@ -1,0 +1,1 @@
+export { b64, goAvailable, oracleBinary, runOracle, unb64, type OracleRequest, type OracleResponse } from "./oracle.ts";
