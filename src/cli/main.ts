@@ -2,11 +2,15 @@
 // The `ferry` command: the entry points (controller, …) and tools users reach for.
 import { Command } from "commander";
 import { controllerCommand } from "./controller-command.ts";
+import { webhookCommand } from "./webhook-command.ts";
+import { csiProviderCommand } from "./csi-provider-command.ts";
 
 const program = new Command()
   .name("ferry")
   .description("AWS Secrets Manager and SSM Parameter Store into Kubernetes: ESO-compatible sync, ASCP-compatible mount, write-through.")
   .showHelpAfterError()
-  .addCommand(controllerCommand());
+  .addCommand(controllerCommand())
+  .addCommand(webhookCommand())
+  .addCommand(csiProviderCommand());
 
 await program.parseAsync(process.argv);
