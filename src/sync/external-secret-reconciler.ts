@@ -229,7 +229,7 @@ export class ExternalSecretReconciler {
       return es;
     }
     if (cached === last.refreshTime && es.status?.syncedResourceVersion === last.syncedResourceVersion) return es;
-    return { ...es, status: { ...es.status, refreshTime: last.refreshTime, syncedResourceVersion: last.syncedResourceVersion } } as ExternalSecret;
+    return { ...es, status: { ...es.status, refreshTime: last.refreshTime, syncedResourceVersion: last.syncedResourceVersion } };
   }
 
   /** Forgets a deleted ExternalSecret. */
