@@ -12,7 +12,7 @@ const running = await startEnvironment();
 try {
   const env = new TestEnvironment(running.state);
   console.error(`[bench] naive baseline: ${count} ExternalSecrets, 1 worker, one GetSecretValue per key, new client per reconcile`);
-  const baseline = await runSyncScenario({ env, label: "naive", count, provider: new NaiveAwsProvider(), concurrency: 1, coalescing: { windowMs: 0, maxBatch: 1 } });
+  const baseline = await runSyncScenario({ env, label: "naive", count, provider: new NaiveAwsProvider(), concurrency: 1, coalescing: { windowMs: 0, maxBatch: 1 }, readAhead: false });
   console.error(`[bench] ferry: ${count} ExternalSecrets, default settings`);
   const ferry = await runSyncScenario({ env, label: "ferry", count, provider: new AwsProvider({}), concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32), coalescing: { windowMs: Number(process.env.BENCH_WINDOW_MS ?? 20), maxBatch: 20 } });
   console.log(formatComparison(baseline, ferry));

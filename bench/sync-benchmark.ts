@@ -20,6 +20,7 @@ export interface ScenarioOptions {
   provider: Provider<AwsStoreSpec>;
   concurrency: number;
   coalescing?: ReadCoalescerOptions;
+  readAhead?: boolean;
   timeoutMs?: number;
 }
 
@@ -81,7 +82,7 @@ export async function runSyncScenario(o: ScenarioOptions): Promise<ScenarioResul
     const readyCount = (pred: (es: KubeObject) => boolean = () => true) =>
       watcher!.list(ns.name).filter((es) => pred(es) && (es as { status?: { conditions?: Array<{ type: string; status: string }> } }).status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).length;
 
-    manager = new SyncManager({ kubeConfig: proxiedKube, provider: o.provider, transforms: defaultValueTransforms, namespace: ns.name, concurrency: o.concurrency, coalescing: o.coalescing });
+    manager = new SyncManager({ kubeConfig: proxiedKube, provider: o.provider, transforms: defaultValueTransforms, namespace: ns.name, concurrency: o.concurrency, coalescing: o.coalescing, readAhead: o.readAhead });
     await manager.start();
     aws.resetCounts();
     kubeProxy.resetCounts();
