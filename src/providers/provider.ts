@@ -163,3 +163,86 @@ export interface ProviderLogger {
   info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
 }
+
+/*
+ * The write direction, optional: a provider that can write offers a WriterProvider next to its Provider.
+ * Shaped after ESO's PushSecret/DeleteSecret (providers/v1/aws/secretsmanager), with the two things the
+ * write-through webhook needs that PushSecret lacks: a caller-chosen idempotency token (a retried admission
+ * must not create a second version) and ownership as a set of tags that must all match before anything
+ * existing is overwritten or deleted (ESO checks only `managed-by`).
+ */
+
+/** One remote secret to create or give a new version. */
+export interface PushSecretRequest {
+  /** The remote name without the store's prefix (the writer applies it), used when the secret is created. */
+  remoteKey: string;
+  /** The secret's ARN when a previous write recorded it: an existing secret is addressed by it. */
+  existingId?: string | undefined;
+  value: Uint8Array;
+  /** `string` stores SecretString (the value must be UTF-8), `binary` SecretBinary. */
+  format: "string" | "binary";
+  /** An existing secret is written only when it carries every one of these tags with these values. */
+  ownerTags: Readonly<Record<string, string>>;
+  /** More tags set on creation and kept up to date on later writes. */
+  tags?: Readonly<Record<string, string>> | undefined;
+  description?: string | undefined;
+  /**
+   * Idempotency: the new version's id. The same token with the same value is the same write, so a retry
+   * neither fails nor adds a version (Secrets Manager's ClientRequestToken). 32 to 64 characters.
+   */
+  versionToken: string;
+}
+
+export interface PushSecretResult {
+  arn: string;
+  name: string;
+  versionId: string;
+  /** `unchanged`: a version with this token already was the current one (a retried write). */
+  outcome: "created" | "updated" | "restored" | "unchanged";
+  /** The calls made, e.g. ["DescribeSecret", "PutSecretValue"], for logs and call budgets. */
+  calls: string[];
+}
+
+export interface DeleteSecretRequest {
+  /** The ARN or name of the secret. */
+  remoteId: string;
+  ownerTags: Readonly<Record<string, string>>;
+  /** 7 to 30 days; the provider's default (30) when absent. */
+  recoveryWindowInDays?: number | undefined;
+  forceDeleteWithoutRecovery?: boolean | undefined;
+}
+
+export interface DeleteSecretResult {
+  outcome: "scheduled" | "deleted" | "already-scheduled" | "not-found";
+  /** When the secret will be gone for good (scheduled deletions). */
+  deletionDate?: Date | undefined;
+  calls: string[];
+}
+
+export interface SecretsWriter {
+  /** Creates the secret or writes a new version of it; NotManagedError when it exists and is not ours. */
+  pushSecret(request: PushSecretRequest, signal?: AbortSignal): Promise<PushSecretResult>;
+  /** Deletes (or schedules the deletion of) a secret we own; NotManagedError when it is not ours. */
+  deleteSecret(request: DeleteSecretRequest, signal?: AbortSignal): Promise<DeleteSecretResult>;
+  /** One version's payload (the current one without `versionId`), e.g. to merge a partial update. */
+  readVersion(remoteId: string, versionId?: string, signal?: AbortSignal): Promise<RemotePayload>;
+}
+
+/** Hands out writers per store, as Provider.clientFor hands out readers (same cache keys). */
+export interface WriterProvider<Spec> {
+  writerFor(request: ClientRequest<Spec>): Promise<SecretsWriter>;
+  forgetStore(uid: string): void;
+}
+
+/**
+ * The remote secret exists but lacks the owner tags: it belongs to someone else and is never overwritten or
+ * deleted (ESO: "secret not managed by external-secrets"). The message names the secret and the tag, not values.
+ */
+export class NotManagedError extends Error {
+  override readonly name = "NotManagedError";
+}
+
+/** The write would conflict with a concurrent one (another version was written meanwhile); retrying decides. */
+export class WriteConflictError extends Error {
+  override readonly name = "WriteConflictError";
+}

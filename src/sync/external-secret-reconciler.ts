@@ -1,6 +1,7 @@
 import { ApiException, type V1Secret } from "@kubernetes/client-node";
 import type { ExternalSecret } from "../apis/external-secret.ts";
 import type { Capabilities } from "../providers/provider.ts";
+import { parseDuration } from "../apis/duration.ts";
 import { TerminalError } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/event-recorder.ts";
 import { findCondition, sameConditions, setCondition, type Condition } from "./conditions.ts";
@@ -310,13 +311,14 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** refreshInterval as milliseconds; the schema has already checked it is a Go duration. */
+/** refreshInterval as milliseconds (Go duration; the schema has checked it). 0 or unset: sync once. */
 export function durationMs(value: string | undefined): number {
-  if (!value || value === "0") return 0;
-  let total = 0;
-  const unit: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, "µs": 0.001, "μs": 0.001, ns: 0.000001 };
-  for (const [, n, u] of value.matchAll(/(\d*\.?\d+)(h|ms|m|s|us|µs|μs|ns)/g)) total += Number(n) * (unit[u!] ?? 0);
-  return Math.round(total);
+  if (!value) return 0;
+  try {
+    return Math.max(0, Math.round(parseDuration(value)));
+  } catch {
+    return 0;
+  }
 }
 
 export { findCondition };

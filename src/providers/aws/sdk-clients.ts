@@ -8,7 +8,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { parseGoDuration } from "../go-duration.ts";
+import { parseDuration } from "../../apis/duration.ts";
 import type { ApiCallObserver } from "../provider.ts";
 import { CachedCredentials } from "./auth/cached-credentials.ts";
 import type { Clock, CredentialSource } from "./auth/credentials.ts";
@@ -31,7 +31,7 @@ export function retryConfig(settings: RetrySettings | undefined): { maxAttempts:
   if (!settings) return { maxAttempts: DEFAULT_MAX_RETRIES, retryMode: "standard" };
   const maxAttempts = Math.max(0, settings.maxRetries ?? DEFAULT_MAX_RETRIES) + 1;
   if (settings.retryInterval === undefined) return { maxAttempts, retryMode: "standard" };
-  return { maxAttempts, retryMode: "standard", retryStrategy: new FixedDelayRetryStrategy(maxAttempts, parseGoDuration(settings.retryInterval)) };
+  return { maxAttempts, retryMode: "standard", retryStrategy: new FixedDelayRetryStrategy(maxAttempts, parseDuration(settings.retryInterval)) };
 }
 
 interface RetryToken {

@@ -2,7 +2,7 @@
  * Semantic checks of `spec.provider.aws` (ESO ValidateStore), beyond the structure the CRD schema checks:
  * every message names the field path, so the admission webhook's answer says what to fix.
  */
-import { parseGoDuration } from "../go-duration.ts";
+import { parseDuration } from "../../apis/duration.ts";
 import type { StoreContext, StoreValidation } from "../provider.ts";
 import { AWS_SPEC_PATH, type AwsStoreSpec, type SecretKeySelector, type ServiceAccountSelector } from "./spec.ts";
 
@@ -87,7 +87,7 @@ export function validateAwsStore(spec: AwsStoreSpec, store?: StoreContext): Stor
     if (retry.maxRetries !== undefined && (!Number.isInteger(retry.maxRetries) || retry.maxRetries < 0)) error("spec.retrySettings.maxRetries", "must be a non-negative integer");
     if (retry.retryInterval !== undefined) {
       try {
-        if (parseGoDuration(retry.retryInterval) < 0) error("spec.retrySettings.retryInterval", "must not be negative");
+        if (parseDuration(retry.retryInterval) < 0) error("spec.retrySettings.retryInterval", "must not be negative");
       } catch {
         error("spec.retrySettings.retryInterval", `"${retry.retryInterval}" is not a duration (e.g. "10s")`);
       }

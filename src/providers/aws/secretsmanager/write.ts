@@ -1,0 +1,213 @@
+import type { DescribeSecretResponse, Tag } from "@aws-sdk/client-secrets-manager";
+import {
+  NoSecretError,
+  NotManagedError,
+  WriteConflictError,
+  type DeleteSecretRequest,
+  type DeleteSecretResult,
+  type PushSecretRequest,
+  type PushSecretResult,
+  type RemotePayload,
+  type SecretsWriter,
+} from "../../provider.ts";
+import { callError, describeAwsError, type Redactor } from "../errors.ts";
+import type { SecretsManagerWriteApi } from "./write-api.ts";
+
+export interface SecretsManagerWriterOptions {
+  api: SecretsManagerWriteApi;
+  /** `spec.provider.aws.prefix`, prepended to the key of a secret the writer creates (as the reader does). */
+  prefix?: string | undefined;
+  redactor?: Redactor | undefined;
+}
+
+/** AWS's bounds for ClientRequestToken. */
+const TOKEN_MIN = 32;
+const TOKEN_MAX = 64;
+
+/**
+ * Secrets Manager writes (ESO's PushSecret/DeleteSecret for AWS), built so that a retry is harmless and
+ * nobody else's secret is touched:
+ *
+ * - A new secret costs one call: CreateSecret with the caller's token, which is also the version id. A
+ *   retried create with the same token and value is accepted by AWS as the same write. Only when the name is
+ *   taken does the writer DescribeSecret (ESO describes first, always two calls).
+ * - An existing secret is described first (ownership is checked on every write: tags can change and a
+ *   secret can be replaced out of band), then written with PutSecretValue. If the token already names the
+ *   current version, the write already happened (a retried admission): nothing is written.
+ * - Ownership means every owner tag matches, not just `managed-by` (ESO's check), so two clusters or two
+ *   namespaces mapping to one name cannot overwrite each other.
+ * - A secret scheduled for deletion that we own is restored before it is written (AWS refuses writes to
+ *   it); deletion never touches a secret we do not own.
+ */
+export class SecretsManagerWriter implements SecretsWriter {
+  readonly #api: SecretsManagerWriteApi;
+  readonly #prefix: string;
+  readonly #redactor: Redactor | undefined;
+
+  constructor(options: SecretsManagerWriterOptions) {
+    this.#api = options.api;
+    this.#prefix = options.prefix ?? "";
+    this.#redactor = options.redactor;
+  }
+
+  async pushSecret(request: PushSecretRequest, signal?: AbortSignal): Promise<PushSecretResult> {
+    const token = request.versionToken;
+    if (token.length < TOKEN_MIN || token.length > TOKEN_MAX) throw new Error(`version token must be ${TOKEN_MIN} to ${TOKEN_MAX} characters`);
+    const name = this.#prefix + request.remoteKey;
+    const calls: string[] = [];
+    // Fails before any call when a `string` value is not UTF-8.
+    const value = valueField(request);
+
+    if (!request.existingId) {
+      const created = await this.#create(name, request, value, calls, signal);
+      if (created) return created;
+    }
+
+    const id = request.existingId ?? name;
+    let described: DescribeSecretResponse;
+    try {
+      calls.push("DescribeSecret");
+      described = await this.#api.describeSecret({ SecretId: id }, signal);
+    } catch (err) {
+      if (describeAwsError(err).kind !== "not-found") throw callError(err, `DescribeSecret "${id}"`, this.#redactor);
+      // The recorded secret was deleted for good out of band: create it again under its name.
+      if (request.existingId) {
+        const created = await this.#create(name, request, value, calls, signal);
+        if (created) return created;
+      }
+      throw new WriteConflictError(`secret "${name}" was created and removed concurrently; retry`);
+    }
+
+    const arn = described.ARN ?? id;
+    const actualName = described.Name ?? name;
+    checkOwner(actualName, described.Tags, request.ownerTags);
+
+    const stages = described.VersionIdsToStages?.[token];
+    if (stages && !described.DeletedDate) {
+      if (stages.includes("AWSCURRENT")) return { arn, name: actualName, versionId: token, outcome: "unchanged", calls };
+      // The same write happened before, but something else was written after it: replaying it would not
+      // make it current again (AWS ignores a known token), and making it current would undo the later write.
+      throw new WriteConflictError(`secret "${actualName}": this write was already made and a newer version exists; retry with the current content`);
+    }
+
+    let restored = false;
+    if (described.DeletedDate) {
+      calls.push("RestoreSecret");
+      await this.#api.restoreSecret({ SecretId: arn }, signal).catch((err: unknown) => {
+        throw callError(err, `RestoreSecret "${actualName}"`, this.#redactor);
+      });
+      restored = true;
+    }
+
+    const stale = staleTags(described.Tags, request.tags);
+    if (stale.length > 0) {
+      calls.push("TagResource");
+      await this.#api.tagResource({ SecretId: arn, Tags: stale }, signal).catch((err: unknown) => {
+        throw callError(err, `TagResource "${actualName}"`, this.#redactor);
+      });
+    }
+
+    calls.push("PutSecretValue");
+    const put = await this.#api.putSecretValue({ SecretId: arn, ClientRequestToken: token, ...value }, signal).catch((err: unknown) => {
+      // The token names a version with another value: a concurrent write of different content won.
+      if (describeAwsError(err).code === "ResourceExistsException") throw new WriteConflictError(`secret "${actualName}": a concurrent write used this version id; retry`);
+      throw callError(err, `PutSecretValue "${actualName}"`, this.#redactor);
+    });
+    return { arn: put.ARN ?? arn, name: put.Name ?? actualName, versionId: put.VersionId ?? token, outcome: restored ? "restored" : "updated", calls };
+  }
+
+  async deleteSecret(request: DeleteSecretRequest, signal?: AbortSignal): Promise<DeleteSecretResult> {
+    const calls: string[] = ["DescribeSecret"];
+    let described: DescribeSecretResponse;
+    try {
+      described = await this.#api.describeSecret({ SecretId: request.remoteId }, signal);
+    } catch (err) {
+      if (describeAwsError(err).kind === "not-found") return { outcome: "not-found", calls };
+      throw callError(err, `DescribeSecret "${request.remoteId}"`, this.#redactor);
+    }
+    const name = described.Name ?? request.remoteId;
+    checkOwner(name, described.Tags, request.ownerTags);
+    if (described.DeletedDate) return { outcome: "already-scheduled", deletionDate: described.DeletedDate, calls };
+
+    calls.push("DeleteSecret");
+    const force = request.forceDeleteWithoutRecovery === true;
+    const deleted = await this.#api
+      .deleteSecret(
+        {
+          SecretId: described.ARN ?? request.remoteId,
+          ...(force ? { ForceDeleteWithoutRecovery: true } : request.recoveryWindowInDays !== undefined ? { RecoveryWindowInDays: request.recoveryWindowInDays } : {}),
+        },
+        signal,
+      )
+      .catch((err: unknown) => {
+        // Scheduled by someone else between our two calls: the outcome we wanted.
+        if (describeAwsError(err).kind === "not-found") return undefined;
+        throw callError(err, `DeleteSecret "${name}"`, this.#redactor);
+      });
+    if (!deleted) return { outcome: "already-scheduled", calls };
+    return { outcome: force ? "deleted" : "scheduled", deletionDate: deleted.DeletionDate, calls };
+  }
+
+  async readVersion(remoteId: string, versionId?: string, signal?: AbortSignal): Promise<RemotePayload> {
+    const value = await this.#api.getSecretValue({ SecretId: remoteId, ...(versionId ? { VersionId: versionId } : {}) }, signal).catch((err: unknown) => {
+      if (describeAwsError(err).kind === "not-found") throw new NoSecretError(remoteId, versionId ? `version ${versionId} not found` : "secret does not exist");
+      throw callError(err, `GetSecretValue "${remoteId}"`, this.#redactor);
+    });
+    if (value.SecretString !== undefined) return { value: new TextEncoder().encode(value.SecretString), binary: false, versionId: value.VersionId };
+    if (value.SecretBinary !== undefined) return { value: value.SecretBinary, binary: true, versionId: value.VersionId };
+    throw new NoSecretError(remoteId, "the version has no value");
+  }
+
+  /** CreateSecret; undefined when the name is taken (existing, or scheduled for deletion), so the caller describes it. */
+  async #create(
+    name: string,
+    request: PushSecretRequest,
+    value: ValueField,
+    calls: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<PushSecretResult | undefined> {
+    calls.push("CreateSecret");
+    try {
+      const created = await this.#api.createSecret(
+        {
+          Name: name,
+          ClientRequestToken: request.versionToken,
+          ...value,
+          ...(request.description ? { Description: request.description } : {}),
+          Tags: Object.entries({ ...request.tags, ...request.ownerTags }).map(([Key, Value]) => ({ Key, Value })),
+        },
+        signal,
+      );
+      return { arn: created.ARN ?? name, name: created.Name ?? name, versionId: created.VersionId ?? request.versionToken, outcome: "created", calls };
+    } catch (err) {
+      const info = describeAwsError(err);
+      // AWS answers InvalidRequestException "…already scheduled for deletion" for a name in its recovery window.
+      if (info.code === "ResourceExistsException" || (info.code === "InvalidRequestException" && SCHEDULED_FOR_DELETION.test(info.message))) return undefined;
+      throw callError(err, `CreateSecret "${name}"`, this.#redactor);
+    }
+  }
+}
+
+type ValueField = { SecretString: string } | { SecretBinary: Uint8Array };
+
+const SCHEDULED_FOR_DELETION = /scheduled for deletion|marked (for )?delet/i;
+
+function valueField(request: PushSecretRequest): ValueField {
+  if (request.format === "binary") return { SecretBinary: request.value };
+  return { SecretString: new TextDecoder("utf-8", { fatal: true }).decode(request.value) };
+}
+
+function checkOwner(name: string, tags: Tag[] | undefined, owner: Readonly<Record<string, string>>): void {
+  const actual = new Map((tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
+  for (const [key, value] of Object.entries(owner)) {
+    // Only the tag key is named: the value may be another tenant's namespace.
+    if (actual.get(key) !== value) throw new NotManagedError(`secret "${name}" exists and is not managed by Ferry for this object (tag "${key}" missing or different); refusing to write or delete it`);
+  }
+}
+
+function staleTags(actual: Tag[] | undefined, wanted: Readonly<Record<string, string>> | undefined): Tag[] {
+  const current = new Map((actual ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
+  return Object.entries(wanted ?? {})
+    .filter(([key, value]) => current.get(key) !== value)
+    .map(([Key, Value]) => ({ Key, Value }));
+}

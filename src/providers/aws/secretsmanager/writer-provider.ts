@@ -1,0 +1,141 @@
+import {
+  InvalidStoreError,
+  type ApiCallObserver,
+  type ClientRequest,
+  type ProviderLogger,
+  type SecretsWriter,
+  type WriterProvider,
+} from "../../provider.ts";
+import { buildCredentialChain } from "../auth/chain.ts";
+import type { Clock, CredentialSource } from "../auth/credentials.ts";
+import { dependsOnExternalSecretNamespace, type StoreIdentity } from "../auth/namespaces.ts";
+import { Redactor } from "../errors.ts";
+import { sdkApiFactory, type AwsApiFactory, type Disposables } from "../provider.ts";
+import { createSecretsManagerClient, type SdkClientOptions } from "../sdk-clients.ts";
+import type { AwsStoreSpec } from "../spec.ts";
+import { validateAwsStore } from "../validate-store.ts";
+import { SecretsManagerWriter } from "./write.ts";
+import { sdkSecretsManagerWriteApi, type SecretsManagerWriteApi } from "./write-api.ts";
+
+/** Where the writer gets its AWS APIs: STS and the default chain as the reader's factory, plus the write API. */
+export interface AwsWriteApiFactory extends Pick<AwsApiFactory, "sts" | "defaultCredentials"> {
+  secretsManagerWrite(options: SdkClientOptions, credentials: CredentialSource, dispose: Disposables): SecretsManagerWriteApi;
+}
+
+export const sdkWriteApiFactory: AwsWriteApiFactory = {
+  sts: (options, credentials, dispose) => sdkApiFactory.sts(options, credentials, dispose),
+  defaultCredentials: (options) => sdkApiFactory.defaultCredentials(options),
+  secretsManagerWrite: (options, credentials, dispose) => {
+    const client = createSecretsManagerClient(options, credentials);
+    dispose.push(client);
+    return sdkSecretsManagerWriteApi(client, credentials);
+  },
+};
+
+export interface SecretsManagerWriterProviderOptions {
+  onApiCall?: ApiCallObserver | undefined;
+  logger?: ProviderLogger | undefined;
+  now?: Clock | undefined;
+  apis?: AwsWriteApiFactory | undefined;
+  maxCachedWriters?: number | undefined;
+}
+
+interface Entry {
+  uid: string;
+  generation: number;
+  writer: SecretsWriter;
+  disposables: Disposables;
+}
+
+/**
+ * Writers for Secrets Manager stores, cached exactly like AwsProvider caches readers: one credential chain
+ * and SDK client per (store uid, generation, referent namespace), so a burst of admissions costs no STS call
+ * after the first. It lives beside AwsProvider rather than inside it because the webhook process writes and
+ * never reads through stores; folding `writerFor` into AwsProvider would share one cache in a process that
+ * does both.
+ */
+export class SecretsManagerWriterProvider implements WriterProvider<AwsStoreSpec> {
+  readonly #onApiCall: ApiCallObserver | undefined;
+  readonly #logger: ProviderLogger | undefined;
+  readonly #now: Clock;
+  readonly #apis: AwsWriteApiFactory;
+  readonly #max: number;
+  /** Insertion order is recency order. */
+  readonly #entries = new Map<string, Entry>();
+  readonly #defaultCredentials = new Map<string, CredentialSource>();
+
+  constructor(options: SecretsManagerWriterProviderOptions = {}) {
+    this.#onApiCall = options.onApiCall;
+    this.#logger = options.logger;
+    this.#now = options.now ?? Date.now;
+    this.#apis = options.apis ?? sdkWriteApiFactory;
+    this.#max = options.maxCachedWriters ?? 1000;
+  }
+
+  async writerFor(request: ClientRequest<AwsStoreSpec>): Promise<SecretsWriter> {
+    const { store, namespace, kube } = request;
+    const label = `${store.kind} ${store.namespace ? `${store.namespace}/` : ""}${store.name}`;
+    const { errors } = validateAwsStore(store.spec, store);
+    if (errors.length > 0) throw new InvalidStoreError(`${label}: ${errors.join("; ")}`);
+    const spec = store.spec.provider.aws;
+    if (spec.service !== "SecretsManager") throw new InvalidStoreError(`${label}: writing needs a SecretsManager store, this one is ${spec.service}`);
+    const identity: StoreIdentity = { kind: store.kind, name: store.name, namespace: store.namespace };
+    const perNamespace = dependsOnExternalSecretNamespace(spec, identity);
+    if (perNamespace && !namespace) throw new InvalidStoreError(`${label}: its credentials depend on the namespace of the object written`);
+
+    const key = JSON.stringify([store.uid, store.generation, perNamespace ? namespace : ""]);
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit.writer;
+    }
+    for (const [k, entry] of this.#entries) if (entry.uid === store.uid && entry.generation !== store.generation) this.#drop(k);
+
+    const redactor = new Redactor();
+    const disposables: Disposables = [];
+    const sdkOptions: SdkClientOptions = { region: spec.region, retrySettings: store.spec.retrySettings, onApiCall: this.#onApiCall };
+    const chain = buildCredentialChain({
+      spec,
+      store: identity,
+      esNamespace: namespace,
+      kube,
+      sts: (credentials) => this.#apis.sts(sdkOptions, credentials, disposables),
+      defaultCredentials: () => this.#defaultCredentialsFor(spec.region),
+      now: this.#now,
+      redactor,
+    });
+    const writer = new SecretsManagerWriter({ api: this.#apis.secretsManagerWrite(sdkOptions, chain.credentials, disposables), prefix: spec.prefix, redactor });
+    this.#entries.set(key, { uid: store.uid, generation: store.generation, writer, disposables });
+    this.#logger?.info({ store: label, generation: store.generation, credentials: chain.hops }, "AWS writer created");
+    while (this.#entries.size > this.#max) this.#drop(this.#entries.keys().next().value!);
+    return writer;
+  }
+
+  forgetStore(uid: string): void {
+    for (const [key, entry] of this.#entries) if (entry.uid === uid) this.#drop(key);
+  }
+
+  close(): void {
+    for (const key of [...this.#entries.keys()]) this.#drop(key);
+  }
+
+  get cachedWriters(): number {
+    return this.#entries.size;
+  }
+
+  #defaultCredentialsFor(region: string): CredentialSource {
+    let source = this.#defaultCredentials.get(region);
+    if (!source) {
+      source = this.#apis.defaultCredentials({ region, onApiCall: this.#onApiCall, now: this.#now });
+      this.#defaultCredentials.set(region, source);
+    }
+    return source;
+  }
+
+  #drop(key: string): void {
+    const entry = this.#entries.get(key);
+    this.#entries.delete(key);
+    for (const d of entry?.disposables ?? []) d.destroy();
+  }
+}
