@@ -20,7 +20,7 @@ export class NaiveAwsProvider implements Provider<AwsStoreSpec> {
     const aws = request.store.spec.provider.aws;
     const ref = aws.auth?.secretRef;
     const namespace = request.namespace ?? request.store.namespace ?? "default";
-    const read = async (sel: { name: string; namespace?: string | undefined; key?: string | undefined } | undefined) =>
+    const read = async (sel: { name?: string | undefined; namespace?: string | undefined; key?: string | undefined } | undefined) =>
       new TextDecoder().decode(await request.kube.readSecretKey({ namespace: sel?.namespace ?? namespace, name: sel?.name ?? "", key: sel?.key ?? "" }));
     const credentials = ref ? { accessKeyId: await read(ref.accessKeyIDSecretRef), secretAccessKey: await read(ref.secretAccessKeySecretRef) } : undefined;
     const sm = new SecretsManagerClient({ region: aws.region, ...(credentials ? { credentials } : {}) });

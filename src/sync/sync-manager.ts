@@ -129,7 +129,9 @@ export class SyncManager {
       namespace: parsed.store.metadata.namespace,
       uid: parsed.store.metadata.uid ?? "",
       generation: parsed.store.metadata.generation ?? 0,
-      spec: parsed.store.spec as unknown as AwsStoreSpec,
+      // The zod-derived store type is structurally the provider's spec type: no cast, so a drift between
+      // src/apis and src/providers/aws/spec.ts fails the type-check.
+      spec: { provider: { aws: parsed.store.spec.provider.aws! }, retrySettings: parsed.store.spec.retrySettings } satisfies AwsStoreSpec,
     });
 
     const esReconciler = (this.#reconciler = new ExternalSecretReconciler({

@@ -6,14 +6,16 @@
 
 /** ESO's esmeta.SecretKeySelector. `namespace` is honoured only for a ClusterSecretStore. */
 export interface SecretKeySelector {
-  name: string;
+  /** Optional in ESO's type (omitempty); validateAwsStore reports it missing. */
+  name?: string | undefined;
   namespace?: string | undefined;
   key?: string | undefined;
 }
 
 /** ESO's esmeta.ServiceAccountSelector. */
 export interface ServiceAccountSelector {
-  name: string;
+  /** Optional in ESO's type (omitempty); validateAwsStore reports it missing. */
+  name?: string | undefined;
   namespace?: string | undefined;
   /** Appended to the token audience (`sts.amazonaws.com` or the ServiceAccount's `eks.amazonaws.com/audience`). */
   audiences?: string[] | undefined;
