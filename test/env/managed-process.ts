@@ -7,6 +7,16 @@ const live = new Set<ManagedProcess>();
 process.once("exit", () => {
   for (const p of live) p.killNow();
 });
+// A signal ends Node without the "exit" event unless handled. Entry points with a graceful stop register
+// their own handlers first (test/run.ts, up.ts, the demo); this one only makes sure that a run killed by
+// `timeout` or Ctrl-C in any other script never leaves a control plane behind.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) > 1) return;
+    for (const p of live) p.killNow();
+    process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+  });
+}
 
 export interface StartOptions {
   name: string;
