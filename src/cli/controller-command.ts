@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import * as k8s from "@kubernetes/client-node";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { AwsProvider } from "../providers/aws/index.ts";
@@ -21,9 +21,9 @@ export interface ControllerFlags {
   logLevel: LogLevel;
 }
 
-const positiveInt = (name: string) => (value: string) => {
+export const positiveInt = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer.");
   return n;
 };
 
@@ -32,7 +32,7 @@ export function controllerCommand(): Command {
     .description("Run the sync controller: ExternalSecret, SecretStore and ClusterSecretStore (external-secrets.io v1 and v1beta1) for AWS.")
     .option("--kubeconfig <path>", "kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then in-cluster")
     .option("--namespace <name>", "watch and reconcile only this namespace (ClusterSecretStores are still read)")
-    .option("--concurrency <n>", "ExternalSecrets reconciled at once", positiveInt("--concurrency"), 8)
+    .option("--concurrency <n>", "ExternalSecrets reconciled at once", positiveInt, 8)
     .option("--leader-elect", "elect a leader through a coordination.k8s.io Lease so only one replica reconciles", false)
     .option("--leader-election-namespace <name>", "namespace of the leader election Lease", process.env.POD_NAMESPACE ?? "default")
     .option("--leader-election-id <name>", "name of the leader election Lease", "ferry-controller")

@@ -1,0 +1,64 @@
+// `ferry controller` as a user runs it: a real process against the local control plane.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { TestEnvironment, waitUntil, type FaultProxy } from "../../env/index.ts";
+import { repoRoot } from "../../env/paths.ts";
+
+const main = join(repoRoot, "src", "cli", "main.ts");
+const ferry = (args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: "utf8" });
+
+describe("ferry controller", () => {
+  test("--help documents every flag", () => {
+    const r = ferry(["controller", "--help"]);
+    assert.equal(r.status, 0);
+    for (const flag of ["--kubeconfig", "--namespace", "--concurrency", "--leader-elect", "--leader-election-namespace", "--leader-election-id", "--health-addr", "--log-level"]) {
+      assert.ok(r.stdout.includes(flag), `${flag} documented`);
+    }
+  });
+
+  const bad: Array<{ args: string[]; message: RegExp }> = [
+    { args: ["controller", "--concurrency", "0"], message: /option '--concurrency <n>' argument '0' is invalid\. must be a positive integer/ },
+    { args: ["controller", "--log-level", "loud"], message: /argument 'loud' is invalid\. Allowed choices are debug, info, warn, error/ },
+    { args: ["controler"], message: /unknown command 'controler'/ },
+  ];
+  for (const c of bad) {
+    test(`bad input: ferry ${c.args.join(" ")} → a clear message and a non-zero exit, no stack trace`, () => {
+      const r = ferry(c.args);
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, c.message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    });
+  }
+
+  describe("running", () => {
+    const env = TestEnvironment.load();
+    let proxy: FaultProxy;
+    let child: ChildProcess;
+    let output = "";
+    before(async () => {
+      proxy = await env.startAwsProxy();
+      child = spawn(process.execPath, [main, "controller", "--kubeconfig", env.state.kubeconfig, "--health-addr", "127.0.0.1:0", "--leader-elect", "--leader-election-id", `ferry-cli-${Date.now()}`], {
+        env: { ...process.env, ...env.awsEnvironment(proxy.url) },
+      });
+      child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+      child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    });
+    after(async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      await proxy.close();
+    });
+
+    test("serves /healthz and /readyz, takes the leader Lease, and stops cleanly on SIGTERM", async () => {
+      await waitUntil("the health server address in the log", () => /"address":"http:\/\/127\.0\.0\.1:\d+"/.test(output), { timeoutMs: 20_000 });
+      const url = /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)![1]!;
+      assert.equal((await fetch(`${url}/healthz`)).status, 200);
+      await waitUntil("readiness (caches synced after leading)", async () => (await fetch(`${url}/readyz`)).status === 200, { timeoutMs: 30_000 });
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      assert.match(metrics, /process_cpu_seconds_total/);
+      assert.match(output, /became leader/);
+    });
+  });
+});
