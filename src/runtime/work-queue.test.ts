@@ -164,3 +164,19 @@ describe("WorkQueue", () => {
     assert.deepEqual(seen.depth, [1, 2, 1]);
   });
 });
+
+describe("WorkQueue.pending", () => {
+  test("queued keys in order, then delayed keys due within the window; nothing is consumed", async () => {
+    const clock = new FakeClock(0);
+    const q = new WorkQueue({ clock });
+    q.add("a");
+    q.add("b");
+    q.addAfter("soon", 1_000);
+    q.addAfter("later", 60_000);
+    assert.deepEqual([...q.pending(5_000)], ["a", "b", "soon"]);
+    const first = await q.get();
+    assert.equal(first, "a");
+    assert.deepEqual([...q.pending(5_000)], ["b", "soon"], "a key being processed is not pending");
+    assert.equal(q.length, 1);
+  });
+});

@@ -80,6 +80,19 @@ export class WorkQueue {
     return this.#waiting.size;
   }
 
+  /**
+   * The keys that will be handed out soon, without changing anything: first the queued ones in order, then
+   * the delayed ones due within `withinMs`. Lets a caller do work for them ahead of time (batching).
+   */
+  *pending(withinMs: number): Generator<string> {
+    for (let i = this.#head; i < this.#queue.length; i++) {
+      const key = this.#queue[i]!;
+      if (this.#dirty.has(key) && !this.#processing.has(key)) yield key;
+    }
+    const until = this.#clock.now() + withinMs;
+    for (const [key, at] of this.#waiting) if (at <= until && !this.#dirty.has(key)) yield key;
+  }
+
   add(key: string): void {
     if (this.#shuttingDown) return;
     if (this.#dirty.has(key)) return;

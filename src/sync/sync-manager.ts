@@ -55,6 +55,8 @@ interface ClientReader {
 }
 
 const GROUP_PATH = "/apis/external-secrets.io/v1";
+/** The longest read-ahead window (readAheadHorizonMs caps at 5 minutes). */
+const MAX_READ_AHEAD_MS = 5 * 60_000;
 
 /**
  * The sync path: ExternalSecret, SecretStore and ClusterSecretStore controllers over shared informers.
@@ -112,9 +114,16 @@ export class SyncManager {
       const other = await provider.clientFor({ store: storeRef(resolved.parsed), namespace: es.metadata.namespace ?? "", kube });
       return other === client;
     };
+    // Informer objects are replaced, never mutated, on change: their identity keys the parse.
+    const parsedByObject = new WeakMap<KubeObject, ExternalSecret | null>();
     this.#parse = (raw) => {
-      const parsed = parseExternalSecret({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", ...raw });
-      return parsed.ok ? parsed.value : undefined;
+      let parsed = parsedByObject.get(raw);
+      if (parsed === undefined) {
+        const result = parseExternalSecret({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", ...raw });
+        parsed = result.ok ? result.value : null;
+        parsedByObject.set(raw, parsed);
+      }
+      return parsed ?? undefined;
     };
     this.#secretsCache = secrets;
     const resolver = new StoreResolver({
@@ -352,17 +361,22 @@ export class SyncManager {
     };
   }
 
-  /** ExternalSecrets on the same store and client, due within their jitter window, not in flight or already read ahead. */
+  /**
+   * ExternalSecrets on the same store and client that the queue will hand out soon (queued, or requeued to
+   * refresh within the longest jitter window) and that are due within their own window, not in flight and not
+   * already read ahead. Driven by the queue, not a scan of every ExternalSecret, so a read costs O(batch).
+   */
   async #companions(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }, requested: readonly RemoteSecretId[]): Promise<Array<ReadAheadCandidate & { version: string }>> {
-    const keys = this.#byStore.get(storeKey(store.kind, store.kind === "SecretStore" ? store.namespace : undefined, store.name));
-    if (!keys) return [];
-    const busy = new Set(this.externalSecretController.inFlight);
+    const onStore = this.#byStore.get(storeKey(store.kind, store.kind === "SecretStore" ? store.namespace : undefined, store.name));
+    if (!onStore || onStore.size < 2) return [];
     const now = this.#now();
     const out: Array<ReadAheadCandidate & { version: string }> = [];
     let budget = 20 - requested.length;
-    for (const key of keys) {
-      if (budget <= 0) break;
-      if (key === `${requester.namespace}/${requester.name}` || busy.has(key) || this.#prefetchedIn.has(key)) continue;
+    let examined = 0;
+    for (const key of this.externalSecretController.queue.pending(MAX_READ_AHEAD_MS)) {
+      if (budget <= 0 || examined >= 4 * 20) break;
+      if (!onStore.has(key) || key === `${requester.namespace}/${requester.name}` || this.#prefetchedIn.has(key)) continue;
+      examined++;
       const slash = key.indexOf("/");
       const raw = this.externalSecrets.get(key.slice(0, slash), key.slice(slash + 1));
       const parsed = raw && this.#parse(raw);
