@@ -68,7 +68,10 @@ export async function runController(flags: ControllerFlags): Promise<void> {
 
   const health = new HealthServer({ address: flags.healthAddr, registry, logger });
   health.addHealthCheck("ping", () => true);
-  health.addReadinessCheck("informers", () => manager.synced || "caches not synced");
+  // A standby replica (leader election on, not leading) has not started its informers and is ready: it is
+  // healthy and waiting. Reporting it unready would stall rollouts and make the PodDisruptionBudget block drains.
+  let leading = !flags.leaderElect;
+  health.addReadinessCheck("informers", () => !leading || manager.synced || "caches not synced");
   await health.start();
   logger.info({ address: health.url }, "health server listening");
 
@@ -98,9 +101,9 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     logger.info({ namespace: flags.namespace ?? "(all)", concurrency: flags.concurrency }, "controller started");
     return;
   }
-  health.addReadinessCheck("leader-election", () => true);
   void elector.run({
     onStartedLeading: async (signal) => {
+      leading = true;
       logger.info({}, "became leader, starting controllers");
       await manager.start(signal);
       await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
