@@ -182,13 +182,15 @@ export class SyncManager {
       getStore: (kind, namespace, name) => {
         const raw = (kind === "SecretStore" ? this.secretStores : this.clusterSecretStores).get(namespace, name);
         if (!raw) return undefined;
-        const spec = (raw as { spec?: { refreshInterval?: number } }).spec;
+        const spec = (raw as { spec?: { refreshInterval?: number | string } }).spec;
+        const interval = spec?.refreshInterval;
         return {
           kind,
           name,
           namespace,
           uid: raw.metadata?.uid,
-          refreshIntervalMs: typeof spec?.refreshInterval === "number" ? spec.refreshInterval * 1000 : undefined,
+          // ESO: int-or-string, seconds or a Go duration.
+          refreshIntervalMs: typeof interval === "number" ? interval * 1000 : typeof interval === "string" ? durationMs(interval) : undefined,
           status: (raw as { status?: { conditions?: Condition[]; capabilities?: string } }).status,
         };
       },
