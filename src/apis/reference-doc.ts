@@ -19,7 +19,7 @@ function typeOf(s: JsonSchema): string {
   if (s.type === "object" && s.additionalProperties && typeof s.additionalProperties === "object") return `map[string]${typeOf(s.additionalProperties as JsonSchema)}`;
   if (s["x-kubernetes-int-or-string"]) return "int or string";
   if (s["x-kubernetes-preserve-unknown-fields"] && !s.properties) return "any";
-  return String(s.type ?? "any");
+  return typeof s.type === "string" ? s.type : "any";
 }
 
 const oneLine = (text: unknown) => (typeof text === "string" ? text.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim() : "");
