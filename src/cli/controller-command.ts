@@ -8,6 +8,7 @@ import { HealthServer } from "../runtime/health-server.ts";
 import { LeaderElector } from "../runtime/leader-election.ts";
 import { createLogger, type LogLevel } from "../runtime/logger.ts";
 import { SyncManager } from "../sync/sync-manager.ts";
+import { SyncMetrics } from "../sync/sync-metrics.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
 
 export interface ControllerFlags {
@@ -56,7 +57,8 @@ export async function runController(flags: ControllerFlags): Promise<void> {
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const provider = new AwsProvider({ logger: logger.child({ provider: "aws" }) });
+  const metrics = new SyncMetrics(registry);
+  const provider = new AwsProvider({ logger: logger.child({ provider: "aws" }), onApiCall: metrics.apiCall });
   const manager = new SyncManager({
     kubeConfig,
     provider,
@@ -64,6 +66,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     namespace: flags.namespace,
     concurrency: flags.concurrency,
     logger,
+    metrics,
   });
 
   const health = new HealthServer({ address: flags.healthAddr, registry, logger });

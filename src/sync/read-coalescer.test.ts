@@ -67,6 +67,20 @@ describe("ReadCoalescer", () => {
     assert.deepEqual(client.calls.at(-1), ["c"]);
   });
 
+  test("onBatch observes each provider call with its count of distinct ids", async () => {
+    const cases: Array<{ reads: string[][]; maxBatch: number; want: number[] }> = [
+      { reads: [["a"], ["a", "b"], ["c"]], maxBatch: 20, want: [3] },
+      { reads: [["a", "b"], ["c"]], maxBatch: 2, want: [2, 1] },
+      { reads: [[]], maxBatch: 20, want: [] },
+    ];
+    for (const c of cases) {
+      const batches: number[] = [];
+      const coalescer = new ReadCoalescer(new CountingClient(), { windowMs: 5, maxBatch: c.maxBatch }, { onBatch: (n) => batches.push(n) });
+      await Promise.all(c.reads.map((keys) => coalescer.read(keys.map((key) => ({ key })))));
+      assert.deepEqual(batches, c.want, JSON.stringify(c.reads));
+    }
+  });
+
   test("no ids, no call", async () => {
     const client = new CountingClient();
     assert.equal((await new ReadCoalescer(client).read([])).size, 0);

@@ -26,10 +26,13 @@ export class ReadCoalescer {
   #pending: Waiter[] = [];
   #pendingIds = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #onBatch: ((ids: number) => void) | undefined;
 
-  constructor(client: SecretsClient, options: ReadCoalescerOptions = { windowMs: 5, maxBatch: 20 }) {
+  /** `onBatch` observes each batch sent to the provider, with its count of distinct ids (metrics). */
+  constructor(client: SecretsClient, options: ReadCoalescerOptions = { windowMs: 5, maxBatch: 20 }, hooks: { onBatch?: ((ids: number) => void) | undefined } = {}) {
     this.#client = client;
     this.#options = options;
+    this.#onBatch = hooks.onBatch;
   }
 
   read(ids: readonly RemoteSecretId[]): Promise<Map<string, ReadOutcome>> {
@@ -50,6 +53,7 @@ export class ReadCoalescer {
     this.#pendingIds = new Set();
     const unique = new Map<string, RemoteSecretId>();
     for (const w of waiters) for (const id of w.ids) unique.set(remoteSecretIdKey(id), id);
+    this.#onBatch?.(unique.size);
     this.#client.readSecrets([...unique.values()]).then(
       (outcomes) => {
         for (const w of waiters) {

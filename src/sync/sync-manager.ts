@@ -22,6 +22,7 @@ import { syncedResourceVersion } from "./synced-resource-version.ts";
 import { remoteSecretIdKey, type RemoteSecretId, type SecretsClient } from "../providers/provider.ts";
 import { SecretStoreReconciler, type StoreKind, type StoreValidation } from "./secret-store-reconciler.ts";
 import { StoreResolver, type ParsedStore } from "./store-resolver.ts";
+import type { SyncObserver } from "./sync-observer.ts";
 
 export interface SyncManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -46,6 +47,8 @@ export interface SyncManagerOptions {
    * due within their jitter window (default on). Off, every ExternalSecret reads only for itself.
    */
   readAhead?: boolean | undefined;
+  /** Metrics hooks (SyncMetrics): syncs, reconcile durations, conditions, read batches, work queues. */
+  metrics?: SyncObserver | undefined;
 }
 
 /** Per provider client: the coalescer that merges concurrent reads and the outcomes read ahead. */
@@ -86,11 +89,13 @@ export class SyncManager {
   readonly #parse: (raw: KubeObject) => ExternalSecret | undefined;
   readonly #secretsCache: KubeSecrets;
   readonly #reconciler: ExternalSecretReconciler;
+  readonly #metrics: SyncObserver | undefined;
 
   constructor(options: SyncManagerOptions) {
     const { kubeConfig, provider } = options;
     const logger = (this.#logger = options.logger ?? silentLogger);
     const now = options.now ?? Date.now;
+    const metrics = (this.#metrics = options.metrics);
     const scope = options.namespace ? `/namespaces/${options.namespace}` : "";
     const informer = (path: string, extra: { labelSelector?: string } = {}) =>
       new Informer<KubeObject>({ kubeConfig, path, logger: logger.child({ informer: path }), ...extra });
@@ -175,7 +180,13 @@ export class SyncManager {
       events,
       now,
       random: options.random,
-      onSync: options.onSync,
+      onSync: metrics?.synced
+        ? (es, outcome) => {
+            options.onSync?.(es, outcome);
+            const ref = { namespace: es.metadata.namespace ?? "", name: es.metadata.name ?? "" };
+            if (this.externalSecrets.get(ref.namespace, ref.name)) metrics.synced?.(ref, outcome);
+          }
+        : options.onSync,
     }));
 
     const storeReconciler = new SecretStoreReconciler({
@@ -224,7 +235,10 @@ export class SyncManager {
       name: "externalsecret",
       concurrency: options.concurrency ?? 8,
       logger: logger.child({ controller: "externalsecret" }),
-      reconciler: { reconcile: (req) => esReconciler.reconcile({ namespace: req.namespace ?? "", name: req.name }) },
+      reconciler: {
+        reconcile: (req) => timed(metrics, { namespace: req.namespace ?? "", name: req.name }, (r) => esReconciler.reconcile(r), (r) => this.externalSecrets.get(r.namespace, r.name) !== undefined),
+      },
+      ...(metrics?.controller ? { metrics: metrics.controller("externalsecret") } : {}),
     });
     const storeController = (kind: StoreKind) =>
       new Controller({
@@ -232,10 +246,30 @@ export class SyncManager {
         concurrency: 2,
         logger: logger.child({ controller: kind.toLowerCase() }),
         reconciler: { reconcile: (req) => storeReconciler.reconcile(kind, req) },
+        ...(metrics?.controller ? { metrics: metrics.controller(kind.toLowerCase()) } : {}),
       });
     this.secretStoreController = storeController("SecretStore");
     this.clusterSecretStoreController = storeController("ClusterSecretStore");
     this.#wireEvents();
+    if (metrics) this.#wireMetrics(metrics);
+  }
+
+  /** Condition gauges follow the cluster's objects; a deleted object's series go with it. */
+  #wireMetrics(metrics: SyncObserver): void {
+    const conditionsOf = (obj: KubeObject) => (obj as { status?: { conditions?: Condition[] } }).status?.conditions ?? [];
+    const refOf = (obj: KubeObject) => ({ namespace: obj.metadata?.namespace ?? "", name: obj.metadata?.name ?? "" });
+    this.externalSecrets.addEventHandler({
+      add: (o) => metrics.externalSecretConditions?.(refOf(o), conditionsOf(o)),
+      update: (_o, n) => metrics.externalSecretConditions?.(refOf(n), conditionsOf(n)),
+      delete: (o) => metrics.externalSecretConditions?.(refOf(o), undefined),
+    });
+    for (const [kind, informer] of [["SecretStore", this.secretStores], ["ClusterSecretStore", this.clusterSecretStores]] as const) {
+      informer.addEventHandler({
+        add: (o) => metrics.storeConditions?.(kind, refOf(o), conditionsOf(o)),
+        update: (_o, n) => metrics.storeConditions?.(kind, refOf(n), conditionsOf(n)),
+        delete: (o) => metrics.storeConditions?.(kind, refOf(o), undefined),
+      });
+    }
   }
 
   #wireEvents(): void {
@@ -315,7 +349,7 @@ export class SyncManager {
   #clientReader(client: SecretsClient): ClientReader {
     let r = this.#clientReaders.get(client);
     if (!r) {
-      r = { coalescer: new ReadCoalescer(client, this.#coalescing), prefetched: new PrefetchCache({ ttlMs: 60_000, now: this.#now }) };
+      r = { coalescer: new ReadCoalescer(client, this.#coalescing, { onBatch: this.#metrics?.readBatch?.bind(this.#metrics) }), prefetched: new PrefetchCache({ ttlMs: 60_000, now: this.#now }) };
       this.#clientReaders.set(client, r);
     }
     return r;
@@ -336,7 +370,10 @@ export class SyncManager {
         const version = raw ? syncedResourceVersion(raw.metadata ?? {}) : "";
         const mine = prefetched.take(requesterKey, version);
         this.#prefetchedIn.delete(requesterKey);
-        if (mine && ids.every((id) => mine.has(remoteSecretIdKey(id)))) return mine;
+        if (mine && ids.every((id) => mine.has(remoteSecretIdKey(id)))) {
+          this.#metrics?.readAhead?.("hit");
+          return mine;
+        }
 
         const companions = this.#readAhead ? await this.#companions(client, store, requester, ids) : [];
         const picked = pickCompanions(ids, companions, 20);
@@ -354,6 +391,7 @@ export class SyncManager {
         for (const companion of picked.companions) {
           prefetched.put(companion.key, companion.version, new Map(companion.ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!])));
           this.#prefetchedIn.set(companion.key, prefetched);
+          this.#metrics?.readAhead?.("prefetched");
           const slash = companion.key.indexOf("/");
           this.externalSecretController.enqueue({ namespace: companion.key.slice(0, slash), name: companion.key.slice(slash + 1) });
         }
@@ -412,6 +450,20 @@ export class SyncManager {
   async stop(): Promise<void> {
     await Promise.all([this.externalSecretController.stop(), this.secretStoreController.stop(), this.clusterSecretStoreController.stop()]);
     await Promise.all(this.#informers.map((i) => i.stop()));
+  }
+}
+
+/**
+ * Runs one ExternalSecret reconcile and reports its duration whatever the outcome, unless the ExternalSecret
+ * is gone by then (its series were removed on delete and must not come back).
+ */
+async function timed<T>(metrics: SyncObserver | undefined, es: { namespace: string; name: string }, run: (es: { namespace: string; name: string }) => Promise<T>, exists: (es: { namespace: string; name: string }) => boolean): Promise<T> {
+  if (!metrics?.reconciled) return run(es);
+  const started = performance.now();
+  try {
+    return await run(es);
+  } finally {
+    if (exists(es)) metrics.reconciled(es, performance.now() - started);
   }
 }
 

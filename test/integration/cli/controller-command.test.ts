@@ -59,6 +59,9 @@ describe("ferry controller", () => {
       await waitUntil("readiness (caches synced after leading)", async () => (await fetch(`${url}/readyz`)).status === 200, { timeoutMs: 30_000 });
       const metrics = await (await fetch(`${url}/metrics`)).text();
       assert.match(metrics, /process_cpu_seconds_total/);
+      // The sync metrics (docs/observability.md) are registered and their work queue series exist from the start.
+      assert.match(metrics, /^# TYPE externalsecret_sync_calls_total counter$/m);
+      assert.match(metrics, /^workqueue_depth\{name="externalsecret"\} \d+$/m);
     });
   });
 });
