@@ -58,7 +58,7 @@ for target in etcd kube-apiserver kube-controller-manager; do
     etcd) path=./etcd ;;
     *) path=k8s.io/kubernetes/cmd/$target ;;
   esac
-  log "building $target (cold build of the control plane takes 15-25 min on 2 cores)"
+  log "building $target (cold: the whole control plane takes about 10 min on 2 cores)"
   started=$SECONDS
   # -v prints each package as it compiles, so a long cold build shows progress.
   go build -v -ldflags "$ldflags" -o "$bin.tmp/$target" "$path" 2>&1 | awk -v t="$target" 'NR % 200 == 0 { printf "[k8s-build] %s: %d packages compiled\n", t, NR > "/dev/stderr" }'
