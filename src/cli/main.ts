@@ -4,6 +4,10 @@ import { Command } from "commander";
 import { controllerCommand } from "./controller-command.ts";
 import { webhookCommand } from "./webhook-command.ts";
 import { csiProviderCommand } from "./csi-provider-command.ts";
+import { statusCommand } from "./status-command.ts";
+import { validateCommand } from "./validate-command.ts";
+import { getCommand } from "./get-command.ts";
+import { renderCommand } from "./render-command.ts";
 
 const program = new Command()
   .name("ferry")
@@ -11,6 +15,10 @@ const program = new Command()
   .showHelpAfterError()
   .addCommand(controllerCommand())
   .addCommand(webhookCommand())
-  .addCommand(csiProviderCommand());
+  .addCommand(csiProviderCommand())
+  .addCommand(statusCommand())
+  .addCommand(validateCommand())
+  .addCommand(getCommand())
+  .addCommand(renderCommand());
 
 await program.parseAsync(process.argv);

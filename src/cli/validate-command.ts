@@ -1,0 +1,127 @@
+import { Command } from "commander";
+import { parseAllDocuments } from "yaml";
+import { API_VERSIONS, GROUP, KIND_CLUSTER_SECRET_STORE, KIND_EXTERNAL_SECRET, KIND_SECRET_STORE } from "../apis/constants.ts";
+import { formatIssue, parseObject, type FieldIssue } from "../apis/parse.ts";
+import type { ClusterSecretStore, SecretStore } from "../apis/secret-store.ts";
+import { validateAwsStore } from "../providers/aws/validate-store.ts";
+import type { AwsStoreSpec } from "../providers/aws/spec.ts";
+import { collect, readInputs, reportErrors } from "./cli-support.ts";
+
+export interface ValidateFlags {
+  filename: string[];
+}
+
+const FERRY_KINDS = new Set([KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE]);
+
+/** What `ferry validate` found in one document. */
+export interface DocumentReport {
+  /** `file:doc-index kind/name`, doc-index counting from 0. */
+  location: string;
+  errors: string[];
+  warnings: string[];
+  /** Set when the document is not one of Ferry's kinds and was not checked. */
+  skipped?: string;
+}
+
+export function validateCommand(): Command {
+  return new Command("validate")
+    .description("Check ExternalSecret, SecretStore and ClusterSecretStore manifests against Ferry's schemas, offline.")
+    .requiredOption("-f, --filename <path>", "a YAML/JSON file (multi-document), a directory of them, or - for stdin; repeatable", collect)
+    .addHelpText(
+      "after",
+      "\nEach problem is printed as `file:doc-index kind/name: field.path: message` (doc-index counts from 0)." +
+        "\nWarnings (unknown fields the apiserver would drop, unsupported providers, …) do not fail the check;" +
+        "\nother kinds are skipped with a note; the items of a List (kubectl get -o yaml) are checked one by one." +
+        "\nExit status: 1 when any document has an error, else 0.",
+    )
+    .action(reportErrors(async (flags: ValidateFlags) => runValidate(flags)));
+}
+
+export async function runValidate(flags: ValidateFlags): Promise<void> {
+  const reports = readInputs(flags.filename).flatMap((input) => validateText(input.source, input.text));
+  let errors = 0;
+  let warnings = 0;
+  let checked = 0;
+  for (const r of reports) {
+    if (r.skipped) {
+      process.stdout.write(`${r.location}: skipped: ${r.skipped}\n`);
+      continue;
+    }
+    checked++;
+    for (const e of r.errors) process.stdout.write(`${r.location}: ${e}\n`);
+    for (const w of r.warnings) process.stdout.write(`${r.location}: warning: ${w}\n`);
+    errors += r.errors.length;
+    warnings += r.warnings.length;
+  }
+  const skipped = reports.length - checked;
+  const failed = reports.filter((r) => r.errors.length > 0).length;
+  process.stdout.write(
+    `${checked} checked, ${failed} invalid (${errors} ${errors === 1 ? "error" : "errors"}, ${warnings} ${warnings === 1 ? "warning" : "warnings"}), ${skipped} skipped\n`,
+  );
+  if (errors > 0) process.exitCode = 1;
+}
+
+/** Validates every document of one YAML/JSON stream. */
+export function validateText(source: string, text: string): DocumentReport[] {
+  const reports: DocumentReport[] = [];
+  const docs = parseAllDocuments(text);
+  for (const [index, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
+    if (doc.errors.length > 0) {
+      reports.push({ location: `${source}:${index}`, errors: doc.errors.map((e) => `invalid YAML: ${e.message.split("\n")[0]}`), warnings: [] });
+      continue;
+    }
+    const obj: unknown = doc.toJS();
+    if (obj === null || obj === undefined) continue; // an empty document, e.g. after a trailing ---
+    // `kubectl get … -o yaml` prints a List: check its items.
+    const list = obj as { kind?: unknown; items?: unknown };
+    if (typeof list.kind === "string" && list.kind.endsWith("List") && Array.isArray(list.items)) {
+      for (const [i, item] of list.items.entries()) reports.push(validateObject(`${source}:${index}.items[${i}]`, item));
+      continue;
+    }
+    reports.push(validateObject(`${source}:${index}`, obj));
+  }
+  return reports;
+}
+
+export function validateObject(at: string, obj: unknown): DocumentReport {
+  if (typeof obj !== "object" || Array.isArray(obj) || obj === null) {
+    return { location: at, errors: ["not a Kubernetes object (expected a mapping with apiVersion and kind)"], warnings: [] };
+  }
+  const o = obj as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  const kind = typeof o.kind === "string" ? o.kind : "";
+  const name = typeof o.metadata?.name === "string" ? o.metadata.name : "<no name>";
+  const location = `${at} ${kind || "<no kind>"}/${name}`;
+  const apiVersion = typeof o.apiVersion === "string" ? o.apiVersion : "";
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  if (!FERRY_KINDS.has(kind) || (group !== GROUP && apiVersion !== "")) {
+    const why = group === GROUP ? `${kind || "an object without kind"} (${apiVersion}) is not a kind Ferry serves` : `not a Ferry kind (${apiVersion || "no apiVersion"})`;
+    return { location, errors: [], warnings: [], skipped: why };
+  }
+  if (!(API_VERSIONS as readonly string[]).includes(apiVersion)) {
+    return {
+      location,
+      errors: [formatIssue({ path: "apiVersion", message: `Unsupported value: ${JSON.stringify(o.apiVersion ?? null)}: supported values: ${API_VERSIONS.map((v) => `"${v}"`).join(", ")}` })],
+      warnings: [],
+    };
+  }
+  const parsed = parseObject(obj);
+  const warnings = parsed.warnings.map(formatIssue);
+  if (!parsed.ok) return { location, errors: parsed.errors.map(formatIssue), warnings };
+  const errors: string[] = [];
+  if (kind !== KIND_EXTERNAL_SECRET) {
+    // The provider's own checks, as the store controller and the admission webhook run them.
+    const store = parsed.value as SecretStore | ClusterSecretStore;
+    const provider = store.spec.provider as { aws?: unknown };
+    if (provider.aws) {
+      const result = validateAwsStore(store.spec as unknown as AwsStoreSpec, {
+        kind: kind === KIND_SECRET_STORE ? "SecretStore" : "ClusterSecretStore",
+        namespace: store.metadata.namespace,
+      });
+      errors.push(...result.errors);
+      warnings.push(...result.warnings);
+    } else if (!parsed.warnings.some((w: FieldIssue) => w.path.startsWith("spec.provider."))) {
+      errors.push("spec.provider: Required: Ferry serves the aws provider only");
+    }
+  }
+  return { location, errors, warnings };
+}

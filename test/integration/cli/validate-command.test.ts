@@ -1,0 +1,145 @@
+// `ferry validate` over manifests as users write them: every problem named by file, document, object and
+// field path; warnings do not fail; other kinds are skipped. Offline: no environment needed.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { assertUserError, ferry, tempFiles } from "./cli-harness.ts";
+
+const valid = `apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: {name: aws, namespace: app}
+spec:
+  provider:
+    aws: {service: SecretsManager, region: eu-west-1}
+---
+apiVersion: external-secrets.io/v1beta1
+kind: ExternalSecret
+metadata: {name: db, namespace: app}
+spec:
+  secretStoreRef: {name: aws}
+  refreshInterval: 1h
+  data:
+    - secretKey: password
+      remoteRef: {key: app/db, property: password}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {a: b}
+`;
+
+const broken = `apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: db}
+spec:
+  secretStoreRef: {name: aws}
+  data:
+    - secretKey: user
+      remoteRef: {key: app/db, property: user}
+    - secretKey: password
+      remoteRef: {property: password}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: typo}
+spec:
+  secretStoreRef: {name: aws}
+  refreshInterval: 1h
+  target: {creationPolicy: Sometimes}
+`;
+
+const warnings = `apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: {name: vault}
+spec:
+  provider:
+    vault: {server: "https://vault.example"}
+---
+apiVersion: external-secrets.io/v1
+kind: ClusterSecretStore
+metadata: {name: aws}
+spec:
+  provider:
+    aws: {service: SecretsManager, region: eu-west-1, regoin: eu-west-2}
+`;
+
+describe("ferry validate", () => {
+  test("--help documents -f", async () => {
+    const r = await ferry(["validate", "--help"]);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /-f, --filename <path>/);
+  });
+
+  test("valid manifests pass; other kinds are skipped with a note", async () => {
+    const dir = tempFiles({ "ok.yaml": valid });
+    const r = await ferry(["validate", "-f", join(dir, "ok.yaml")]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /ok\.yaml:2 ConfigMap\/settings: skipped: not a Ferry kind \(v1\)/);
+    assert.match(r.stdout, /2 checked, 0 invalid \(0 errors, 0 warnings\), 1 skipped/);
+  });
+
+  test("a broken manifest is rejected naming file, document, object and field", async () => {
+    const dir = tempFiles({ "broken.yaml": broken });
+    const file = join(dir, "broken.yaml");
+    const r = await ferry(["validate", "-f", file]);
+    assert.equal(r.status, 1);
+    assert.ok(r.stdout.includes(`${file}:0 ExternalSecret/db: spec.data[1].remoteRef.key: Required`), r.stdout);
+    assert.ok(r.stdout.includes(`${file}:1 ExternalSecret/typo: spec.target.creationPolicy: Unsupported value: "Sometimes"`), r.stdout);
+    assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at /);
+  });
+
+  test("warnings (unsupported provider, fields the apiserver drops) are printed but do not fail", async () => {
+    const r = await ferry(["validate", "-f", "-"], { input: warnings });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /<stdin>:0 SecretStore\/vault: warning: spec\.provider\.vault: provider "vault" is not supported by Ferry/);
+    assert.match(r.stdout, /<stdin>:1 ClusterSecretStore\/aws: warning: spec\.provider\.aws\.regoin: unknown field \(the apiserver drops it\)/);
+  });
+
+  test("a store's provider checks are errors, as the webhook would answer", async () => {
+    const store = `apiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata: {name: aws}\nspec:\n  provider:\n    aws: {service: SecretsManager, region: moon-1}\n`;
+    const r = await ferry(["validate", "-f", "-"], { input: store });
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /<stdin>:0 SecretStore\/aws: spec\.provider\.aws\.region: "moon-1" is not an AWS region/);
+  });
+
+  test("a directory: every .yaml file, in order; one bad file fails the run", async () => {
+    const dir = tempFiles({ "a.yaml": valid, "b.yml": broken, "notes.txt": "not a manifest" });
+    const r = await ferry(["validate", "-f", dir]);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /a\.yaml:2 ConfigMap\/settings: skipped/);
+    assert.match(r.stdout, /b\.yml:0 ExternalSecret\/db: spec\.data\[1\]\.remoteRef\.key: Required/);
+    assert.doesNotMatch(r.stdout, /notes\.txt/);
+  });
+
+  test("invalid YAML and an unsupported apiVersion are errors naming the document", async () => {
+    const r = await ferry(["validate", "-f", "-"], { input: "kind: ExternalSecret\napiVersion: external-secrets.io/v2\nmetadata: {name: x}\n---\na: [b\n" });
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /<stdin>:0 ExternalSecret\/x: apiVersion: Unsupported value: "external-secrets\.io\/v2"/);
+    assert.match(r.stdout, /<stdin>:1: invalid YAML: /);
+  });
+
+  test("a List (kubectl get -o yaml) is checked item by item", async () => {
+    const list = JSON.stringify({
+      apiVersion: "v1",
+      kind: "List",
+      items: [
+        { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "ok", namespace: "app", uid: "u1", resourceVersion: "7" }, spec: { secretStoreRef: { name: "aws" }, data: [{ secretKey: "a", remoteRef: { key: "k" } }] }, status: { refreshTime: null } },
+        { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "bad" }, spec: { data: [{ secretKey: "a", remoteRef: {} }] } },
+      ],
+    });
+    const r = await ferry(["validate", "-f", "-"], { input: list });
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /<stdin>:0\.items\[1\] ExternalSecret\/bad: spec\.data\[0\]\.remoteRef\.key: Required/);
+    assert.doesNotMatch(r.stdout, /ExternalSecret\/ok:/);
+  });
+
+  const bad: Array<{ args: string[]; message: RegExp }> = [
+    { args: ["validate"], message: /required option '-f, --filename <path>' not specified/ },
+    { args: ["validate", "-f", "/nonexistent/ferry.yaml"], message: /error: \/nonexistent\/ferry\.yaml: no such file or directory/ },
+  ];
+  for (const c of bad) {
+    test(`bad input: ferry ${c.args.join(" ")} → a clear message, non-zero exit`, async () => {
+      assertUserError(await ferry(c.args), c.message);
+    });
+  }
+});
