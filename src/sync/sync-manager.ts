@@ -58,6 +58,8 @@ interface ClientReader {
 }
 
 const GROUP_PATH = "/apis/external-secrets.io/v1";
+/** A companion claimed while its batch is being assembled. */
+const CLAIMED: Promise<unknown> = Promise.resolve();
 /** The longest read-ahead window (readAheadHorizonMs caps at 5 minutes). */
 const MAX_READ_AHEAD_MS = 5 * 60_000;
 
@@ -81,6 +83,12 @@ export class SyncManager {
   readonly #byStore = new Map<string, Set<string>>();
   /** Where read-ahead outcomes for an ExternalSecret wait (its client's cache), until its reconcile takes them. */
   readonly #prefetchedIn = new Map<string, PrefetchCache>();
+  /**
+   * ExternalSecrets claimed as companions of a batch still in flight, and that batch. Claims are made
+   * synchronously while companions are picked, so concurrent workers never read the same ones twice, and a
+   * claimed ExternalSecret that a worker dequeues early waits for the batch instead of reading again.
+   */
+  readonly #inBatch = new Map<string, Promise<unknown>>();
   readonly #clientReaders = new WeakMap<SecretsClient, ClientReader>();
   readonly #coalescing: ReadCoalescerOptions | undefined;
   readonly #readAhead: boolean;
@@ -365,19 +373,27 @@ export class SyncManager {
     const requesterKey = `${requester.namespace}/${requester.name}`;
     return {
       read: async (ids) => {
+        // A batch already reading for this ExternalSecret: wait for it rather than read again.
+        const pending = this.#inBatch.get(requesterKey);
+        if (pending) await pending.catch(() => undefined);
         // Outcomes read ahead for this very ExternalSecret, at its current version, are used once.
         const raw = this.externalSecrets.get(requester.namespace, requester.name);
         const version = raw ? syncedResourceVersion(raw.metadata ?? {}) : "";
         const mine = prefetched.take(requesterKey, version);
         this.#prefetchedIn.delete(requesterKey);
-        if (mine && ids.every((id) => mine.has(remoteSecretIdKey(id)))) {
-          this.#metrics?.readAhead?.("hit");
-          return mine;
-        }
+        if (mine && ids.every((id) => mine.has(remoteSecretIdKey(id)))) return mine;
 
         const companions = this.#readAhead ? await this.#companions(client, store, requester, ids) : [];
         const picked = pickCompanions(ids, companions, 20);
-        const outcomes = await coalescer.read(picked.ids);
+        for (const c of companions) if (!picked.companions.includes(c)) this.#inBatch.delete(c.key);
+        const reading = coalescer.read(picked.ids);
+        for (const c of picked.companions) this.#inBatch.set(c.key, reading);
+        let outcomes: Awaited<typeof reading>;
+        try {
+          outcomes = await reading;
+        } finally {
+          for (const c of picked.companions) if (this.#inBatch.get(c.key) === reading) this.#inBatch.delete(c.key);
+        }
         this.#logger.debug(
           {
             externalSecret: requesterKey,
@@ -391,7 +407,6 @@ export class SyncManager {
         for (const companion of picked.companions) {
           prefetched.put(companion.key, companion.version, new Map(companion.ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!])));
           this.#prefetchedIn.set(companion.key, prefetched);
-          this.#metrics?.readAhead?.("prefetched");
           const slash = companion.key.indexOf("/");
           this.externalSecretController.enqueue({ namespace: companion.key.slice(0, slash), name: companion.key.slice(slash + 1) });
         }
@@ -415,17 +430,27 @@ export class SyncManager {
     let examined = 0;
     for (const key of this.externalSecretController.queue.pending(MAX_READ_AHEAD_MS)) {
       if (budget <= 0 || examined >= 4 * 20) break;
-      if (!onStore.has(key) || key === `${requester.namespace}/${requester.name}` || this.#prefetchedIn.has(key)) continue;
+      if (!onStore.has(key) || key === `${requester.namespace}/${requester.name}` || this.#prefetchedIn.has(key) || this.#inBatch.has(key)) continue;
       examined++;
+      // Claimed now, before any await, so a concurrent search skips it; released by the caller if unused.
+      this.#inBatch.set(key, CLAIMED);
       const slash = key.indexOf("/");
       const raw = this.externalSecrets.get(key.slice(0, slash), key.slice(slash + 1));
       const parsed = raw && this.#parse(raw);
-      if (!parsed) continue;
+      if (!parsed) {
+        this.#inBatch.delete(key);
+        continue;
+      }
       const es = this.#reconciler.withLastSync(parsed);
       const target = await this.#secretsCache.cached(es.metadata.namespace ?? "", es.spec.target.name ?? es.metadata.name ?? "");
-      if (!dueWithin(es, target, now, readAheadHorizonMs(durationMs(es.spec.refreshInterval)))) continue;
-      // Same client means same credentials and region: never read for a namespace the store does not serve.
-      if (!(await this.#resolveForReadAhead(es, client).catch(() => false))) continue;
+      const eligible =
+        dueWithin(es, target, now, readAheadHorizonMs(durationMs(es.spec.refreshInterval))) &&
+        // Same client means same credentials and region: never read for a namespace the store does not serve.
+        (await this.#resolveForReadAhead(es, client).catch(() => false));
+      if (!eligible) {
+        this.#inBatch.delete(key);
+        continue;
+      }
       const ids = plannedReads(es.spec);
       out.push({ key, ids, version: syncedResourceVersion(es.metadata) });
       budget -= ids.length;
