@@ -7,8 +7,7 @@ import type { ExternalSecret } from "../apis/external-secret.ts";
 import { formatIssues, parseExternalSecret } from "../apis/parse.ts";
 import { compileRe2 } from "../providers/re2.ts";
 import { NoSecretError, remoteSecretIdKey, type FindQuery, type ReadOutcome, type RemotePayload, type RemoteSecretId } from "../providers/provider.ts";
-import { desiredSecret } from "../sync/desired-secret.ts";
-import { EXTERNAL_SECRET_API_VERSION } from "../sync/external-secret-reconciler.ts";
+import { desiredSecretOf } from "../sync/external-secret-reconciler.ts";
 import { resolveRemoteData, type PayloadReader } from "../sync/remote-data.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
 import { readInputs, reportErrors, UserError } from "./cli-support.ts";
@@ -73,27 +72,7 @@ export async function renderSecret(es: ExternalSecret, values: ReadonlyMap<strin
   for (const key of resolved.missing) process.stderr.write(`note: ${label}: remote key ${key} is missing and skipped (deletionPolicy ${spec.target.deletionPolicy})\n`);
   if (spec.target.creationPolicy === "None") throw new UserError(`${label}: creationPolicy None: the controller writes no Secret`);
   if (resolved.data.size === 0 && spec.target.deletionPolicy === "Delete") throw new UserError(`${label}: no data: the Secret would be deleted (deletionPolicy Delete)`);
-  const template = spec.target.template;
-  const targetName = spec.target.name ?? name;
-  const desired = desiredSecret({
-    owner: {
-      apiVersion: EXTERNAL_SECRET_API_VERSION,
-      kind: "ExternalSecret",
-      name,
-      namespace,
-      uid: es.metadata.uid ?? "",
-      labels: es.metadata.labels,
-      annotations: es.metadata.annotations,
-    },
-    targetName,
-    creationPolicy: spec.target.creationPolicy,
-    type: template?.type,
-    templateMetadata: template?.metadata,
-    hasTemplate: template !== undefined,
-    immutable: spec.target.immutable ?? false,
-    data: resolved.data,
-    existing: undefined,
-  });
+  const desired = desiredSecretOf(es, { namespace, name }, resolved.data, undefined);
   if (!desired.ok) throw new UserError(`${label}: ${desired.message}`);
   const secret = desired.secret;
   // Offline there is no uid: leave it out rather than print an empty one.

@@ -6,7 +6,7 @@ import { TerminalError } from "../runtime/controller.ts";
 import type { EventRecorder } from "../runtime/event-recorder.ts";
 import { findCondition, sameConditions, setCondition, type Condition } from "./conditions.ts";
 import { dataHash } from "./data-hash.ts";
-import { DATA_HASH_ANNOTATION, MANAGED_LABEL, desiredSecret, fieldManagerFor } from "./desired-secret.ts";
+import { DATA_HASH_ANNOTATION, MANAGED_LABEL, desiredSecret, fieldManagerFor, type DesiredSecret } from "./desired-secret.ts";
 import { nextRefreshDelayMs, refreshDecision, type RefreshInput, type TargetState } from "./refresh-policy.ts";
 import { resolveRemoteData, type PayloadReader, type ValueTransforms } from "./remote-data.ts";
 import { syncedResourceVersion } from "./synced-resource-version.ts";
@@ -155,26 +155,7 @@ export class ExternalSecretReconciler {
 
       phase = "write";
       if (creationPolicy !== "None") {
-        const template = spec.target.template;
-        const desired = desiredSecret({
-          owner: {
-            apiVersion: EXTERNAL_SECRET_API_VERSION,
-            kind: "ExternalSecret",
-            name,
-            namespace,
-            uid: es.metadata.uid ?? "",
-            labels: es.metadata.labels,
-            annotations: es.metadata.annotations,
-          },
-          targetName,
-          creationPolicy,
-          type: template?.type,
-          templateMetadata: template?.metadata,
-          hasTemplate: template !== undefined,
-          immutable: spec.target.immutable ?? false,
-          data: resolved.data,
-          existing,
-        });
+        const desired = desiredSecretOf(es, { namespace, name }, resolved.data, existing);
         if (!desired.ok) {
           if (desired.reason === "TargetMissing") {
             await this.#setStatus(es, { type: READY, status: "False", reason: "SecretMissing", message: desired.message }, {});
@@ -248,6 +229,38 @@ export class ExternalSecretReconciler {
     if (unchanged) return;
     await this.#deps.writeStatus({ namespace: es.metadata.namespace ?? "", name: es.metadata.name ?? "" }, { conditions, ...fields });
   }
+}
+
+/**
+ * The Secret an ExternalSecret produces from resolved data and the live Secret: the one mapping from spec to
+ * desiredSecret's input, shared by the reconciler and `ferry render`.
+ */
+export function desiredSecretOf(
+  es: ExternalSecret,
+  at: { namespace: string; name: string },
+  data: ReadonlyMap<string, Uint8Array>,
+  existing: V1Secret | undefined,
+): DesiredSecret {
+  const { target } = es.spec;
+  return desiredSecret({
+    owner: {
+      apiVersion: EXTERNAL_SECRET_API_VERSION,
+      kind: "ExternalSecret",
+      name: at.name,
+      namespace: at.namespace,
+      uid: es.metadata.uid ?? "",
+      labels: es.metadata.labels,
+      annotations: es.metadata.annotations,
+    },
+    targetName: target.name ?? at.name,
+    creationPolicy: target.creationPolicy,
+    type: target.template?.type,
+    templateMetadata: target.template?.metadata,
+    hasTemplate: target.template !== undefined,
+    immutable: target.immutable ?? false,
+    data,
+    existing,
+  });
 }
 
 /** What the refresh policies need about an ExternalSecret and its target, at `now`. */
