@@ -12,7 +12,7 @@ import {
   type StoreValidation,
   type ValidationResult,
 } from "../provider.ts";
-import { buildCredentialChain, type CredentialChain } from "./auth/chain.ts";
+import { buildCredentialChain } from "./auth/chain.ts";
 import type { Clock, CredentialSource } from "./auth/credentials.ts";
 import { dependsOnExternalSecretNamespace, type StoreIdentity } from "./auth/namespaces.ts";
 import type { StsApi } from "./auth/sts.ts";
@@ -24,6 +24,7 @@ import { sdkSecretsManagerApi, type SecretsManagerApi } from "./secretsmanager/a
 import { SecretsManagerSecretsClient } from "./secretsmanager/client.ts";
 import type { AwsStoreSpec } from "./spec.ts";
 import { validateAwsStore } from "./validate-store.ts";
+import { DefaultCredentialsByRegion, StoreCache, type Disposables } from "./store-cache.ts";
 
 /** Where the provider gets its AWS APIs; the SDK in production, counting fakes in unit tests. */
 export interface AwsApiFactory {
@@ -35,7 +36,7 @@ export interface AwsApiFactory {
   defaultCredentials(options: { region: string; onApiCall?: ApiCallObserver | undefined; now: Clock }): CredentialSource;
 }
 
-export type Disposables = Array<{ destroy(): void }>;
+export type { Disposables } from "./store-cache.ts";
 
 export const sdkApiFactory: AwsApiFactory = {
   sts: (options, credentials, dispose) => sdkStsFactory(options, (client) => dispose.push(client))(credentials),
@@ -62,13 +63,6 @@ export interface AwsProviderOptions {
   maxCachedClients?: number | undefined;
 }
 
-interface CacheEntry {
-  uid: string;
-  generation: number;
-  client: SecretsClient;
-  chain: CredentialChain;
-  disposables: Disposables;
-}
 
 /**
  * The AWS provider (ESO providers/v1/aws): Secrets Manager and Parameter Store. What it adds to ESO is
@@ -81,17 +75,16 @@ export class AwsProvider implements Provider<AwsStoreSpec> {
   readonly #logger: ProviderLogger | undefined;
   readonly #now: Clock;
   readonly #apis: AwsApiFactory;
-  readonly #maxCachedClients: number;
-  /** Insertion order is recency order: a hit re-inserts its entry. */
-  readonly #entries = new Map<string, CacheEntry>();
-  readonly #defaultCredentials = new Map<string, CredentialSource>();
+  readonly #clients: StoreCache<SecretsClient>;
+  readonly #defaultCredentials: DefaultCredentialsByRegion;
 
   constructor(options: AwsProviderOptions = {}) {
     this.#onApiCall = options.onApiCall;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
     this.#apis = options.apis ?? sdkApiFactory;
-    this.#maxCachedClients = options.maxCachedClients ?? 1000;
+    this.#clients = new StoreCache(options.maxCachedClients ?? 1000);
+    this.#defaultCredentials = new DefaultCredentialsByRegion({ create: (o) => this.#apis.defaultCredentials(o), onApiCall: this.#onApiCall, now: this.#now });
   }
 
   /** As ESO: the AWS provider reads and writes (PushSecret, write-through). */
@@ -113,16 +106,9 @@ export class AwsProvider implements Provider<AwsStoreSpec> {
     // ESO: a referent store cannot be validated on its own, only used from an ExternalSecret.
     if (perNamespace && !namespace) return new ReferentStoreWithoutNamespace(`${store.kind} ${storeName(store)}`);
 
-    const key = JSON.stringify([store.uid, store.generation, perNamespace ? namespace : ""]);
-    const hit = this.#entries.get(key);
-    if (hit) {
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-      return hit.client;
-    }
-
-    // A new generation replaces the store's older entries.
-    for (const [k, entry] of this.#entries) if (entry.uid === store.uid && entry.generation !== store.generation) this.#drop(k);
+    const key = StoreCache.key(store, perNamespace ? namespace : undefined);
+    const hit = this.#clients.get(key);
+    if (hit) return hit;
 
     const redactor = new Redactor();
     const disposables: Disposables = [];
@@ -133,7 +119,7 @@ export class AwsProvider implements Provider<AwsStoreSpec> {
       esNamespace: namespace,
       kube,
       sts: (credentials) => this.#apis.sts(sdkOptions, credentials, disposables),
-      defaultCredentials: () => this.#defaultCredentialsFor(spec.region),
+      defaultCredentials: () => this.#defaultCredentials.for(spec.region),
       now: this.#now,
       redactor,
     });
@@ -150,42 +136,26 @@ export class AwsProvider implements Provider<AwsStoreSpec> {
         ? new ParameterStoreSecretsClient({ api: this.#apis.parameterStore(sdkOptions, chain.credentials, disposables), ...common })
         : new SecretsManagerSecretsClient({ api: this.#apis.secretsManager(sdkOptions, chain.credentials, disposables), ...common });
 
-    this.#entries.set(key, { uid: store.uid, generation: store.generation, client, chain, disposables });
+    this.#clients.set(key, store, client, disposables);
     this.#logger?.info(
       { store: `${store.kind} ${storeName(store)}`, generation: store.generation, namespace: perNamespace ? namespace : undefined, credentials: chain.hops },
       "AWS client created",
     );
-    while (this.#entries.size > this.#maxCachedClients) this.#drop(this.#entries.keys().next().value!);
     return client;
   }
 
   forgetStore(uid: string): void {
-    for (const [key, entry] of this.#entries) if (entry.uid === uid) this.#drop(key);
+    this.#clients.forgetStore(uid);
   }
 
   /** Releases every cached client (shutdown). */
   close(): void {
-    for (const key of [...this.#entries.keys()]) this.#drop(key);
+    this.#clients.close();
   }
 
   /** Cached entries, for tests and the debug endpoint. */
   get cachedClients(): number {
-    return this.#entries.size;
-  }
-
-  #defaultCredentialsFor(region: string): CredentialSource {
-    let source = this.#defaultCredentials.get(region);
-    if (!source) {
-      source = this.#apis.defaultCredentials({ region, onApiCall: this.#onApiCall, now: this.#now });
-      this.#defaultCredentials.set(region, source);
-    }
-    return source;
-  }
-
-  #drop(key: string): void {
-    const entry = this.#entries.get(key);
-    this.#entries.delete(key);
-    for (const d of entry?.disposables ?? []) d.destroy();
+    return this.#clients.size;
   }
 }
 

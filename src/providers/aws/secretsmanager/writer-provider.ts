@@ -10,7 +10,8 @@ import { buildCredentialChain } from "../auth/chain.ts";
 import type { Clock, CredentialSource } from "../auth/credentials.ts";
 import { dependsOnExternalSecretNamespace, type StoreIdentity } from "../auth/namespaces.ts";
 import { Redactor } from "../errors.ts";
-import { sdkApiFactory, type AwsApiFactory, type Disposables } from "../provider.ts";
+import { sdkApiFactory, type AwsApiFactory } from "../provider.ts";
+import { DefaultCredentialsByRegion, StoreCache, type Disposables } from "../store-cache.ts";
 import { createSecretsManagerClient, type SdkClientOptions } from "../sdk-clients.ts";
 import type { AwsStoreSpec } from "../spec.ts";
 import { validateAwsStore } from "../validate-store.ts";
@@ -40,15 +41,8 @@ export interface SecretsManagerWriterProviderOptions {
   maxCachedWriters?: number | undefined;
 }
 
-interface Entry {
-  uid: string;
-  generation: number;
-  writer: SecretsWriter;
-  disposables: Disposables;
-}
-
 /**
- * Writers for Secrets Manager stores, cached exactly like AwsProvider caches readers: one credential chain
+ * Writers for Secrets Manager stores, cached like AwsProvider caches readers (the same StoreCache): one credential chain
  * and SDK client per (store uid, generation, referent namespace), so a burst of admissions costs no STS call
  * after the first. It lives beside AwsProvider rather than inside it because the webhook process writes and
  * never reads through stores; folding `writerFor` into AwsProvider would share one cache in a process that
@@ -59,17 +53,16 @@ export class SecretsManagerWriterProvider implements WriterProvider<AwsStoreSpec
   readonly #logger: ProviderLogger | undefined;
   readonly #now: Clock;
   readonly #apis: AwsWriteApiFactory;
-  readonly #max: number;
-  /** Insertion order is recency order. */
-  readonly #entries = new Map<string, Entry>();
-  readonly #defaultCredentials = new Map<string, CredentialSource>();
+  readonly #writers: StoreCache<SecretsWriter>;
+  readonly #defaultCredentials: DefaultCredentialsByRegion;
 
   constructor(options: SecretsManagerWriterProviderOptions = {}) {
     this.#onApiCall = options.onApiCall;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
     this.#apis = options.apis ?? sdkWriteApiFactory;
-    this.#max = options.maxCachedWriters ?? 1000;
+    this.#writers = new StoreCache(options.maxCachedWriters ?? 1000);
+    this.#defaultCredentials = new DefaultCredentialsByRegion({ create: (o) => this.#apis.defaultCredentials(o), onApiCall: this.#onApiCall, now: this.#now });
   }
 
   async writerFor(request: ClientRequest<AwsStoreSpec>): Promise<SecretsWriter> {
@@ -83,14 +76,9 @@ export class SecretsManagerWriterProvider implements WriterProvider<AwsStoreSpec
     const perNamespace = dependsOnExternalSecretNamespace(spec, identity);
     if (perNamespace && !namespace) throw new InvalidStoreError(`${label}: its credentials depend on the namespace of the object written`);
 
-    const key = JSON.stringify([store.uid, store.generation, perNamespace ? namespace : ""]);
-    const hit = this.#entries.get(key);
-    if (hit) {
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-      return hit.writer;
-    }
-    for (const [k, entry] of this.#entries) if (entry.uid === store.uid && entry.generation !== store.generation) this.#drop(k);
+    const key = StoreCache.key(store, perNamespace ? namespace : undefined);
+    const hit = this.#writers.get(key);
+    if (hit) return hit;
 
     const redactor = new Redactor();
     const disposables: Disposables = [];
@@ -101,41 +89,25 @@ export class SecretsManagerWriterProvider implements WriterProvider<AwsStoreSpec
       esNamespace: namespace,
       kube,
       sts: (credentials) => this.#apis.sts(sdkOptions, credentials, disposables),
-      defaultCredentials: () => this.#defaultCredentialsFor(spec.region),
+      defaultCredentials: () => this.#defaultCredentials.for(spec.region),
       now: this.#now,
       redactor,
     });
     const writer = new SecretsManagerWriter({ api: this.#apis.secretsManagerWrite(sdkOptions, chain.credentials, disposables), prefix: spec.prefix, redactor });
-    this.#entries.set(key, { uid: store.uid, generation: store.generation, writer, disposables });
+    this.#writers.set(key, store, writer, disposables);
     this.#logger?.info({ store: label, generation: store.generation, credentials: chain.hops }, "AWS writer created");
-    while (this.#entries.size > this.#max) this.#drop(this.#entries.keys().next().value!);
     return writer;
   }
 
   forgetStore(uid: string): void {
-    for (const [key, entry] of this.#entries) if (entry.uid === uid) this.#drop(key);
+    this.#writers.forgetStore(uid);
   }
 
   close(): void {
-    for (const key of [...this.#entries.keys()]) this.#drop(key);
+    this.#writers.close();
   }
 
   get cachedWriters(): number {
-    return this.#entries.size;
-  }
-
-  #defaultCredentialsFor(region: string): CredentialSource {
-    let source = this.#defaultCredentials.get(region);
-    if (!source) {
-      source = this.#apis.defaultCredentials({ region, onApiCall: this.#onApiCall, now: this.#now });
-      this.#defaultCredentials.set(region, source);
-    }
-    return source;
-  }
-
-  #drop(key: string): void {
-    const entry = this.#entries.get(key);
-    this.#entries.delete(key);
-    for (const d of entry?.disposables ?? []) d.destroy();
+    return this.#writers.size;
   }
 }
