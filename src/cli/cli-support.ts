@@ -65,6 +65,18 @@ export function reportErrors<A extends unknown[]>(action: (...args: A) => Promis
   };
 }
 
+/**
+ * reportErrors for the long-running entry points (controller, webhook, csi-provider): a startup failure is
+ * one `error:` line and exit code 1, at once, since servers started before the failure would keep the
+ * process alive.
+ */
+export function reportStartupErrors<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    await reportErrors(action)(...args);
+    if (process.exitCode === 1) process.exit(1);
+  };
+}
+
 export interface InputDocument {
   /** The file name as given (or `<stdin>`). */
   source: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
-import * as k8s from "@kubernetes/client-node";
+import { loadKubeConfig, reportStartupErrors } from "./cli-support.ts";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { AwsProvider } from "../providers/aws/index.ts";
 import { HealthServer } from "../runtime/health-server.ts";
@@ -44,16 +44,16 @@ export function controllerCommand(): Command {
       "\nAWS endpoints come only from the SDK's standard variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SECRETS_MANAGER, …)." +
         "\nCredentials without store auth come from the SDK default chain (IRSA, EKS Pod Identity, instance role).",
     )
-    .action(async (flags: ControllerFlags) => {
-      await runController(flags);
-    });
+    .action(
+      reportStartupErrors(async (flags: ControllerFlags) => {
+        await runController(flags);
+      }),
+    );
 }
 
 export async function runController(flags: ControllerFlags): Promise<void> {
   const logger = createLogger({ level: flags.logLevel });
-  const kubeConfig = new k8s.KubeConfig();
-  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
-  else kubeConfig.loadFromDefault();
+  const kubeConfig = loadKubeConfig(flags.kubeconfig);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import * as k8s from "@kubernetes/client-node";
+import { loadKubeConfig, reportStartupErrors } from "./cli-support.ts";
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 import {
   CachingMountKube,
@@ -73,9 +73,7 @@ export function csiProviderCommand(): Command {
         "\nAWS endpoints come only from the SDK's standard variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SECRETS_MANAGER, …)." +
         "\nSee docs/mount.md.",
     )
-    .action(async (flags: CsiProviderFlags) => {
-      await runCsiProvider(flags);
-    });
+    .action(reportStartupErrors(runCsiProvider));
 }
 
 export async function runCsiProvider(flags: CsiProviderFlags): Promise<void> {
@@ -83,9 +81,7 @@ export async function runCsiProvider(flags: CsiProviderFlags): Promise<void> {
     throw new Error(`--provider-name must match ${PROVIDER_NAME_PATTERN.source}, got ${JSON.stringify(flags.providerName)}`);
   }
   const logger = createLogger({ level: flags.logLevel });
-  const kubeConfig = new k8s.KubeConfig();
-  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
-  else kubeConfig.loadFromDefault();
+  const kubeConfig = loadKubeConfig(flags.kubeconfig);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

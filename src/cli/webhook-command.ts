@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import * as k8s from "@kubernetes/client-node";
+import { loadKubeConfig, reportStartupErrors } from "./cli-support.ts";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { stringify } from "yaml";
 import { HealthServer } from "../runtime/health-server.ts";
@@ -67,7 +67,7 @@ export function webhookCommand(): Command {
       for (const [flag, value] of [["--tls-cert-file", flags.tlsCertFile], ["--tls-key-file", flags.tlsKeyFile], ["--content-hash-key-file", flags.contentHashKeyFile]]) {
         if (!value) command.error(`error: required option '${flag}' not specified`);
       }
-      await runWebhook(flags as WebhookFlags);
+      await reportStartupErrors(runWebhook)(flags as WebhookFlags);
     });
 
   command
@@ -94,9 +94,7 @@ export function webhookCommand(): Command {
 
 export async function runWebhook(flags: WebhookFlags): Promise<void> {
   const logger = createLogger({ level: flags.logLevel });
-  const kubeConfig = new k8s.KubeConfig();
-  if (flags.kubeconfig) kubeConfig.loadFromFile(flags.kubeconfig);
-  else kubeConfig.loadFromDefault();
+  const kubeConfig = loadKubeConfig(flags.kubeconfig);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

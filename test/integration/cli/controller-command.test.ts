@@ -22,6 +22,7 @@ describe("ferry controller", () => {
     { args: ["controller", "--concurrency", "0"], message: /option '--concurrency <n>' argument '0' is invalid\. must be a positive integer/ },
     { args: ["controller", "--log-level", "loud"], message: /argument 'loud' is invalid\. Allowed choices are debug, info, warn, error/ },
     { args: ["controler"], message: /unknown command 'controler'/ },
+    { args: ["controller", "--kubeconfig", "/nonexistent/kubeconfig"], message: /^error: cannot load kubeconfig \/nonexistent\/kubeconfig/m },
   ];
   for (const c of bad) {
     test(`bad input: ferry ${c.args.join(" ")} → a clear message and a non-zero exit, no stack trace`, () => {
