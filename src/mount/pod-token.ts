@@ -45,9 +45,14 @@ export function podToken(attributes: Readonly<Record<string, string>>, secrets: 
   return { token, expiresAt: expiresAt && !Number.isNaN(expiresAt.getTime()) ? expiresAt : undefined };
 }
 
-/** A JSON object of strings, as the driver encodes attributes and secrets. */
+/**
+ * A JSON object of strings, as the driver encodes attributes and secrets. The driver json.Marshals a nil Go
+ * map as `null`: that is what `secrets` is for every pod without a nodePublishSecretRef (the normal case;
+ * secrets-store-csi-driver pkg/secrets-store/nodeserver.go, `json.Marshal(secrets)`), so `null` means empty.
+ */
 export function parseStringMap(json: string, what: string): Record<string, string> {
-  if (json.trim() === "") return {};
+  const trimmed = json.trim();
+  if (trimmed === "" || trimmed === "null") return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
