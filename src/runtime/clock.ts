@@ -8,8 +8,14 @@
 export type TimerHandle = unknown;
 
 export interface Clock {
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch: for timestamps other processes read (a Lease's renewTime, a status). */
   now(): number;
+  /**
+   * Milliseconds from an arbitrary origin that never jumps (NTP steps, a VM resumed, an operator setting the
+   * date): for every duration and deadline. Go's time.Since uses the monotonic reading for the same reason;
+   * client-go's leader election depends on it (kubernetes/kubernetes #61207).
+   */
+  monotonic(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
@@ -20,6 +26,7 @@ export interface Clock {
  */
 export const realClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms)),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
@@ -32,11 +39,14 @@ interface FakeTimer {
 
 /**
  * A manual clock. `advance(ms)` fires every timer due within the window in due order (ties in the order
- * they were set), moving `now()` to each timer's due time as it fires, so a timer set by a firing timer
- * also fires if it falls inside the window.
+ * they were set), moving time to each timer's due time as it fires, so a timer set by a firing timer
+ * also fires if it falls inside the window. Timers run on monotonic time, as real timers do; `stepWall`
+ * moves only the wall clock (an NTP step), so tests can prove durations are not measured with it.
  */
 export class FakeClock implements Clock {
+  /** Monotonic time; starts equal to the wall clock so tests without wall steps see one timeline. */
   #now: number;
+  #wallOffset = 0;
   #nextId = 1;
   #timers: FakeTimer[] = [];
 
@@ -45,7 +55,16 @@ export class FakeClock implements Clock {
   }
 
   now(): number {
+    return this.#now + this.#wallOffset;
+  }
+
+  monotonic(): number {
     return this.#now;
+  }
+
+  /** Steps the wall clock (now()) by `ms`, forward or back, without moving monotonic time or firing timers. */
+  stepWall(ms: number): void {
+    this.#wallOffset += ms;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {

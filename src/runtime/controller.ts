@@ -208,8 +208,8 @@ export class Controller {
 
   async #reconcile(key: string): Promise<void> {
     const request = parseRequestKey(key);
-    const started = this.#clock.now();
-    const seconds = () => (this.#clock.now() - started) / 1000;
+    const started = this.#clock.monotonic();
+    const seconds = () => (this.#clock.monotonic() - started) / 1000;
     try {
       const result = await this.#reconciler.reconcile(request, this.#abort.signal);
       this.queue.forget(key);

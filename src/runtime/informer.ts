@@ -132,7 +132,7 @@ export class Informer<T extends KubeObject = KubeObject> {
    * means the informer is stuck.
    */
   get lastEventAge(): number {
-    return this.#clock.now() - (this.#lastEventAt ?? this.#startedAt);
+    return this.#clock.monotonic() - (this.#lastEventAt ?? this.#startedAt);
   }
 
   get size(): number {
@@ -165,7 +165,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Starts listing and watching in the background; idempotent. */
   start(): void {
     if (this.#running || this.#stop.signal.aborted) return;
-    this.#startedAt = this.#clock.now();
+    this.#startedAt = this.#clock.monotonic();
     this.#running = this.#run().catch((err: unknown) => this.#logger.error(errorFields(err), "informer loop crashed"));
   }
 
@@ -292,7 +292,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
     const changes = this.#replace(fresh, count);
     this.#resourceVersion = resourceVersion;
-    this.#lastEventAt = this.#clock.now();
+    this.#lastEventAt = this.#clock.monotonic();
     this.#logger.info({ objects: count, ...changes, resourceVersion }, this.#synced ? "relisted" : "listed");
     if (!this.#synced) {
       this.#synced = true;
@@ -334,7 +334,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   #watchOnce(): Promise<WatchOutcome> {
     return new Promise((resolve) => {
-      const started = this.#clock.now();
+      const started = this.#clock.monotonic();
       let events = 0;
       let gone = false;
       let errorEvent: Error | undefined;
@@ -348,7 +348,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         resolve(outcome);
       };
       const finish = (err: unknown) => {
-        const durationMs = this.#clock.now() - started;
+        const durationMs = this.#clock.monotonic() - started;
         if (gone || statusCodeOf(err) === 410) end({ kind: "gone", events, durationMs });
         else if (errorEvent || err) end({ kind: "error", err: errorEvent ?? err, events, durationMs });
         else end({ kind: "closed", events, durationMs });
@@ -389,7 +389,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   #apply(type: string, raw: T): void {
     const rv = raw?.metadata?.resourceVersion;
-    this.#lastEventAt = this.#clock.now();
+    this.#lastEventAt = this.#clock.monotonic();
     if (type === "BOOKMARK") {
       if (rv) this.#resourceVersion = rv;
       return;

@@ -209,4 +209,32 @@ describe("LeaderElector", () => {
     assert.deepEqual(b.log, ["leader other"]);
     assert.equal(store.holder, "other");
   });
+
+  test("a standby measures the holder's lease on monotonic time: a wall-clock step does not expire it", async () => {
+    const clock = new FakeClock();
+    const store = new FakeLeaseStore();
+    store.lease = { metadata: { namespace: "ferry", name: "ferry-controller", resourceVersion: "v0" }, spec: { holderIdentity: "other", leaseDurationSeconds: 15 } };
+    const b = candidate(store, clock, "b");
+    await clock.advanceAsync(1_000);
+    clock.stepWall(60 * 60_000); // NTP steps the node's clock an hour forward
+    await clock.advanceAsync(6_000);
+    assert.equal(store.holder, "other", "the lease was last seen renewed 7 s ago, whatever the wall clock says");
+    await clock.advanceAsync(12_000);
+    assert.equal(store.holder, "b", "taken once leaseDuration has passed on the monotonic clock");
+    await b.elector.stop();
+  });
+
+  test("a leader's renew deadline is monotonic: a wall-clock step back does not extend it", async () => {
+    const clock = new FakeClock();
+    const store = new FakeLeaseStore();
+    const a = candidate(store, clock, "a");
+    await clock.advanceAsync(0);
+    assert.equal(store.holder, "a");
+    store.failing = new Error("apiserver unreachable");
+    await clock.advanceAsync(2_500);
+    clock.stepWall(-60 * 60_000);
+    await clock.advanceAsync(12_000);
+    assert.ok(a.log.includes("stopped"), `leadership given up after renewDeadline: ${a.log.join(", ")}`);
+    await a.running;
+  });
 });

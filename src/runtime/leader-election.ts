@@ -175,12 +175,12 @@ export class LeaderElector {
     let lost = false;
     renewing: while (!stop.aborted) {
       await sleep(this.#clock, retryPeriodMs, stop);
-      const deadline = this.#clock.now() + renewDeadlineMs;
+      const deadline = this.#clock.monotonic() + renewDeadlineMs;
       for (;;) {
         if (stop.aborted) break renewing;
-        const remaining = deadline - this.#clock.now();
+        const remaining = deadline - this.#clock.monotonic();
         if (remaining > 0 && (await this.#tryAcquireOrRenew(callbacks, remaining, false))) break;
-        if (this.#clock.now() + retryPeriodMs > deadline || remaining <= 0) {
+        if (this.#clock.monotonic() + retryPeriodMs > deadline || remaining <= 0) {
           lost = true;
           break renewing;
         }
@@ -222,7 +222,7 @@ export class LeaderElector {
       }
       this.#observe(current, callbacks);
       const holder = current.spec?.holderIdentity ?? "";
-      if (holder !== "" && holder !== identity && this.#observedAt + this.#observedDurationMs > this.#clock.now()) {
+      if (holder !== "" && holder !== identity && this.#observedAt + this.#observedDurationMs > this.#clock.monotonic()) {
         return false; // held by someone else, and we saw it renewed recently
       }
       const transitions = current.spec?.leaseTransitions ?? 0;
@@ -277,7 +277,7 @@ export class LeaderElector {
     const record = JSON.stringify([spec.holderIdentity, spec.renewTime, spec.acquireTime, spec.leaseDurationSeconds, spec.leaseTransitions]);
     if (record !== this.#observedRecord) {
       this.#observedRecord = record;
-      this.#observedAt = this.#clock.now();
+      this.#observedAt = this.#clock.monotonic();
     }
     this.#observedDurationMs = (spec.leaseDurationSeconds ?? 0) * 1000;
     const holder = spec.holderIdentity ?? "";

@@ -57,11 +57,11 @@ export class TokenBucketRateLimiter implements RateLimiter {
     this.#burst = burst;
     this.#clock = clock;
     this.#tokens = burst;
-    this.#last = clock.now();
+    this.#last = clock.monotonic();
   }
 
   when(_key: string): number {
-    const now = this.#clock.now();
+    const now = this.#clock.monotonic();
     this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#last) / 1000) * this.#perSecond);
     this.#last = now;
     // Reserve a token even when none is left: the balance goes negative and the delay is the time to pay it back.

@@ -45,6 +45,16 @@ describe("WorkQueue", () => {
     assert.deepEqual([await g1, await g2], ["a", "b"]);
   });
 
+  test("delays run on monotonic time: a wall-clock step back does not hold a requeue for an hour", async () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue({ clock });
+    q.addAfter("a", 1_000);
+    clock.stepWall(-60 * 60_000);
+    clock.advance(1_000);
+    assert.equal(q.length, 1);
+    assert.equal(await q.get(), "a");
+  });
+
   test("addAfter fires when due; the earliest time wins", async () => {
     const clock = new FakeClock();
     const q = new WorkQueue({ clock });

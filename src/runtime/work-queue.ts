@@ -16,6 +16,20 @@ export interface WorkQueueMetrics {
   queueLatency?(seconds: number): void;
   /** How long a key was processed (get to done). */
   workDuration?(seconds: number): void;
+  /**
+   * Called once with a probe of the work in progress, read when metrics are scraped: client-go's
+   * unfinished_work_seconds and longest_running_processor_seconds, which show a stuck reconcile (a hung
+   * remote call) long before it finishes and lands in workDuration.
+   */
+  inProgress?(probe: () => InProgressWork): void;
+}
+
+/** Work handed out and not yet done, as of now. */
+export interface InProgressWork {
+  /** Sum over keys being processed of how long each has been processing. */
+  unfinishedSeconds: number;
+  /** How long the longest-running key has been processing; 0 when none is. */
+  longestSeconds: number;
 }
 
 export interface WorkQueueOptions {
@@ -64,6 +78,20 @@ export class WorkQueue {
     this.#clock = options.clock ?? realClock;
     this.#rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter(this.#clock);
     this.#metrics = options.metrics ?? {};
+    this.#metrics.inProgress?.(() => this.inProgress());
+  }
+
+  /** How much work is in progress now (client-go's unfinished work and longest running processor). */
+  inProgress(): InProgressWork {
+    const now = this.#clock.monotonic();
+    let unfinished = 0;
+    let longest = 0;
+    for (const started of this.#startedAt.values()) {
+      const ms = Math.max(0, now - started);
+      unfinished += ms;
+      longest = Math.max(longest, ms);
+    }
+    return { unfinishedSeconds: unfinished / 1000, longestSeconds: longest / 1000 };
   }
 
   /** Keys waiting to be handed out. */
@@ -89,7 +117,7 @@ export class WorkQueue {
       const key = this.#queue[i]!;
       if (this.#dirty.has(key) && !this.#processing.has(key)) yield key;
     }
-    const until = this.#clock.now() + withinMs;
+    const until = this.#clock.monotonic() + withinMs;
     for (const [key, at] of this.#waiting) if (at <= until && !this.#dirty.has(key)) yield key;
   }
 
@@ -109,7 +137,7 @@ export class WorkQueue {
       this.add(key);
       return;
     }
-    const at = this.#clock.now() + ms;
+    const at = this.#clock.monotonic() + ms;
     const current = this.#waiting.get(key);
     if (current !== undefined && current <= at) return;
     this.#waiting.set(key, at);
@@ -149,7 +177,7 @@ export class WorkQueue {
     if (!this.#processing.delete(key)) return;
     const started = this.#startedAt.get(key);
     this.#startedAt.delete(key);
-    if (started !== undefined) this.#metrics.workDuration?.((this.#clock.now() - started) / 1000);
+    if (started !== undefined) this.#metrics.workDuration?.((this.#clock.monotonic() - started) / 1000);
     if (this.#dirty.has(key)) this.#enqueue(key);
     this.#checkDrained();
   }
@@ -187,7 +215,7 @@ export class WorkQueue {
 
   #enqueue(key: string): void {
     this.#queue.push(key);
-    this.#addedAt.set(key, this.#clock.now());
+    this.#addedAt.set(key, this.#clock.monotonic());
     this.#metrics.depth?.(this.length);
     this.#wakeGetters();
   }
@@ -202,7 +230,7 @@ export class WorkQueue {
     }
     this.#dirty.delete(key);
     this.#processing.add(key);
-    const now = this.#clock.now();
+    const now = this.#clock.monotonic();
     const added = this.#addedAt.get(key);
     this.#addedAt.delete(key);
     if (added !== undefined) this.#metrics.queueLatency?.((now - added) / 1000);
@@ -232,13 +260,13 @@ export class WorkQueue {
     if (next === undefined || next >= this.#timerAt) return;
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timerAt = next;
-    this.#timer = this.#clock.setTimeout(() => this.#fire(), next - this.#clock.now());
+    this.#timer = this.#clock.setTimeout(() => this.#fire(), next - this.#clock.monotonic());
   }
 
   #fire(): void {
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
-    const now = this.#clock.now();
+    const now = this.#clock.monotonic();
     for (let top = this.#heap.peek(); top && top.at <= now; top = this.#heap.peek()) {
       this.#heap.pop();
       if (this.#waiting.get(top.key) !== top.at) continue; // superseded by an earlier addAfter

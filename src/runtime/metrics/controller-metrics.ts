@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { ControllerMetrics, ReconcileOutcome } from "../controller.ts";
+import type { InProgressWork } from "../work-queue.ts";
 
 /**
  * Work queue and reconcile metrics for the runtime's Controllers, under client-go's and controller-runtime's
@@ -15,6 +16,8 @@ export class ControllerMetricsSet {
   readonly #reconciles: Counter<"controller" | "result">;
   readonly #reconcileTime: Histogram<"controller">;
   readonly #activeWorkers: Gauge<"controller">;
+  /** Per queue name, the probe of its work in progress, read at scrape time. */
+  readonly #inProgress = new Map<string, () => InProgressWork>();
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -32,6 +35,29 @@ export class ControllerMetricsSet {
       labelNames: ["controller"],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
+    });
+    // client-go computes these two every 500 ms; reading the queue at scrape time is exact and costs nothing
+    // between scrapes. They move while a reconcile hangs, which workqueue_work_duration_seconds cannot.
+    const inProgress = this.#inProgress;
+    new Gauge({
+      name: "workqueue_unfinished_work_seconds",
+      help: "How many seconds of work has been done that is in progress and not yet observed by work_duration. Large values indicate stuck workers.",
+      labelNames: ["name"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [name, probe] of inProgress) this.set({ name }, probe().unfinishedSeconds);
+      },
+    });
+    new Gauge({
+      name: "workqueue_longest_running_processor_seconds",
+      help: "How many seconds the longest running processor of the work queue has been running.",
+      labelNames: ["name"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [name, probe] of inProgress) this.set({ name }, probe().longestSeconds);
+      },
     });
     this.#activeWorkers = new Gauge({ name: "controller_runtime_active_workers", help: "Reconciles running now, by controller.", labelNames: ["controller"], registers });
   }
@@ -56,6 +82,7 @@ export class ControllerMetricsSet {
         this.#reconcileTime.observe(c, seconds);
       },
       activeWorkers: (count) => this.#activeWorkers.set(c, count),
+      inProgress: (probe) => void this.#inProgress.set(name, probe),
     };
   }
 }
