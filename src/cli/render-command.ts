@@ -7,7 +7,7 @@ import type { ExternalSecret } from "../apis/external-secret.ts";
 import { formatIssues, parseExternalSecret } from "../apis/parse.ts";
 import { compileRe2 } from "../providers/re2.ts";
 import { NoSecretError, remoteSecretIdKey, type FindQuery, type ReadOutcome, type RemotePayload, type RemoteSecretId } from "../providers/provider.ts";
-import { desiredSecretOf } from "../sync/external-secret-reconciler.ts";
+import { desiredSecretOf } from "../sync/externalsecret/reconciler.ts";
 import { resolveRemoteData, type PayloadReader } from "../sync/remote-data.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
 import { readInputs, reportErrors, UserError } from "./cli-support.ts";

@@ -5,9 +5,10 @@ import type { Informer } from "../runtime/informer.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import type { Capabilities } from "../providers/provider.ts";
 import { findCondition } from "./conditions.ts";
-import { StoreUnavailableError, type ResolvedStore } from "./external-secret-reconciler.ts";
+import { StoreUnavailableError, type ResolvedStore } from "./externalsecret/reconciler.ts";
 import { storeAccess } from "./store-access.ts";
-import type { StoreKind } from "./secret-store-reconciler.ts";
+import type { StoreKind } from "./secretstore/reconciler.ts";
+import type { AwsStoreSpec } from "../providers/aws/spec.ts";
 
 /** A parsed store with what the provider needs. */
 export interface ParsedStore {
@@ -82,4 +83,18 @@ export class StoreResolver {
       parsed: found,
     };
   }
+}
+
+/** The store as the provider takes it: identity (for its client cache) and the AWS spec. */
+export function providerStoreRef(parsed: ParsedStore) {
+  return {
+    kind: parsed.kind,
+    name: parsed.store.metadata.name ?? "",
+    namespace: parsed.store.metadata.namespace,
+    uid: parsed.store.metadata.uid ?? "",
+    generation: parsed.store.metadata.generation ?? 0,
+    // The zod-derived store type is structurally the provider's spec type: no cast, so a drift between
+    // src/apis and src/providers/aws/spec.ts fails the type-check.
+    spec: { provider: { aws: parsed.store.spec.provider.aws! }, retrySettings: parsed.store.spec.retrySettings } satisfies AwsStoreSpec,
+  };
 }

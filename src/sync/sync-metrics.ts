@@ -3,7 +3,7 @@ import type { ApiCallEvent } from "../providers/provider.ts";
 import type { ControllerMetrics } from "../runtime/controller.ts";
 import { ControllerMetricsSet } from "../runtime/metrics/controller-metrics.ts";
 import type { Condition } from "./conditions.ts";
-import type { StoreKind } from "./secret-store-reconciler.ts";
+import type { StoreKind } from "./secretstore/reconciler.ts";
 import type { ObjectRef, SyncObserver } from "./sync-observer.ts";
 
 const STATUSES = ["True", "False", "Unknown"] as const;

@@ -1,6 +1,6 @@
 import type { ControllerMetrics } from "../runtime/controller.ts";
 import type { Condition } from "./conditions.ts";
-import type { StoreKind } from "./secret-store-reconciler.ts";
+import type { StoreKind } from "./secretstore/reconciler.ts";
 
 /** An object by namespace and name ("" namespace for cluster-scoped ones). Never a value. */
 export interface ObjectRef {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { SecretStoreReconciler, type StoreValidation, type StoreView } from "./secret-store-reconciler.ts";
-import type { Condition } from "./conditions.ts";
+import { SecretStoreReconciler, type StoreValidation, type StoreView } from "./reconciler.ts";
+import type { Condition } from "../conditions.ts";
 
 function world(validation: StoreValidation | Error) {
   const w = {

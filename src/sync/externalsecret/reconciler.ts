@@ -1,15 +1,15 @@
 import { ApiException, type V1Secret } from "@kubernetes/client-node";
-import type { ExternalSecret } from "../apis/external-secret.ts";
-import type { Capabilities } from "../providers/provider.ts";
-import { parseDuration } from "../apis/duration.ts";
-import { TerminalError } from "../runtime/controller.ts";
-import type { EventRecorder } from "../runtime/event-recorder.ts";
-import { findCondition, sameConditions, setCondition, type Condition } from "./conditions.ts";
-import { dataHash } from "./data-hash.ts";
-import { DATA_HASH_ANNOTATION, MANAGED_LABEL, desiredSecret, fieldManagerFor, type DesiredSecret } from "./desired-secret.ts";
-import { nextRefreshDelayMs, refreshDecision, type RefreshInput, type TargetState } from "./refresh-policy.ts";
-import { resolveRemoteData, type PayloadReader, type ValueTransforms } from "./remote-data.ts";
-import { syncedResourceVersion } from "./synced-resource-version.ts";
+import type { ExternalSecret } from "../../apis/external-secret.ts";
+import type { Capabilities } from "../../providers/provider.ts";
+import { parseDuration } from "../../apis/duration.ts";
+import { TerminalError } from "../../runtime/controller.ts";
+import type { EventRecorder } from "../../runtime/event-recorder.ts";
+import { findCondition, sameConditions, setCondition, type Condition } from "../conditions.ts";
+import { dataHash } from "../data-hash.ts";
+import { DATA_HASH_ANNOTATION, MANAGED_LABEL, desiredSecret, fieldManagerFor, type DesiredSecret } from "../desired-secret.ts";
+import { nextRefreshDelayMs, refreshDecision, type RefreshInput, type TargetState } from "../refresh-policy.ts";
+import { resolveRemoteData, type PayloadReader, type ValueTransforms } from "../remote-data.ts";
+import { syncedResourceVersion } from "../synced-resource-version.ts";
 
 export const EXTERNAL_SECRET_API_VERSION = "external-secrets.io/v1";
 

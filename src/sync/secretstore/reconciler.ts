@@ -1,7 +1,7 @@
-import type { Capabilities } from "../providers/provider.ts";
-import type { EventRecorder } from "../runtime/event-recorder.ts";
-import { sameConditions, setCondition, type Condition } from "./conditions.ts";
-import { describeError } from "./external-secret-reconciler.ts";
+import type { Capabilities } from "../../providers/provider.ts";
+import type { EventRecorder } from "../../runtime/event-recorder.ts";
+import { sameConditions, setCondition, type Condition } from "../conditions.ts";
+import { describeError } from "../externalsecret/reconciler.ts";
 
 export type StoreKind = "SecretStore" | "ClusterSecretStore";
 

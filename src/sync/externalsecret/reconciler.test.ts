@@ -1,12 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { V1Secret } from "@kubernetes/client-node";
-import { mustParse, parseExternalSecret } from "../apis/parse.ts";
-import type { ExternalSecret } from "../apis/external-secret.ts";
-import { NoSecretError, ThrottledError, remoteSecretIdKey, type ReadOutcome, type RemoteSecretId } from "../providers/provider.ts";
-import type { EventRecorder } from "../runtime/event-recorder.ts";
-import { ExternalSecretReconciler, type ExternalSecretReconcilerDeps, type ExternalSecretStatusUpdate } from "./external-secret-reconciler.ts";
-import type { ValueTransforms } from "./remote-data.ts";
+import { mustParse, parseExternalSecret } from "../../apis/parse.ts";
+import type { ExternalSecret } from "../../apis/external-secret.ts";
+import { NoSecretError, ThrottledError, remoteSecretIdKey, type ReadOutcome, type RemoteSecretId } from "../../providers/provider.ts";
+import type { EventRecorder } from "../../runtime/event-recorder.ts";
+import { ExternalSecretReconciler, type ExternalSecretReconcilerDeps, type ExternalSecretStatusUpdate } from "./reconciler.ts";
+import type { ValueTransforms } from "../remote-data.ts";
 
 const CANARY = "canary-5be1d0";
 const NOW = Date.parse("2026-11-22T12:00:00Z");

@@ -1,0 +1,225 @@
+import { formatIssues, parseExternalSecret } from "../../apis/parse.ts";
+import type { ExternalSecret } from "../../apis/external-secret.ts";
+import type { KubeAccess } from "../../providers/kube-access.ts";
+import type { Provider } from "../../providers/provider.ts";
+import type { AwsStoreSpec } from "../../providers/aws/spec.ts";
+import { Controller } from "../../runtime/controller.ts";
+import type { EventRecorder } from "../../runtime/event-recorder.ts";
+import type { KubeObject } from "../../runtime/list-watcher.ts";
+import type { Logger } from "../../runtime/logger.ts";
+import type { Condition } from "../conditions.ts";
+import { CREATED_BY_LABEL } from "../desired-secret.ts";
+import { conditionsOf, metadataChanged, readyStatus, requestOf } from "../informer-events.ts";
+import type { KubeSecrets, StatusWriter } from "../kube-secrets.ts";
+import type { ReadCoalescerOptions } from "../read-coalescer.ts";
+import type { ValueTransforms } from "../remote-data.ts";
+import type { StoreKind } from "../secretstore/reconciler.ts";
+import { providerStoreRef, type ParsedStore, type StoreResolver } from "../store-resolver.ts";
+import type { SyncInformers } from "../sync-informers.ts";
+import type { SyncObserver } from "../sync-observer.ts";
+import { ExternalSecretsByStore } from "./by-store-index.ts";
+import { ReadAheadReaders } from "./read-ahead-reader.ts";
+import { ExternalSecretReconciler, type InvalidExternalSecret } from "./reconciler.ts";
+
+export interface ExternalSecretControllerOptions {
+  informers: SyncInformers;
+  resolver: StoreResolver;
+  provider: Provider<AwsStoreSpec>;
+  kube: KubeAccess;
+  secrets: KubeSecrets;
+  status: StatusWriter;
+  events: EventRecorder;
+  transforms: ValueTransforms;
+  logger: Logger;
+  now: () => number;
+  random?: (() => number) | undefined;
+  concurrency?: number | undefined;
+  coalescing?: ReadCoalescerOptions | undefined;
+  readAhead?: boolean | undefined;
+  onSync?: ((es: ExternalSecret, outcome: "success" | "error") => void) | undefined;
+  metrics?: SyncObserver | undefined;
+}
+
+/**
+ * The ExternalSecret controller: the reconciler over the shared informers, its provider readers (coalescing
+ * and read-ahead), and the events that enqueue it — its own changes, its managed Secrets', and its stores'.
+ */
+export class ExternalSecretController {
+  readonly controller: Controller;
+  readonly reconciler: ExternalSecretReconciler;
+  readonly #informers: SyncInformers;
+
+  constructor(options: ExternalSecretControllerOptions) {
+    const { informers, resolver, provider, kube, metrics } = options;
+    this.#informers = informers;
+    const externalSecrets = informers.externalSecrets;
+    const byStore = new ExternalSecretsByStore();
+
+    // Informer objects are replaced, never mutated, on change: their identity keys the parse.
+    const parsedByObject = new WeakMap<KubeObject, ExternalSecret | null>();
+    const parse = (raw: KubeObject) => {
+      let parsed = parsedByObject.get(raw);
+      if (parsed === undefined) {
+        const result = parseExternalSecret({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", ...raw });
+        parsed = result.ok ? result.value : null;
+        parsedByObject.set(raw, parsed);
+      }
+      return parsed ?? undefined;
+    };
+
+    const readers = new ReadAheadReaders({
+      externalSecrets,
+      byStore,
+      queue: () => this.controller.queue,
+      enqueue: (request) => this.controller.enqueue(request),
+      parse,
+      withLastSync: (es) => this.reconciler.withLastSync(es),
+      cachedSecret: (namespace, name) => options.secrets.cached(namespace, name),
+      sameClient: async (es, client) => {
+        const resolved = resolver.resolve(es);
+        const other = await provider.clientFor({ store: providerStoreRef(resolved.parsed), namespace: es.metadata.namespace ?? "", kube });
+        return other === client;
+      },
+      coalescing: options.coalescing,
+      readAhead: options.readAhead ?? true,
+      now: options.now,
+      onBatch: metrics?.readBatch?.bind(metrics),
+      logger: options.logger,
+    });
+
+    this.reconciler = new ExternalSecretReconciler({
+      getExternalSecret: (namespace, name) => {
+        const raw = externalSecrets.get(namespace, name);
+        if (!raw) return undefined;
+        const parsed = parseExternalSecret({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", ...raw });
+        if (parsed.ok) return parsed.value;
+        const invalid: InvalidExternalSecret = {
+          invalid: formatIssues(parsed.errors),
+          uid: raw.metadata?.uid,
+          conditions: (raw as { status?: { conditions?: Condition[] } }).status?.conditions,
+        };
+        return invalid;
+      },
+      resolveStore: (es) => resolver.resolve(es),
+      readerFor: async (store, requester) => {
+        const parsed = (store as { parsed?: ParsedStore }).parsed!;
+        const client = await provider.clientFor({ store: providerStoreRef(parsed), namespace: requester.namespace, kube });
+        return readers.readerFor(client, store, requester);
+      },
+      hasPrefetched: (es) => readers.hasPrefetched(es),
+      transforms: options.transforms,
+      secrets: options.secrets,
+      writeStatus: (target, s) => options.status.patch("externalsecrets", target, s),
+      events: options.events,
+      now: options.now,
+      random: options.random,
+      onSync: metrics?.synced
+        ? (es, outcome) => {
+            options.onSync?.(es, outcome);
+            const ref = { namespace: es.metadata.namespace ?? "", name: es.metadata.name ?? "" };
+            if (externalSecrets.get(ref.namespace, ref.name)) metrics.synced?.(ref, outcome);
+          }
+        : options.onSync,
+    });
+
+    const reconciler = this.reconciler;
+    this.controller = new Controller({
+      name: "externalsecret",
+      concurrency: options.concurrency ?? 8,
+      logger: options.logger.child({ controller: "externalsecret" }),
+      reconciler: {
+        reconcile: (req) => timed(metrics, { namespace: req.namespace ?? "", name: req.name }, (r) => reconciler.reconcile(r), (r) => externalSecrets.get(r.namespace, r.name) !== undefined),
+      },
+      ...(metrics?.controller ? { metrics: metrics.controller("externalsecret") } : {}),
+    });
+
+    externalSecrets.addEventHandler({
+      add: (o) => byStore.add(o),
+      update: (o, n) => {
+        byStore.remove(o);
+        byStore.add(n);
+      },
+      delete: (o) => {
+        byStore.remove(o);
+        reconciler.forget(o.metadata?.namespace ?? "", o.metadata?.name ?? "");
+      },
+    });
+    externalSecrets.addEventHandler({
+      add: (obj) => this.controller.enqueue(requestOf(obj)),
+      // Status writes are not changes: only generation, labels, annotations (force-sync) and deletion are
+      // (ESO's predicate; KES re-polled on its own status writes).
+      update: (oldObj, newObj) => {
+        if (metadataChanged(oldObj, newObj)) this.controller.enqueue(requestOf(newObj));
+      },
+    });
+    informers.managedSecrets.addEventHandler({
+      add: (s) => this.#enqueueOwnersOf(s),
+      update: (_o, s) => this.#enqueueOwnersOf(s),
+      delete: (s) => this.#enqueueOwnersOf(s),
+    });
+    for (const kind of ["SecretStore", "ClusterSecretStore"] as const) {
+      (kind === "SecretStore" ? informers.secretStores : informers.clusterSecretStores).addEventHandler({
+        update: (oldObj, newObj) => {
+          // A store fixed or edited: its ExternalSecrets retry now instead of at the end of their backoff.
+          if (metadataChanged(oldObj, newObj) || readyStatus(oldObj) !== readyStatus(newObj)) this.#enqueueUsersOf(kind, newObj);
+        },
+      });
+    }
+    // Condition gauges follow the cluster's objects; a deleted object's series go with it.
+    if (metrics?.externalSecretConditions) {
+      const ref = (o: KubeObject) => ({ namespace: o.metadata?.namespace ?? "", name: o.metadata?.name ?? "" });
+      externalSecrets.addEventHandler({
+        add: (o) => metrics.externalSecretConditions?.(ref(o), conditionsOf(o)),
+        update: (_o, n) => metrics.externalSecretConditions?.(ref(n), conditionsOf(n)),
+        delete: (o) => metrics.externalSecretConditions?.(ref(o), undefined),
+      });
+    }
+  }
+
+  /** A managed Secret changed or vanished: the ExternalSecret that controls it, or targets it by name. */
+  #enqueueOwnersOf(secret: KubeObject): void {
+    const namespace = secret.metadata?.namespace;
+    const refs = (secret.metadata as { ownerReferences?: Array<{ kind: string; name: string; controller?: boolean; apiVersion: string }> } | undefined)?.ownerReferences;
+    const owner = refs?.find((r) => r.controller && r.kind === "ExternalSecret" && r.apiVersion.startsWith("external-secrets.io/"));
+    if (owner) {
+      this.controller.enqueue({ namespace, name: owner.name });
+      return;
+    }
+    if (!secret.metadata?.labels?.[CREATED_BY_LABEL]) {
+      for (const es of this.#informers.externalSecrets.list(namespace)) {
+        const target = (es as { spec?: { target?: { name?: string } } }).spec?.target?.name ?? es.metadata?.name;
+        if (target === secret.metadata?.name) this.controller.enqueue(requestOf(es));
+      }
+    }
+  }
+
+  #enqueueUsersOf(kind: StoreKind, store: KubeObject): void {
+    const candidates = kind === "SecretStore" ? this.#informers.externalSecrets.list(store.metadata?.namespace) : this.#informers.externalSecrets.list();
+    for (const es of candidates) {
+      const ref = (es as { spec?: { secretStoreRef?: { name?: string; kind?: string } } }).spec?.secretStoreRef;
+      if (ref?.name === store.metadata?.name && (ref?.kind ?? "SecretStore") === kind) this.controller.enqueue(requestOf(es));
+    }
+  }
+
+  start(): void {
+    this.controller.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.controller.stop();
+  }
+}
+
+/**
+ * Runs one ExternalSecret reconcile and reports its duration whatever the outcome, unless the ExternalSecret
+ * is gone by then (its series were removed on delete and must not come back).
+ */
+async function timed<T>(metrics: SyncObserver | undefined, es: { namespace: string; name: string }, run: (es: { namespace: string; name: string }) => Promise<T>, exists: (es: { namespace: string; name: string }) => boolean): Promise<T> {
+  if (!metrics?.reconciled) return run(es);
+  const started = performance.now();
+  try {
+    return await run(es);
+  } finally {
+    if (exists(es)) metrics.reconciled(es, performance.now() - started);
+  }
+}

@@ -1,0 +1,185 @@
+import type { ExternalSecret } from "../../apis/external-secret.ts";
+import { remoteSecretIdKey, type RemoteSecretId, type SecretsClient } from "../../providers/provider.ts";
+import type { Informer } from "../../runtime/informer.ts";
+import type { KubeObject } from "../../runtime/list-watcher.ts";
+import type { Logger } from "../../runtime/logger.ts";
+import type { WorkQueue } from "../../runtime/work-queue.ts";
+import { requestOfKey } from "../informer-events.ts";
+import { PrefetchCache } from "../prefetch-cache.ts";
+import { pickCompanions, type ReadAheadCandidate } from "../read-ahead.ts";
+import { ReadCoalescer, type ReadCoalescerOptions } from "../read-coalescer.ts";
+import { readAheadHorizonMs } from "../refresh-policy.ts";
+import { plannedReads, type PayloadReader } from "../remote-data.ts";
+import { syncedResourceVersion } from "../synced-resource-version.ts";
+import type { ExternalSecretsByStore } from "./by-store-index.ts";
+import { dueWithin, durationMs, type ResolvedStore } from "./reconciler.ts";
+import type { V1Secret } from "@kubernetes/client-node";
+
+/** Per provider client: the coalescer that merges concurrent reads and the outcomes read ahead. */
+interface ClientReader {
+  coalescer: ReadCoalescer;
+  prefetched: PrefetchCache;
+}
+
+/** A companion claimed while its batch is being assembled. */
+const CLAIMED: Promise<unknown> = Promise.resolve();
+/** The longest read-ahead window (readAheadHorizonMs caps at 5 minutes). */
+const MAX_READ_AHEAD_MS = 5 * 60_000;
+/** Distinct ids per provider batch (BatchGetSecretValue's limit). */
+const MAX_BATCH = 20;
+
+export interface ReadAheadReadersOptions {
+  externalSecrets: Informer<KubeObject>;
+  byStore: ExternalSecretsByStore;
+  /** The ExternalSecret work queue: read-ahead looks at what it will hand out soon and enqueues companions. */
+  queue: () => Pick<WorkQueue, "pending">;
+  enqueue: (request: { namespace: string; name: string }) => void;
+  /** The cached, parsed ExternalSecret (undefined when it does not parse). */
+  parse: (raw: KubeObject) => ExternalSecret | undefined;
+  /** The ExternalSecret with the status its reconciler last wrote (fresher than the informer's). */
+  withLastSync: (es: ExternalSecret) => ExternalSecret;
+  /** The target Secret from the cache only (no API call). */
+  cachedSecret: (namespace: string, name: string) => Promise<V1Secret | undefined>;
+  /** Whether this ExternalSecret would be served by exactly this client (same credentials, region, access). */
+  sameClient: (es: ExternalSecret, client: SecretsClient) => Promise<boolean>;
+  coalescing?: ReadCoalescerOptions | undefined;
+  /** Off: every ExternalSecret reads only for itself (coalescing still merges identical concurrent reads). */
+  readAhead: boolean;
+  now: () => number;
+  onBatch?: ((ids: number) => void) | undefined;
+  logger: Logger;
+}
+
+/**
+ * The provider readers of ExternalSecrets: one read coalescer per client, so concurrent reconciles on the
+ * same client share batches and identical ids are read once, and read-ahead, which fills a batch with the
+ * reads of other ExternalSecrets on the same client due within their jitter window (ADR 3).
+ */
+export class ReadAheadReaders {
+  readonly #o: ReadAheadReadersOptions;
+  /** Where read-ahead outcomes for an ExternalSecret wait (its client's cache), until its reconcile takes them. */
+  readonly #prefetchedIn = new Map<string, PrefetchCache>();
+  /**
+   * ExternalSecrets claimed as companions of a batch still in flight, and that batch. Claims are made
+   * synchronously while companions are picked, so concurrent workers never read the same ones twice, and a
+   * claimed ExternalSecret that a worker dequeues early waits for the batch instead of reading again.
+   */
+  readonly #inBatch = new Map<string, Promise<unknown>>();
+  readonly #clientReaders = new WeakMap<SecretsClient, ClientReader>();
+
+  constructor(options: ReadAheadReadersOptions) {
+    this.#o = options;
+  }
+
+  /** Whether values were read ahead for this ExternalSecret at its current version (its reader then uses them). */
+  hasPrefetched(es: ExternalSecret): boolean {
+    const key = `${es.metadata.namespace}/${es.metadata.name}`;
+    const cache = this.#prefetchedIn.get(key);
+    if (cache?.has(key, syncedResourceVersion(es.metadata))) return true;
+    this.#prefetchedIn.delete(key);
+    return false;
+  }
+
+  #clientReader(client: SecretsClient): ClientReader {
+    let r = this.#clientReaders.get(client);
+    if (!r) {
+      r = { coalescer: new ReadCoalescer(client, this.#o.coalescing, { onBatch: this.#o.onBatch }), prefetched: new PrefetchCache({ ttlMs: 60_000, now: this.#o.now }) };
+      this.#clientReaders.set(client, r);
+    }
+    return r;
+  }
+
+  /**
+   * Reads for one ExternalSecret: outcomes read ahead for it are used as they are; the rest goes out in one
+   * batch that read-ahead fills with the ids of other ExternalSecrets on the same client due within their
+   * jitter window. Those get the outcomes cached for a minute and are enqueued to refresh now.
+   */
+  readerFor(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }): PayloadReader {
+    const { coalescer, prefetched } = this.#clientReader(client);
+    const requesterKey = `${requester.namespace}/${requester.name}`;
+    return {
+      read: async (ids) => {
+        // A batch already reading for this ExternalSecret: wait for it rather than read again.
+        const pending = this.#inBatch.get(requesterKey);
+        if (pending) await pending.catch(() => undefined);
+        // Outcomes read ahead for this very ExternalSecret, at its current version, are used once.
+        const raw = this.#o.externalSecrets.get(requester.namespace, requester.name);
+        const version = raw ? syncedResourceVersion(raw.metadata ?? {}) : "";
+        const mine = prefetched.take(requesterKey, version);
+        this.#prefetchedIn.delete(requesterKey);
+        if (mine && ids.every((id) => mine.has(remoteSecretIdKey(id)))) return mine;
+
+        const companions = this.#o.readAhead ? await this.#companions(client, store, requester, ids) : [];
+        const picked = pickCompanions(ids, companions, MAX_BATCH);
+        for (const c of companions) if (!picked.companions.includes(c)) this.#inBatch.delete(c.key);
+        const reading = coalescer.read(picked.ids);
+        for (const c of picked.companions) this.#inBatch.set(c.key, reading);
+        let outcomes: Awaited<typeof reading>;
+        try {
+          outcomes = await reading;
+        } finally {
+          for (const c of picked.companions) if (this.#inBatch.get(c.key) === reading) this.#inBatch.delete(c.key);
+        }
+        this.#o.logger.debug(
+          {
+            externalSecret: requesterKey,
+            ids: picked.ids.map((id) => id.key),
+            companions: picked.companions.map((c) => c.key),
+            failed: [...outcomes].filter(([, o]) => !o.ok).map(([k]) => k),
+          },
+          "provider batch read",
+        );
+        prefetched.sweep();
+        for (const companion of picked.companions) {
+          prefetched.put(companion.key, companion.version, new Map(companion.ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!])));
+          this.#prefetchedIn.set(companion.key, prefetched);
+          this.#o.enqueue(requestOfKey(companion.key));
+        }
+        return new Map(ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!]));
+      },
+      find: (query) => client.findSecrets(query),
+    };
+  }
+
+  /**
+   * ExternalSecrets on the same store and client that the queue will hand out soon (queued, or requeued to
+   * refresh within the longest jitter window) and that are due within their own window, not in flight and not
+   * already read ahead. Driven by the queue, not a scan of every ExternalSecret, so a read costs O(batch).
+   */
+  async #companions(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }, requested: readonly RemoteSecretId[]): Promise<Array<ReadAheadCandidate & { version: string }>> {
+    const onStore = this.#o.byStore.onStore(store.kind, store.namespace, store.name);
+    if (!onStore || onStore.size < 2) return [];
+    const now = this.#o.now();
+    const out: Array<ReadAheadCandidate & { version: string }> = [];
+    let budget = MAX_BATCH - requested.length;
+    let examined = 0;
+    for (const key of this.#o.queue().pending(MAX_READ_AHEAD_MS)) {
+      if (budget <= 0 || examined >= 4 * MAX_BATCH) break;
+      if (!onStore.has(key) || key === `${requester.namespace}/${requester.name}` || this.#prefetchedIn.has(key) || this.#inBatch.has(key)) continue;
+      examined++;
+      // Claimed now, before any await, so a concurrent search skips it; released by the caller if unused.
+      this.#inBatch.set(key, CLAIMED);
+      const { namespace, name } = requestOfKey(key);
+      const raw = this.#o.externalSecrets.get(namespace, name);
+      const parsed = raw && this.#o.parse(raw);
+      if (!parsed) {
+        this.#inBatch.delete(key);
+        continue;
+      }
+      const es = this.#o.withLastSync(parsed);
+      const target = await this.#o.cachedSecret(es.metadata.namespace ?? "", es.spec.target.name ?? es.metadata.name ?? "");
+      const eligible =
+        dueWithin(es, target, now, readAheadHorizonMs(durationMs(es.spec.refreshInterval))) &&
+        // Same client means same credentials and region: never read for a namespace the store does not serve.
+        (await this.#o.sameClient(es, client).catch(() => false));
+      if (!eligible) {
+        this.#inBatch.delete(key);
+        continue;
+      }
+      const ids = plannedReads(es.spec);
+      out.push({ key, ids, version: syncedResourceVersion(es.metadata) });
+      budget -= ids.length;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,68 @@
+import type * as k8s from "@kubernetes/client-node";
+import { Informer } from "../runtime/informer.ts";
+import type { KubeObject } from "../runtime/list-watcher.ts";
+import type { Logger } from "../runtime/logger.ts";
+import { MANAGED_LABEL } from "./desired-secret.ts";
+
+export const GROUP_PATH = "/apis/external-secrets.io/v1";
+
+export interface SyncInformersOptions {
+  kubeConfig: k8s.KubeConfig;
+  /** Watch only this namespace (ESO --namespace). Cluster-scoped kinds are still watched. */
+  namespace?: string | undefined;
+  logger: Logger;
+}
+
+/**
+ * The informers every sync controller shares, created in one place so each kind is watched once however many
+ * controllers read it. Secrets are watched only when they carry the managed label, so memory does not grow
+ * with the cluster's other Secrets (ESO #2608, #3145). Namespaces are watched only when watching all of them
+ * (ClusterSecretStore namespace conditions need their labels).
+ */
+export class SyncInformers {
+  readonly externalSecrets: Informer<KubeObject>;
+  readonly secretStores: Informer<KubeObject>;
+  readonly clusterSecretStores: Informer<KubeObject>;
+  readonly namespaces: Informer<KubeObject> | undefined;
+  readonly managedSecrets: Informer<KubeObject>;
+  readonly #all: Informer<KubeObject>[] = [];
+  readonly #kubeConfig: k8s.KubeConfig;
+  readonly #logger: Logger;
+  readonly #scope: string;
+
+  constructor(options: SyncInformersOptions) {
+    this.#kubeConfig = options.kubeConfig;
+    this.#logger = options.logger;
+    this.#scope = options.namespace ? `/namespaces/${options.namespace}` : "";
+    this.externalSecrets = this.add(`${GROUP_PATH}${this.#scope}/externalsecrets`);
+    this.secretStores = this.add(`${GROUP_PATH}${this.#scope}/secretstores`);
+    this.clusterSecretStores = this.add(`${GROUP_PATH}/clustersecretstores`);
+    this.managedSecrets = this.add(`/api/v1${this.#scope}/secrets`, { labelSelector: `${MANAGED_LABEL}=true` });
+    this.namespaces = options.namespace ? undefined : this.add("/api/v1/namespaces");
+  }
+
+  /** The path prefix of namespaced collections: "" for all namespaces, or "/namespaces/<ns>". */
+  get scope(): string {
+    return this.#scope;
+  }
+
+  /** A further informer (a new kind's), started, synced and stopped with the others. */
+  add(path: string, extra: { labelSelector?: string } = {}): Informer<KubeObject> {
+    const informer = new Informer<KubeObject>({ kubeConfig: this.#kubeConfig, path, logger: this.#logger.child({ informer: path }), ...extra });
+    this.#all.push(informer);
+    return informer;
+  }
+
+  async start(signal?: AbortSignal): Promise<void> {
+    for (const i of this.#all) i.start();
+    await Promise.all(this.#all.map((i) => i.waitForSync(signal)));
+  }
+
+  get synced(): boolean {
+    return this.#all.every((i) => i.hasSynced);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.#all.map((i) => i.stop()));
+  }
+}
