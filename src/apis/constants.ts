@@ -18,10 +18,17 @@ export const API_VERSIONS = [API_VERSION_V1, API_VERSION_V1BETA1] as const;
 export const KIND_EXTERNAL_SECRET = "ExternalSecret";
 export const KIND_SECRET_STORE = "SecretStore";
 export const KIND_CLUSTER_SECRET_STORE = "ClusterSecretStore";
+export const KIND_CLUSTER_EXTERNAL_SECRET = "ClusterExternalSecret";
 
 export const PLURAL_EXTERNAL_SECRETS = "externalsecrets";
 export const PLURAL_SECRET_STORES = "secretstores";
 export const PLURAL_CLUSTER_SECRET_STORES = "clustersecretstores";
+export const PLURAL_CLUSTER_EXTERNAL_SECRETS = "clusterexternalsecrets";
+
+/** The message of a ClusterExternalSecret's Ready=False condition (ESO's errNamespacesFailed). */
+export const CES_NAMESPACES_FAILED = "one or more namespaces failed";
+/** failedNamespaces[].reason when an ExternalSecret of that name exists and another owner controls it. */
+export const CES_ALREADY_EXISTS = "external secret already exists in namespace";
 
 /** Condition types. `Deleted` is only used by ESO internally to clear metrics. */
 export const ConditionType = {

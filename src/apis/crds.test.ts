@@ -31,6 +31,7 @@ describe("CRD shape", () => {
     { kind: "ExternalSecret", plural: "externalsecrets", shortName: "es", scope: "Namespaced" },
     { kind: "SecretStore", plural: "secretstores", shortName: "ss", scope: "Namespaced" },
     { kind: "ClusterSecretStore", plural: "clustersecretstores", shortName: "css", scope: "Cluster" },
+    { kind: "ClusterExternalSecret", plural: "clusterexternalsecrets", shortName: "ces", scope: "Cluster" },
   ];
   for (const { kind, plural, shortName, scope } of expected) {
     test(`${kind}: names, scope, versions, subresources`, () => {
@@ -74,6 +75,11 @@ describe("CRD shape", () => {
         ["Ready", `${ready}.status`],
       ]);
     }
+    assert.deepEqual(columns("ClusterExternalSecret"), [
+      ["Store", ".spec.externalSecretSpec.secretStoreRef.name"],
+      ["Refresh Interval", ".spec.refreshTime"],
+      ["Ready", `${ready}.status`],
+    ]);
   });
 
   test("every schema node is structural: a type, or an int-or-string / preserve-unknown-fields extension", () => {

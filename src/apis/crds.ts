@@ -7,15 +7,18 @@ import { stringify } from "yaml";
 import { z } from "zod";
 import {
   GROUP,
+  KIND_CLUSTER_EXTERNAL_SECRET,
   KIND_CLUSTER_SECRET_STORE,
   KIND_EXTERNAL_SECRET,
   KIND_SECRET_STORE,
+  PLURAL_CLUSTER_EXTERNAL_SECRETS,
   PLURAL_CLUSTER_SECRET_STORES,
   PLURAL_EXTERNAL_SECRETS,
   PLURAL_SECRET_STORES,
   VERSION_V1,
   VERSION_V1BETA1,
 } from "./constants.ts";
+import { ClusterExternalSecretSpecSchema, ClusterExternalSecretStatusSchema } from "./cluster-external-secret.ts";
 import { ExternalSecretSpecSchema, ExternalSecretStatusSchema } from "./external-secret.ts";
 import { SecretStoreSpecSchema, SecretStoreStatusSchema } from "./secret-store.ts";
 import { toStructural, type JsonSchema } from "./structural-schema.ts";
@@ -89,6 +92,21 @@ export const KINDS: readonly KindDefinition[] = [
     description: "ClusterSecretStore is a provider configuration usable by ExternalSecrets in any (selected) namespace.",
     printerColumns: storeColumns,
   },
+  {
+    kind: KIND_CLUSTER_EXTERNAL_SECRET,
+    plural: PLURAL_CLUSTER_EXTERNAL_SECRETS,
+    singular: "clusterexternalsecret",
+    shortName: "ces",
+    scope: "Cluster",
+    spec: ClusterExternalSecretSpecSchema,
+    status: ClusterExternalSecretStatusSchema,
+    description: "ClusterExternalSecret creates one ExternalSecret in every namespace its selectors or list choose.",
+    printerColumns: [
+      { name: "Store", type: "string", jsonPath: ".spec.externalSecretSpec.secretStoreRef.name" },
+      { name: "Refresh Interval", type: "string", jsonPath: ".spec.refreshTime" },
+      { name: "Ready", type: "string", jsonPath: READY_STATUS },
+    ],
+  },
 ];
 
 /** The openAPIV3Schema of one kind: zod → OpenAPI 3.0 → structural, with the standard object envelope. */
@@ -110,7 +128,7 @@ export function openApiSchemaFor(definition: KindDefinition): JsonSchema {
   });
 }
 
-/** All three CRDs, in file order. */
+/** Every CRD, in file order. */
 export function buildCustomResourceDefinitions(): V1CustomResourceDefinition[] {
   return KINDS.map((definition) => {
     const schema = openApiSchemaFor(definition);

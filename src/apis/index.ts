@@ -1,6 +1,6 @@
 /**
  * Ferry's API: the ESO-compatible kinds of group external-secrets.io (ExternalSecret, SecretStore,
- * ClusterSecretStore) as zod schemas and inferred types, ESO's wire-level constants, parsing with field-path
+ * ClusterSecretStore, ClusterExternalSecret) as zod schemas and inferred types, ESO's wire-level constants, parsing with field-path
  * errors, Go durations, and the CRDs generated from the same schemas. Test builders live in
  * `src/apis/testing/builders.ts` so production code never imports them.
  */
@@ -113,10 +113,26 @@ export {
   type TemplateFrom,
 } from "./external-secret.ts";
 export {
+  ClusterExternalSecretConditionSchema,
+  ClusterExternalSecretNamespaceFailureSchema,
+  ClusterExternalSecretSchema,
+  ClusterExternalSecretSpecSchema,
+  ClusterExternalSecretStatusSchema,
+  DEFAULT_CES_REFRESH_TIME,
+  ExternalSecretMetadataSchema,
+  type ClusterExternalSecret,
+  type ClusterExternalSecretCondition,
+  type ClusterExternalSecretNamespaceFailure,
+  type ClusterExternalSecretSpec,
+  type ClusterExternalSecretStatus,
+  type ExternalSecretMetadata,
+} from "./cluster-external-secret.ts";
+export {
   formatIssue,
   formatIssues,
   formatPath,
   mustParse,
+  parseClusterExternalSecret,
   parseClusterSecretStore,
   parseExternalSecret,
   parseObject,

@@ -15,7 +15,7 @@ import {
   type ParseResult,
 } from "./parse.ts";
 import type { SecretStore } from "./secret-store.ts";
-import { makeAWSProvider, makeClusterSecretStore, makeExternalSecret, makeSecretStore } from "./testing/builders.ts";
+import { makeAWSProvider, makeClusterExternalSecret, makeClusterSecretStore, makeExternalSecret, makeSecretStore } from "./testing/builders.ts";
 
 function errorsOf<T>(result: ParseResult<T>): FieldIssue[] {
   assert.equal(result.ok, false, "expected the object to be rejected");
@@ -323,8 +323,9 @@ describe("parseObject", () => {
     assert.equal(mustParse(parseObject(makeExternalSecret())).kind, "ExternalSecret");
     assert.equal(mustParse(parseObject(makeSecretStore())).kind, "SecretStore");
     assert.equal(mustParse(parseObject(makeClusterSecretStore())).kind, "ClusterSecretStore");
+    assert.equal(mustParse(parseObject(makeClusterExternalSecret())).kind, "ClusterExternalSecret");
     assert.deepEqual(errorsOf(parseObject({ kind: "Secret" })), [
-      { path: "kind", message: 'Unsupported value: "Secret": supported values: "ExternalSecret", "SecretStore", "ClusterSecretStore"' },
+      { path: "kind", message: 'Unsupported value: "Secret": supported values: "ExternalSecret", "SecretStore", "ClusterSecretStore", "ClusterExternalSecret"' },
     ]);
   });
 
@@ -339,7 +340,7 @@ describe("parseObject", () => {
         const { target } = result.value.spec;
         assert.equal(target.deletionPolicy, "Retain");
         assert.equal(target.creationPolicy, "Owner");
-      } else {
+      } else if (result.value.kind === "SecretStore" || result.value.kind === "ClusterSecretStore") {
         assert.equal(result.value.spec.provider.aws?.sessionTagsPolicy, "None");
       }
     }

@@ -5,8 +5,9 @@
  * `spec.data[1].remoteRef.key: Required`. Messages are meant for status conditions and CLI output.
  */
 import type { z } from "zod";
-import { KIND_CLUSTER_SECRET_STORE, KIND_EXTERNAL_SECRET, KIND_SECRET_STORE } from "./constants.ts";
+import { KIND_CLUSTER_EXTERNAL_SECRET, KIND_CLUSTER_SECRET_STORE, KIND_EXTERNAL_SECRET, KIND_SECRET_STORE } from "./constants.ts";
 import { KINDS, openApiSchemaFor } from "./crds.ts";
+import { ClusterExternalSecretSchema, type ClusterExternalSecret } from "./cluster-external-secret.ts";
 import { ExternalSecretSchema, type ExternalSecret } from "./external-secret.ts";
 import { ClusterSecretStoreSchema, SecretStoreSchema, type ClusterSecretStore, type SecretStore } from "./secret-store.ts";
 import { unknownFields, type JsonSchema } from "./structural-schema.ts";
@@ -22,7 +23,7 @@ export type ParseResult<T> =
   | { ok: false; errors: FieldIssue[]; warnings: FieldIssue[] };
 
 /** Any kind this module parses. */
-export type ExternalSecretsObject = ExternalSecret | SecretStore | ClusterSecretStore;
+export type ExternalSecretsObject = ExternalSecret | SecretStore | ClusterSecretStore | ClusterExternalSecret;
 
 /** The message the store controller and `ferry validate` use for providers other than aws. */
 export function unsupportedProviderMessage(provider: string): string {
@@ -41,13 +42,18 @@ export function parseClusterSecretStore(obj: unknown): ParseResult<ClusterSecret
   return parseWith(ClusterSecretStoreSchema, KIND_CLUSTER_SECRET_STORE, obj);
 }
 
-/** Parses any of the three kinds, chosen by `kind` (for `ferry validate` over a manifest stream). */
+export function parseClusterExternalSecret(obj: unknown): ParseResult<ClusterExternalSecret> {
+  return parseWith(ClusterExternalSecretSchema, KIND_CLUSTER_EXTERNAL_SECRET, obj);
+}
+
+/** Parses any of the kinds, chosen by `kind` (for `ferry validate` over a manifest stream). */
 export function parseObject(obj: unknown): ParseResult<ExternalSecretsObject> {
   const kind = (obj as { kind?: unknown } | null)?.kind;
   if (kind === KIND_EXTERNAL_SECRET) return parseExternalSecret(obj);
   if (kind === KIND_SECRET_STORE) return parseSecretStore(obj);
   if (kind === KIND_CLUSTER_SECRET_STORE) return parseClusterSecretStore(obj);
-  const supported = [KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE].map((k) => `"${k}"`).join(", ");
+  if (kind === KIND_CLUSTER_EXTERNAL_SECRET) return parseClusterExternalSecret(obj);
+  const supported = [KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE, KIND_CLUSTER_EXTERNAL_SECRET].map((k) => `"${k}"`).join(", ");
   return { ok: false, errors: [{ path: "kind", message: `Unsupported value: ${render(kind)}: supported values: ${supported}` }], warnings: [] };
 }
 

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { parseAllDocuments } from "yaml";
-import { API_VERSIONS, GROUP, KIND_CLUSTER_SECRET_STORE, KIND_EXTERNAL_SECRET, KIND_SECRET_STORE } from "../apis/constants.ts";
+import { API_VERSIONS, GROUP, KIND_CLUSTER_EXTERNAL_SECRET, KIND_CLUSTER_SECRET_STORE, KIND_EXTERNAL_SECRET, KIND_SECRET_STORE } from "../apis/constants.ts";
+import type { ClusterExternalSecret } from "../apis/cluster-external-secret.ts";
 import { formatIssue, parseObject, type FieldIssue } from "../apis/parse.ts";
 import type { ClusterSecretStore, SecretStore } from "../apis/secret-store.ts";
 import { validateAwsStore } from "../providers/aws/validate-store.ts";
@@ -11,7 +12,7 @@ export interface ValidateFlags {
   filename: string[];
 }
 
-const FERRY_KINDS = new Set([KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE]);
+const FERRY_KINDS = new Set([KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE, KIND_CLUSTER_EXTERNAL_SECRET]);
 
 /** What `ferry validate` found in one document. */
 export interface DocumentReport {
@@ -25,7 +26,7 @@ export interface DocumentReport {
 
 export function validateCommand(): Command {
   return new Command("validate")
-    .description("Check ExternalSecret, SecretStore and ClusterSecretStore manifests against Ferry's schemas, offline.")
+    .description("Check ExternalSecret, SecretStore, ClusterSecretStore and ClusterExternalSecret manifests against Ferry's schemas, offline.")
     .requiredOption("-f, --filename <path>", "a YAML/JSON file (multi-document), a directory of them, or - for stdin; repeatable", collect)
     .addHelpText(
       "after",
@@ -108,7 +109,12 @@ export function validateObject(at: string, obj: unknown): DocumentReport {
   const warnings = parsed.warnings.map(formatIssue);
   if (!parsed.ok) return { location, errors: parsed.errors.map(formatIssue), warnings };
   const errors: string[] = [];
-  if (kind !== KIND_EXTERNAL_SECRET) {
+  if (kind === KIND_CLUSTER_EXTERNAL_SECRET) {
+    const { spec } = parsed.value as ClusterExternalSecret;
+    if (!spec.namespaceSelector && (spec.namespaceSelectors ?? []).length === 0 && (spec.namespaces ?? []).length === 0) {
+      warnings.push("spec: selects no namespace: set namespaceSelectors (an empty selector {} selects every namespace)");
+    }
+  } else if (kind === KIND_SECRET_STORE || kind === KIND_CLUSTER_SECRET_STORE) {
     // The provider's own checks, as the store controller and the admission webhook run them.
     const store = parsed.value as SecretStore | ClusterSecretStore;
     const provider = store.spec.provider as { aws?: unknown };

@@ -3,10 +3,11 @@
  * the apiserver. `mutate` edits a private copy in place (or returns a replacement); the result is not
  * re-validated, so tests can also build invalid objects on purpose.
  */
-import { API_VERSION_V1, KIND_CLUSTER_SECRET_STORE, KIND_EXTERNAL_SECRET, KIND_SECRET_STORE } from "../constants.ts";
+import { API_VERSION_V1, KIND_CLUSTER_EXTERNAL_SECRET, KIND_CLUSTER_SECRET_STORE, KIND_EXTERNAL_SECRET, KIND_SECRET_STORE } from "../constants.ts";
 import { AWSProviderSchema, type AWSProvider } from "../aws-provider.ts";
 import { ExternalSecretDataSchema, type ExternalSecret, type ExternalSecretData } from "../external-secret.ts";
-import { mustParse, parseClusterSecretStore, parseExternalSecret, parseSecretStore } from "../parse.ts";
+import type { ClusterExternalSecret } from "../cluster-external-secret.ts";
+import { mustParse, parseClusterExternalSecret, parseClusterSecretStore, parseExternalSecret, parseSecretStore } from "../parse.ts";
 import type { ClusterSecretStore, SecretStore } from "../secret-store.ts";
 
 export type Mutator<T> = (draft: T) => void | T;
@@ -63,6 +64,28 @@ export function makeClusterSecretStore(mutate?: Mutator<ClusterSecretStore>): Cl
       kind: KIND_CLUSTER_SECRET_STORE,
       metadata: { name: "aws" },
       spec: { provider: { aws: makeAWSProvider() } },
+    }),
+  );
+  return build(base, mutate);
+}
+
+/**
+ * A ClusterExternalSecret `shared` (uid `ces-uid`) fanning out an ExternalSecret that reads `app/db`
+ * (property `password`) from ClusterSecretStore `aws` to the namespaces labelled `ferry.dev/shared=true`.
+ */
+export function makeClusterExternalSecret(mutate?: Mutator<ClusterExternalSecret>): ClusterExternalSecret {
+  const base = mustParse(
+    parseClusterExternalSecret({
+      apiVersion: API_VERSION_V1,
+      kind: KIND_CLUSTER_EXTERNAL_SECRET,
+      metadata: { name: "shared", uid: "ces-uid", generation: 1 },
+      spec: {
+        namespaceSelectors: [{ matchLabels: { "ferry.dev/shared": "true" } }],
+        externalSecretSpec: {
+          secretStoreRef: { name: "aws", kind: KIND_CLUSTER_SECRET_STORE },
+          data: [{ secretKey: "password", remoteRef: { key: "app/db", property: "password" } }],
+        },
+      },
     }),
   );
   return build(base, mutate);

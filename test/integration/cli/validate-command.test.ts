@@ -102,6 +102,33 @@ describe("ferry validate", () => {
     assert.match(r.stdout, /<stdin>:0 SecretStore\/aws: spec\.provider\.aws\.region: "moon-1" is not an AWS region/);
   });
 
+  test("a ClusterExternalSecret: its embedded ExternalSecret spec is checked; selecting no namespace is a warning", async () => {
+    const ces = `apiVersion: external-secrets.io/v1
+kind: ClusterExternalSecret
+metadata: {name: shared}
+spec:
+  namespaceSelectors: [{matchLabels: {team: a}}]
+  refreshTime: 1m
+  externalSecretSpec:
+    secretStoreRef: {name: aws, kind: ClusterSecretStore}
+    data:
+      - secretKey: password
+        remoteRef: {property: password}
+---
+apiVersion: external-secrets.io/v1beta1
+kind: ClusterExternalSecret
+metadata: {name: nowhere}
+spec:
+  externalSecretSpec:
+    secretStoreRef: {name: aws, kind: ClusterSecretStore}
+    data: [{secretKey: a, remoteRef: {key: k}}]
+`;
+    const r = await ferry(["validate", "-f", "-"], { input: ces });
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /<stdin>:0 ClusterExternalSecret\/shared: spec\.externalSecretSpec\.data\[0\]\.remoteRef\.key: Required/);
+    assert.match(r.stdout, /<stdin>:1 ClusterExternalSecret\/nowhere: warning: spec: selects no namespace/);
+  });
+
   test("a directory: every .yaml file, in order; one bad file fails the run", async () => {
     const dir = tempFiles({ "a.yaml": valid, "b.yml": broken, "notes.txt": "not a manifest" });
     const r = await ferry(["validate", "-f", dir]);
