@@ -10,12 +10,16 @@ import { DEFAULT_NAME_TEMPLATE } from "../write-through/remote-name.ts";
 import type { DeletionPolicy } from "../write-through/secret-controller.ts";
 import { writeThroughWebhookConfiguration } from "../write-through/webhook-configuration.ts";
 import { WriteThroughManager } from "../write-through/write-through-manager.ts";
+import { resolveClusterIdentity } from "../write-through/cluster-identity.ts";
 
 export interface WebhookFlags {
   kubeconfig?: string;
   address: string;
   tlsCertFile: string;
   tlsKeyFile: string;
+  clientCaFile?: string;
+  clientAllowedNames: string[];
+  insecureSkipClientAuth: boolean;
   contentHashKeyFile: string;
   nameTemplate: string;
   clusterName: string;
@@ -50,9 +54,12 @@ export function webhookCommand(): Command {
     // Checked in the action, not as required options: commander would demand them of `webhook configuration` too.
     .option("--tls-cert-file <path>", "serving certificate (PEM); reloaded when the file changes (required)")
     .option("--tls-key-file <path>", "serving key (PEM); reloaded when the file changes (required)")
+    .option("--client-ca-file <path>", "PEM CA bundle that signs the kube-apiserver's webhook client certificate; callers without it are refused (required unless --insecure-skip-client-auth)")
+    .option("--client-allowed-names <names>", "comma-separated CNs accepted from --client-ca-file; '*' for any (only with a CA dedicated to the apiserver)", (v: string) => v.split(",").map((n) => n.trim()).filter(Boolean), [DEFAULT_CLIENT_NAME])
+    .option("--insecure-skip-client-auth", "accept admission reviews from any caller that reaches the port (development only: anyone who can reach it can write to AWS)", false)
     .option("--content-hash-key-file <path>", `HMAC key (at least ${MIN_KEY_BYTES} bytes) for content hashes and version ids; the same for every replica (required)`)
     .option("--name-template <template>", "AWS secret name, from {namespace}, {name} and {cluster}; the store's prefix is prepended", DEFAULT_NAME_TEMPLATE)
-    .option("--cluster-name <name>", "tagged on every AWS secret, so clusters sharing an account never overwrite each other", "")
+    .option("--cluster-name <name>", "this cluster's identity, tagged on every AWS secret so clusters sharing an account never overwrite each other (default: the kube-system namespace's UID)", "")
     .addOption(new Option("--deletion-policy <policy>", "what deleting a Secret does to its AWS secret, unless the Secret's annotation says otherwise").choices(["Delete", "Retain"]).default("Delete"))
     .option("--recovery-window-days <days>", "recovery window of scheduled deletions when the store sets none (AWS default: 30)", intIn("--recovery-window-days", 7, 30))
     .option("--exclude-namespace <name>", "refuse write-through in this namespace too (repeatable; Ferry's own namespace belongs here)", collect, process.env.POD_NAMESPACE ? [process.env.POD_NAMESPACE] : [])
@@ -67,6 +74,8 @@ export function webhookCommand(): Command {
       for (const [flag, value] of [["--tls-cert-file", flags.tlsCertFile], ["--tls-key-file", flags.tlsKeyFile], ["--content-hash-key-file", flags.contentHashKeyFile]]) {
         if (!value) command.error(`error: required option '${flag}' not specified`);
       }
+      const auth = clientAuthProblem(flags);
+      if (auth) command.error(`error: ${auth}`);
       await reportStartupErrors(runWebhook)(flags as WebhookFlags);
     });
 
@@ -92,10 +101,24 @@ export function webhookCommand(): Command {
   return command;
 }
 
+/** The CN the docs and the chart issue the apiserver's webhook client certificate with. */
+export const DEFAULT_CLIENT_NAME = "kube-apiserver-admission-client";
+
+/** Why the caller-authentication flags are unusable, or undefined. Secure by default: no CA, no start. */
+export function clientAuthProblem(flags: Partial<WebhookFlags>): string | undefined {
+  if (flags.insecureSkipClientAuth && flags.clientCaFile) return "--insecure-skip-client-auth and --client-ca-file exclude each other";
+  if (!flags.insecureSkipClientAuth && !flags.clientCaFile) {
+    return "required option '--client-ca-file' not specified: the webhook accepts only the kube-apiserver's client certificate (see docs/security.md); --insecure-skip-client-auth turns this off";
+  }
+  if (flags.clientCaFile && (flags.clientAllowedNames ?? []).length === 0) return "--client-allowed-names must name at least one CN (or '*')";
+  return undefined;
+}
+
 export async function runWebhook(flags: WebhookFlags): Promise<void> {
   const logger = createLogger({ level: flags.logLevel });
   const kubeConfig = loadKubeConfig(flags.kubeconfig);
 
+  if (!flags.clientCaFile) logger.warn({}, "--insecure-skip-client-auth: any caller that reaches the webhook port can write to AWS Secrets Manager");
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const manager = new WriteThroughManager({
@@ -103,9 +126,10 @@ export async function runWebhook(flags: WebhookFlags): Promise<void> {
     address: flags.address,
     certFile: flags.tlsCertFile,
     keyFile: flags.tlsKeyFile,
+    clientAuth: flags.clientCaFile ? { mode: "certificate", caFile: flags.clientCaFile, allowedNames: flags.clientAllowedNames } : { mode: "none" },
     hashKey: readFileSync(flags.contentHashKeyFile),
     nameTemplate: flags.nameTemplate,
-    cluster: flags.clusterName,
+    cluster: await resolveClusterIdentity(kubeConfig, flags.clusterName, AbortSignal.timeout(30_000)),
     defaultDeletionPolicy: flags.deletionPolicy,
     defaultRecoveryWindowDays: flags.recoveryWindowDays,
     excludeNamespaces: flags.excludeNamespace,

@@ -12,7 +12,7 @@ import { FINALIZER, LAST_APPLIED_ANNOTATION, MANAGED_BY_VALUE, RECORDED, SYSTEM_
 import { DEFAULT_NAME_TEMPLATE } from "./remote-name.ts";
 import type { SecretObject } from "./secret-object.ts";
 import type { StoreLookup } from "./store-lookup.ts";
-import { applyPatch, NAMESPACE, review, secret, text } from "./testing/fixtures.ts";
+import { applyPatch, b64, NAMESPACE, review, secret, text } from "./testing/fixtures.ts";
 
 const CANARY = "canary-7Hq2xV";
 const REMOTE = "prod/ferry/team-a/db";
@@ -27,16 +27,19 @@ const okStore: StoreLookup = {
   },
 };
 
-function setup() {
-  const fake = new FakeSecretsManagerWrites();
+function setup(cluster = "cluster-a", fake = new FakeSecretsManagerWrites()) {
   const writer = new SecretsManagerWriter({ api: fake, prefix: "prod/" });
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", destination: new Writable({ write(c: Buffer, _e, done) { logs.push(c.toString()); done(); } }) });
   const existing = new Set<string>();
   let lookup: StoreLookup = okStore;
   let writerRequests = 0;
+  /** What the live GET returns by name; by default the request's own old object (an honest apiserver). */
+  const live = new Map<string, SecretObject | undefined>();
+  let lastOld: SecretObject | undefined;
+  let liveReads = 0;
   const handler = writeThroughHandler(
-    { nameTemplate: DEFAULT_NAME_TEMPLATE, cluster: "", hasher: new ContentHasher(Buffer.alloc(32, 7)), systemNamespaces: new Set(SYSTEM_NAMESPACES) },
+    { nameTemplate: DEFAULT_NAME_TEMPLATE, cluster, hasher: new ContentHasher(Buffer.alloc(32, 7)), systemNamespaces: new Set(SYSTEM_NAMESPACES) },
     {
       lookupStore: () => lookup,
       writerFor: async () => {
@@ -44,10 +47,16 @@ function setup() {
         return writer;
       },
       secretExists: async (_ns, name) => existing.has(name),
+      getSecret: async (_ns, name) => {
+        liveReads++;
+        return live.has(name) ? live.get(name) : lastOld;
+      },
     },
   );
-  const admit = (request: AdmissionRequest): Promise<AdmissionDecision> =>
-    handler(request, { signal: new AbortController().signal, deadline: Date.now() + 10_000, logger });
+  const admit = (request: AdmissionRequest): Promise<AdmissionDecision> => {
+    lastOld = request.oldObject as SecretObject | undefined;
+    return handler(request, { signal: new AbortController().signal, deadline: Date.now() + 10_000, logger });
+  };
   /** Admits, and returns what etcd would store (the object with the patch applied). */
   const stored = async (request: AdmissionRequest): Promise<{ decision: AdmissionDecision; object: SecretObject }> => {
     const decision = await admit(request);
@@ -61,6 +70,10 @@ function setup() {
     logs,
     existing,
     setLookup: (l: StoreLookup) => (lookup = l),
+    live,
+    get liveReads() {
+      return liveReads;
+    },
     get writerRequests() {
       return writerRequests;
     },
@@ -76,7 +89,7 @@ describe("CREATE", () => {
     assert.deepEqual(t.fake.calls, { CreateSecret: 1 });
     const written = t.fake.secrets.get(REMOTE)!;
     assert.equal(written.versions[0]!.string, JSON.stringify({ password: CANARY, user: "admin" }));
-    assert.deepEqual(written.tags, { "managed-by": MANAGED_BY_VALUE, "ferry.dev/namespace": NAMESPACE, "ferry.dev/name": "db", "ferry.dev/encoding": "text" });
+    assert.deepEqual(written.tags, { "managed-by": MANAGED_BY_VALUE, "ferry.dev/namespace": NAMESPACE, "ferry.dev/name": "db", "ferry.dev/cluster": "cluster-a", "ferry.dev/encoding": "text" });
 
     assert.deepEqual(object.data, { password: "", user: "" }, "keys kept, values gone");
     assert.equal(ann(object, RECORDED.arn), written.arn);
@@ -325,4 +338,85 @@ describe("logs", () => {
     assert.doesNotMatch(logs, new RegExp(Buffer.from(CANARY).toString("base64").slice(0, 12)));
     assert.equal(text(object.data?.password), "");
   });
+});
+
+describe("forged and replayed requests (issue 9)", () => {
+  const OTHER = "prod/ferry/team-b/db";
+  /** The annotations a write for team-b's "db" would record, copied onto a Secret in team-a. */
+  const forgedRecord = {
+    [RECORDED.remoteKey]: "ferry/team-b/db",
+    [RECORDED.arn]: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${OTHER}-AbCdEf`,
+    [RECORDED.version]: "00000000-0000-0000-0000-000000000001",
+    [RECORDED.keys]: "password",
+    [RECORDED.contentHash]: "0".repeat(64),
+    [RECORDED.encoding]: "text",
+  };
+
+  test("adoption forgery: an unlabelled Secret with a forged record, then labelled, is refused before AWS", async () => {
+    const t = setup();
+    const planted = secret({ store: null, annotations: forgedRecord, data: { password: CANARY } });
+    const labelled = secret({ annotations: forgedRecord, data: { password: CANARY } });
+    const decision = await t.admit(review("UPDATE", labelled, planted));
+    assert.ok(!decision.allowed);
+    assert.equal(decision.code, 403);
+    assert.match(decision.message, /carries write-through annotations .* but was never written through; remove them before labelling it/);
+    assert.equal(t.fake.totalCalls, 0, "nothing created or overwritten");
+    assert.equal(t.writerRequests, 0, "not even credentials");
+  });
+
+  test("a labelled Secret whose recorded name is not the template's is refused; so is an ARN for another name", async () => {
+    const { t, object } = await (async () => {
+      const t = setup();
+      return { t, ...(await t.stored(review("CREATE", secret({ data: { password: "p1" } })))) };
+    })();
+    const retargeted = (annotations: Record<string, string>): SecretObject => ({ ...structuredClone(object), metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, ...annotations } } });
+    const cases: Array<[string, SecretObject, RegExp]> = [
+      ["remote key of another namespace", retargeted(forgedRecord), /recorded AWS name "ferry\/team-b\/db" is not what the name template yields for this Secret \("ferry\/team-a\/db"\)/],
+      ["own remote key, another secret's ARN", retargeted({ [RECORDED.arn]: forgedRecord[RECORDED.arn] }), /recorded ARN does not name secret "prod\/ferry\/team-a\/db"/],
+    ];
+    for (const [name, old, message] of cases) {
+      const decision = await t.admit(review("UPDATE", { ...structuredClone(old), data: { password: b64(CANARY) } }, old));
+      assert.ok(!decision.allowed, name);
+      assert.match(decision.message, message, name);
+    }
+    assert.equal(t.fake.totalCalls, 1, "only the original CreateSecret");
+  });
+
+  test("the old object of an UPDATE must be the live one (uid and resourceVersion), else no AWS call", async () => {
+    const t = setup();
+    const { object } = await t.stored(review("CREATE", secret({ data: { password: "p1" } })));
+    const update = { ...structuredClone(object), data: { password: b64(CANARY) } };
+    const cases: Array<[string, SecretObject | undefined, RegExp]> = [
+      ["replayed: the Secret moved on", { ...structuredClone(object), metadata: { ...object.metadata, resourceVersion: "7" } }, /changed meanwhile \(resourceVersion 7, the request says 1\)/],
+      ["a namesake: deleted and recreated", { ...structuredClone(object), metadata: { ...object.metadata, uid: "uid-new" } }, /was replaced/],
+      ["made up: no such Secret", undefined, /no longer exists/],
+    ];
+    for (const [name, live, message] of cases) {
+      t.live.set("db", live);
+      const decision = await t.admit(review("UPDATE", update, object));
+      assert.ok(!decision.allowed, name);
+      assert.equal(decision.code, 409, name);
+      assert.match(decision.message, message, name);
+    }
+    // Live object matches by uid and resourceVersion, but the request lies about its annotations: the
+    // live ones count (the forged ARN is never used).
+    t.live.set("db", object);
+    const lying = { ...structuredClone(object), metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, [RECORDED.arn]: forgedRecord[RECORDED.arn] } } };
+    await t.stored(review("UPDATE", update, lying));
+    assert.deepEqual(t.fake.calls, { CreateSecret: 1, DescribeSecret: 1, PutSecretValue: 1 });
+    assert.equal(t.fake.secrets.has(OTHER), false);
+    assert.equal(t.liveReads, 4);
+  });
+});
+
+test("two clusters sharing an AWS account: the second cannot overwrite the first's secret", async () => {
+  const a = setup("cluster-a");
+  await a.stored(review("CREATE", secret({ data: { password: "from-a" } })));
+  // Same account (one fake), same namespace and name, another cluster.
+  const b = setup("cluster-b", a.fake);
+  const decision = await b.admit(review("CREATE", secret({ data: { password: CANARY } })));
+  assert.ok(!decision.allowed);
+  assert.equal(decision.code, 403);
+  assert.match(decision.message, /not managed by Ferry for this object \(tag "ferry.dev\/cluster" missing or different\)/);
+  assert.deepEqual(JSON.parse(a.fake.current(REMOTE)!.string!), { password: "from-a" });
 });

@@ -7,6 +7,7 @@ import { MANAGED_BY_VALUE, RECORDED, TAGS } from "./names.ts";
 import { planAdmission, type Recorded } from "./plan.ts";
 import { remoteNameProblem, renderRemoteKey } from "./remote-name.ts";
 import { asSecret, type SecretObject } from "./secret-object.ts";
+import { arnNamesSecret, staleOldObjectProblem } from "./trusted-old-object.ts";
 import type { WriteStore, WriteStoreLookup } from "./store-lookup.ts";
 import { strippedSecretPatch } from "./strip.ts";
 
@@ -24,11 +25,18 @@ export interface WriteThroughDependencies {
   writerFor(store: WriteStore, namespace: string): Promise<SecretsWriter>;
   /** A live read: does this Secret exist? A CREATE of an existing name fails only after admission. */
   secretExists(namespace: string, name: string, signal: AbortSignal): Promise<boolean>;
+  /** A live read of the Secret (undefined when it does not exist): the old object of an UPDATE is checked against it. */
+  getSecret(namespace: string, name: string, signal: AbortSignal): Promise<SecretObject | undefined>;
 }
 
-/** The AWS tags that make a secret ours: every one must match before an existing secret is written or deleted. */
+/**
+ * The AWS tags that make a secret ours: every one must match before an existing secret is written or deleted.
+ * The cluster is always one of them (an explicit name or the kube-system UID): with it missing, a secret
+ * tagged by another cluster would match too, and two clusters sharing an account would own each other's.
+ */
 export function ownerTags(namespace: string, name: string, cluster: string): Record<string, string> {
-  return { [TAGS.managedBy]: MANAGED_BY_VALUE, [TAGS.namespace]: namespace, [TAGS.name]: name, ...(cluster ? { [TAGS.cluster]: cluster } : {}) };
+  if (!cluster) throw new Error("ownerTags: a cluster identity is required");
+  return { [TAGS.managedBy]: MANAGED_BY_VALUE, [TAGS.namespace]: namespace, [TAGS.name]: name, [TAGS.cluster]: cluster };
 }
 
 const DESCRIPTION = "Written through from a Kubernetes Secret by Ferry; the Secret's deletion policy decides this secret's lifetime";
@@ -43,8 +51,34 @@ const DESCRIPTION = "Written through from a Kubernetes Secret by Ferry; the Secr
 export function writeThroughHandler(settings: WriteThroughSettings, deps: WriteThroughDependencies): AdmissionHandler {
   return async (request, context) => {
     const namespace = request.namespace ?? "";
-    const plan = planAdmission({ operation: request.operation, namespace, object: request.object, oldObject: request.oldObject, systemNamespaces: settings.systemNamespaces });
     const object = asSecret(request.object);
+    const name = object?.metadata?.name ?? request.name ?? "";
+    const planFor = (oldObject: unknown) =>
+      planAdmission({
+        operation: request.operation,
+        namespace,
+        object: request.object,
+        oldObject,
+        systemNamespaces: settings.systemNamespaces,
+        expectedRemoteKey: renderRemoteKey(settings.nameTemplate, { namespace, name, cluster: settings.cluster }),
+      });
+    let plan = planFor(request.oldObject);
+    if (plan.action === "write" && request.operation === "UPDATE" && request.dryRun !== true) {
+      // The old object steers the AWS write; it must be the one the apiserver holds, not one a replayed or
+      // forged review made up. Planned again from the live object, so only what is stored counts.
+      let live: SecretObject | undefined;
+      try {
+        live = await deps.getSecret(namespace, name, context.signal);
+      } catch (err) {
+        return deny(503, "ServiceUnavailable", `write-through: cannot read Secret ${namespace}/${name} to check the update: ${messageOf(err)}`);
+      }
+      const stale = staleOldObjectProblem(asSecret(request.oldObject), live);
+      if (stale) {
+        context.logger.warn({ why: stale }, "write-through refused: the old object is not the stored one");
+        return deny(409, "Conflict", `write-through: ${stale}; retry the update`);
+      }
+      plan = planFor(live);
+    }
     switch (plan.action) {
       case "ignore":
         if (plan.why === "not labelled") context.logger.warn({}, "received a Secret without the write-through label: the webhook's objectSelector should not send these");
@@ -83,10 +117,14 @@ async function write(
     return deny(code, found.reason === "NotReady" ? "ServiceUnavailable" : found.reason === "Forbidden" ? "Forbidden" : "Invalid", `write-through: ${found.message}`);
   }
   const store = found.store;
-  const remoteKey = recorded?.remoteKey ?? renderRemoteKey(settings.nameTemplate, { namespace, name, cluster: settings.cluster });
+  // Always the template's name: a recorded one was checked to equal it (planAdmission).
+  const remoteKey = renderRemoteKey(settings.nameTemplate, { namespace, name, cluster: settings.cluster });
   const remoteName = store.prefix + remoteKey;
   const nameProblem = remoteNameProblem(remoteName);
   if (nameProblem) return deny(400, "Invalid", `write-through: ${nameProblem}`);
+  if (recorded && !arnNamesSecret(recorded.arn, remoteName)) {
+    return deny(403, "Forbidden", `write-through: the recorded ARN does not name secret "${remoteName}"; refusing to write to it`);
+  }
   const log = context.logger.child({ store: `${store.ref.kind} ${store.ref.name}`, awsSecret: remoteName });
 
   try {

@@ -1,10 +1,13 @@
 import type * as k8s from "@kubernetes/client-node";
 import { KubeApiError, kubeRequest } from "../runtime/kube-request.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
+import type { SecretObject } from "./secret-object.ts";
 
 /** The Kubernetes calls write-through makes besides its informers; a seam for counting fakes. */
 export interface WriteThroughKube {
   secretExists(namespace: string, name: string, signal?: AbortSignal): Promise<boolean>;
+  /** The live Secret (a consistent read from the apiserver, not a cache), or undefined when there is none. */
+  getSecret(namespace: string, name: string, signal?: AbortSignal): Promise<SecretObject | undefined>;
   /**
    * Sets a Secret's finalizers, provided it is still at `resourceVersion` (a JSON patch `test`), so a
    * finalizer added meanwhile by someone else is never dropped. Rejects with KubeApiError 409/422 on a race.
@@ -28,6 +31,14 @@ export function kubeCalls(kubeConfig: k8s.KubeConfig): WriteThroughKube {
         return true;
       } catch (err) {
         if (err instanceof KubeApiError && err.statusCode === 404) return false;
+        throw err;
+      }
+    },
+    async getSecret(namespace, name, signal) {
+      try {
+        return await kubeRequest<SecretObject>(kubeConfig, { method: "GET", path: secretPath(namespace, name), ...(signal ? { signal } : {}) });
+      } catch (err) {
+        if (err instanceof KubeApiError && err.statusCode === 404) return undefined;
         throw err;
       }
     },

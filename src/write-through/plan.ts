@@ -8,6 +8,7 @@ import {
   SYNC_MANAGED_LABELS,
   WRITE_THROUGH_LABEL,
 } from "./names.ts";
+import { untrustedRecordProblem } from "./trusted-old-object.ts";
 import { annotation, asSecret, invalidKeys, label, UNSUPPORTED_TYPES, valuesOf, type SecretObject } from "./secret-object.ts";
 
 export type StoreKind = "SecretStore" | "ClusterSecretStore";
@@ -47,6 +48,8 @@ export interface PlanInput {
   object: unknown;
   oldObject: unknown;
   systemNamespaces: ReadonlySet<string>;
+  /** The AWS name (without the store's prefix) the name template yields for this Secret. */
+  expectedRemoteKey: string;
 }
 
 const deny = (code: number, reason: string, message: string): Plan => ({ action: "deny", code, reason, message });
@@ -132,7 +135,11 @@ export function planAdmission(input: PlanInput): Plan {
     return { action: "allow", why: "being deleted" };
   }
 
-  const recorded = operation === "UPDATE" ? recordedOf(old) : undefined;
+  const recorded = wasLabelled ? recordedOf(old) : undefined;
+  if (operation === "UPDATE") {
+    const untrusted = untrustedRecordProblem(old, recorded, input.expectedRemoteKey);
+    if (untrusted) return deny(403, "Forbidden", untrusted);
+  }
   if (!recorded) {
     // CREATE, or an existing Secret labelled now (adoption): every value is as sent, empty ones included.
     return { action: "write", store, values, keep: [], recorded: undefined, adoption: operation === "UPDATE" };

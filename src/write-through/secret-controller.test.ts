@@ -12,7 +12,7 @@ import { SecretReconciler, type SecretReconcilerOptions } from "./secret-control
 import type { StoreLookup } from "./store-lookup.ts";
 import { NAMESPACE, secret } from "./testing/fixtures.ts";
 
-const owner = { "managed-by": "ferry", "ferry.dev/namespace": NAMESPACE, "ferry.dev/name": "db" };
+const owner = { "managed-by": "ferry", "ferry.dev/namespace": NAMESPACE, "ferry.dev/name": "db", "ferry.dev/cluster": "cluster-a" };
 const store: StoreLookup = {
   ok: true,
   store: {
@@ -52,6 +52,7 @@ function setup(object: KubeObject | undefined, overrides: Partial<SecretReconcil
   const fake = new FakeSecretsManagerWrites();
   const kube: WriteThroughKube = {
     secretExists: async () => true,
+    getSecret: async () => undefined,
     setFinalizers: async (ns, name, finalizers, rv) => void calls.push(`setFinalizers ${ns}/${name} [${finalizers.join(",")}] @${rv}`),
     getExternalSecret: async () => existingEs,
     applyExternalSecret: async (m) => void applied.push(m),
@@ -67,7 +68,7 @@ function setup(object: KubeObject | undefined, overrides: Partial<SecretReconcil
     logger: silentLogger,
     defaultDeletionPolicy: "Delete",
     defaultRecoveryWindowDays: undefined,
-    cluster: "",
+    cluster: "cluster-a",
     ...overrides,
   };
   return { fake, calls, events, applied, setExisting: (es: KubeObject) => (existingEs = es), reconciler: new SecretReconciler(options), options };

@@ -9,6 +9,7 @@ export interface SecretMetadata {
   generateName?: string;
   namespace?: string;
   uid?: string;
+  resourceVersion?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   finalizers?: string[];

@@ -9,6 +9,7 @@ import { KubeEventRecorder, type EventRecorder } from "../runtime/event-recorder
 import { Informer } from "../runtime/informer.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
+import type { ClientAuthPolicy } from "../runtime/webhook/client-auth.ts";
 import { WebhookServer, type ReviewEvent } from "../runtime/webhook/webhook-server.ts";
 import { StoreResolver } from "../sync/store-resolver.ts";
 import { writeThroughHandler } from "./admission-handler.ts";
@@ -26,10 +27,13 @@ export interface WriteThroughManagerOptions {
   address?: string | number;
   certFile: string;
   keyFile: string;
+  /** Who may call the admission server: the apiserver's client certificate (see docs/security.md). */
+  clientAuth: ClientAuthPolicy;
   /** The HMAC key for content hashes and version tokens, at least 32 bytes, the same for every replica. */
   hashKey: Uint8Array;
   nameTemplate?: string;
-  cluster?: string;
+  /** The cluster's identity in ownership tags: `--cluster-name` or the kube-system UID (resolveClusterIdentity). */
+  cluster: string;
   defaultDeletionPolicy?: DeletionPolicy;
   defaultRecoveryWindowDays?: number | undefined;
   /** Namespaces refused besides kube-system, kube-public and kube-node-lease. */
@@ -53,6 +57,8 @@ export class WriteThroughManager {
   readonly server: WebhookServer;
   readonly controller: Controller;
   readonly secrets: Informer<KubeObject>;
+  /** The cluster identity in ownership tags. */
+  readonly cluster: string;
   readonly #informers: Informer<KubeObject>[];
   readonly #writers: WriterProvider<AwsStoreSpec>;
   readonly #logger: Logger;
@@ -60,7 +66,9 @@ export class WriteThroughManager {
   constructor(options: WriteThroughManagerOptions) {
     const logger = (this.#logger = options.logger ?? silentLogger);
     const nameTemplate = options.nameTemplate ?? DEFAULT_NAME_TEMPLATE;
-    const cluster = options.cluster ?? "";
+    const cluster = (this.cluster = options.cluster);
+    // Without it, clusters sharing an AWS account would own each other's secrets.
+    if (!cluster) throw new Error("write-through needs a cluster identity (resolveClusterIdentity)");
     checkNameTemplate(nameTemplate, cluster);
     const hasher = new ContentHasher(options.hashKey);
     const { kubeConfig } = options;
@@ -85,10 +93,11 @@ export class WriteThroughManager {
       ...(options.address !== undefined ? { address: options.address } : {}),
       certFile: options.certFile,
       keyFile: options.keyFile,
+      clientAuth: options.clientAuth,
       handlers: {
         [WEBHOOK_PATH]: writeThroughHandler(
           { nameTemplate, cluster, hasher, systemNamespaces },
-          { lookupStore: informerStoreLookup(resolver, namespaces), writerFor, secretExists: (ns, name, signal) => kube.secretExists(ns, name, signal) },
+          { lookupStore: informerStoreLookup(resolver, namespaces), writerFor, secretExists: (ns, name, signal) => kube.secretExists(ns, name, signal), getSecret: (ns, name, signal) => kube.getSecret(ns, name, signal) },
         ),
       },
       logger,

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./free-port.ts";
 import { probe } from "./http-probe.ts";
@@ -24,6 +24,7 @@ export async function startApiserver(options: {
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
   const { pki } = options;
+  const admissionConfig = writeAdmissionConfiguration(pki);
   const process = ManagedProcess.start({
     name: "kube-apiserver",
     command: options.binary,
@@ -40,6 +41,7 @@ export async function startApiserver(options: {
       "--authorization-mode=RBAC",
       "--allow-privileged=true",
       "--disable-admission-plugins=ServiceAccount",
+      `--admission-control-config-file=${admissionConfig}`,
       // A loopback address is not a valid endpoint IP for the kubernetes Service.
       "--endpoint-reconciler-type=none",
       "--profiling=false",
@@ -61,4 +63,31 @@ export async function startApiserver(options: {
     { timeoutMs: 90_000, intervalMs: 500, process },
   );
   return { process, url };
+}
+
+/**
+ * The apiserver's identity towards admission webhooks, configured as on a real control plane: an
+ * AdmissionConfiguration whose WebhookAdmissionConfiguration points at a kubeconfig holding the client
+ * certificate to present. `*` is the default match (any webhook host); a cluster would name the webhook's
+ * Service (`ferry-webhook.ferry-system.svc:443`). Servers that ask for no certificate are unaffected.
+ */
+function writeAdmissionConfiguration(pki: Pki): string {
+  const b64 = (path: string) => readFileSync(path).toString("base64");
+  const kubeconfig = join(pki.dir, "webhook-client.kubeconfig");
+  writeFileSync(kubeconfig, JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    users: [{ name: "*", user: { "client-certificate-data": b64(pki.webhookClientCert), "client-key-data": b64(pki.webhookClientKey) } }],
+  }));
+  const webhookAdmission = { apiVersion: "apiserver.config.k8s.io/v1", kind: "WebhookAdmissionConfiguration", kubeConfigFile: kubeconfig };
+  const path = join(pki.dir, "admission-configuration.json");
+  writeFileSync(path, JSON.stringify({
+    apiVersion: "apiserver.config.k8s.io/v1",
+    kind: "AdmissionConfiguration",
+    plugins: [
+      { name: "MutatingAdmissionWebhook", configuration: webhookAdmission },
+      { name: "ValidatingAdmissionWebhook", configuration: webhookAdmission },
+    ],
+  }));
+  return path;
 }

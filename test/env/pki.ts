@@ -5,6 +5,9 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
+/** The CN of the apiserver's webhook client certificate (what `ferry webhook --client-allowed-names` accepts). */
+export const WEBHOOK_CLIENT_NAME = "kube-apiserver-admission-client";
+
 /** File paths of the test control plane's PKI, all PEM. */
 export interface Pki {
   dir: string;
@@ -16,6 +19,12 @@ export interface Pki {
   /** Client cert in group system:masters: the harness's admin identity. */
   adminCert: string;
   adminKey: string;
+  /**
+   * The client certificate the apiserver presents to admission webhooks (its AdmissionConfiguration's
+   * kubeConfigFile), as a real cluster is configured for webhooks that authenticate their caller.
+   */
+  webhookClientCert: string;
+  webhookClientKey: string;
   /** Service-account token signing key pair (TokenRequest). */
   serviceAccountKey: string;
   serviceAccountPub: string;
@@ -47,6 +56,7 @@ export async function generatePki(dir: string): Promise<Pki> {
     "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n");
   await issue(dir, "admin", "/O=system:masters/CN=ferry-test-admin",
     "extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n");
+  await issue(dir, "webhook-client", `/CN=${WEBHOOK_CLIENT_NAME}`, "extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n");
   await openssl(dir, ["genrsa", "-out", "sa.key", "2048"]);
   await openssl(dir, ["rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub"]);
   return {
@@ -57,6 +67,8 @@ export async function generatePki(dir: string): Promise<Pki> {
     servingKey: join(dir, "serving.key"),
     adminCert: join(dir, "admin.crt"),
     adminKey: join(dir, "admin.key"),
+    webhookClientCert: join(dir, "webhook-client.crt"),
+    webhookClientKey: join(dir, "webhook-client.key"),
     serviceAccountKey: join(dir, "sa.key"),
     serviceAccountPub: join(dir, "sa.pub"),
   };

@@ -37,6 +37,7 @@ describe("certificate reload", () => {
       certFile: join(dir, "tls.crt"),
       keyFile: join(dir, "tls.key"),
       handlers: {},
+      clientAuth: { mode: "none" },
       certPollIntervalMs: 200,
     });
     await server.start();
@@ -71,6 +72,6 @@ describe("certificate reload", () => {
 
   test("a server whose files are unusable at start fails loudly", async () => {
     await writeFile(join(dir, "bad.crt"), "nope");
-    assert.throws(() => new WebhookServer({ certFile: join(dir, "bad.crt"), keyFile: join(dir, "tls.key"), handlers: {} }));
+    assert.throws(() => new WebhookServer({ certFile: join(dir, "bad.crt"), keyFile: join(dir, "tls.key"), handlers: {}, clientAuth: { mode: "none" } }));
   });
 });

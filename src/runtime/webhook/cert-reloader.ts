@@ -80,6 +80,12 @@ export class CertificateReloader {
     clearTimeout(this.#debounce);
   }
 
+  /** The pair in use (after load). */
+  current(): KeyPair {
+    const current = this.#current ?? this.load();
+    return { cert: current.cert, key: current.key };
+  }
+
   /** SHA-256 fingerprint of the certificate in use, e.g. for logs and tests. */
   get fingerprint(): string {
     return this.#current?.fingerprint ?? "";

@@ -9,9 +9,20 @@ import { timeoutOf, WebhookServer, type AdmissionContext, type AdmissionHandler,
 
 const CANARY = "canary-Zq8Lr2";
 
-function post(server: WebhookServer, ca: string, path: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }) {
+/** The apiserver's webhook client identity in these tests (set in before()). */
+let apiserverIdentity: { cert: string; key: string } | undefined;
+
+function post(
+  server: WebhookServer,
+  ca: string,
+  path: string,
+  body: string,
+  headers: Record<string, string> = { "content-type": "application/json" },
+  /** null: present no certificate. */
+  identity: { cert: string; key: string } | null | undefined = apiserverIdentity,
+) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = httpsRequest(`${server.url}${path}`, { method: "POST", ca, headers }, (res) => {
+    const req = httpsRequest(`${server.url}${path}`, { method: "POST", ca, headers, ...(identity ?? {}), agent: false }, (res) => {
       let text = "";
       res.on("data", (c: Buffer) => (text += c.toString()));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
@@ -56,15 +67,23 @@ describe("WebhookServer", () => {
     return { allowed: true, patch: [{ op: "add", path: "/data", value: {} }], warnings: ["values moved"] };
   };
 
+  let stranger: { cert: string; key: string };
+  let otherComponent: { cert: string; key: string };
+
   before(async () => {
     const authority = await testCertificateAuthority();
     cert = await authority.issue("server");
+    apiserverIdentity = await authority.issueClient("kube-apiserver-admission-client");
+    // Signed by the same CA but another component's (a kubelet's, say): the CA alone must not be enough.
+    otherComponent = await authority.issueClient("system:node:worker-1");
+    stranger = await (await testCertificateAuthority()).issueClient("kube-apiserver-admission-client");
     const destination = new Writable({ write(chunk: Buffer, _e, done) { logs.push(chunk.toString()); done(); } });
     server = new WebhookServer({
       address: "127.0.0.1:0",
       certFile: cert.certFile,
       keyFile: cert.keyFile,
       handlers: { "/mutate": handler },
+      clientAuth: { mode: "certificate", caFile: authority.caFile, allowedNames: ["kube-apiserver-admission-client"] },
       logger: createLogger({ level: "debug", destination }),
       onReview: (e) => events.push(e),
       maxBodyBytes: 64 * 1024,
@@ -133,6 +152,29 @@ describe("WebhookServer", () => {
       assert.equal(res.status, c.status, `${c.path} ${c.body.slice(0, 20)}`);
     }
     assert.equal(server.reviews, before, "malformed requests are not counted as reviews");
+  });
+
+  test("only the apiserver's client certificate reaches a handler: a forged review is refused unread", async () => {
+    behaviour = "patch";
+    const [handled, reviews, refused] = [seen.length, server.reviews, server.refusedCallers];
+    // The exact bytes an attacker's pod would send: a well-formed UPDATE for another team's Secret.
+    const forged = reviewBody("UPDATE");
+    const cases: Array<{ who: string; identity: { cert: string; key: string } | null; status: number; message: RegExp }> = [
+      { who: "no certificate", identity: null, status: 401, message: /no client certificate/ },
+      { who: "another CA", identity: stranger, status: 401, message: /not signed by the configured client CA/ },
+      { who: "the same CA, another name", identity: otherComponent, status: 403, message: /CN "system:node:worker-1" is not an allowed caller/ },
+    ];
+    for (const c of cases) {
+      const res = await post(server, cert.ca, "/mutate?timeout=10s", forged, undefined, c.identity);
+      assert.equal(res.status, c.status, c.who);
+      assert.match(res.body, c.message, c.who);
+    }
+    assert.equal(seen.length, handled, "no handler ran");
+    assert.equal(server.reviews, reviews, "nothing answered as a review");
+    assert.equal(server.refusedCallers, refused + cases.length);
+    // The apiserver's identity still gets through.
+    assert.equal((await post(server, cert.ca, "/mutate", forged)).status, 200);
+    assert.equal(seen.length, handled + 1);
   });
 
   test("GET /healthz answers on the TLS port", async () => {

@@ -14,6 +14,7 @@ import {
   type Operation,
 } from "./admission-review.ts";
 import { CertificateReloader } from "./cert-reloader.ts";
+import { decideCaller, presentedIdentity, readClientCa, watchClientCa, type ClientAuthPolicy } from "./client-auth.ts";
 
 export interface AdmissionContext {
   /** Aborts shortly before the apiserver gives up on this call, so work stops while an answer can still arrive. */
@@ -49,6 +50,11 @@ export interface WebhookServerOptions {
   address?: string | number;
   certFile: string;
   keyFile: string;
+  /**
+   * Who may POST admission reviews: the apiserver's client certificate, or (explicitly) anyone. Required, so
+   * no caller forgets it. Health paths on this port stay open (kubelet probes present no certificate).
+   */
+  clientAuth: ClientAuthPolicy;
   /** URL path → handler, e.g. { "/write-through": handler }. */
   handlers: Record<string, AdmissionHandler>;
   logger?: Logger;
@@ -82,7 +88,13 @@ export class WebhookServer {
   readonly #marginMs: number;
   readonly #requests: Counter | undefined;
   readonly #durations: Histogram | undefined;
+  readonly #refusedCallers: Counter | undefined;
+  readonly #clientAuth: ClientAuthPolicy;
+  readonly #certPollIntervalMs: number;
+  #clientCa: Buffer | undefined;
+  #stopWatchingCa: (() => void) | undefined;
   #reviews = 0;
+  #refused = 0;
 
   constructor(options: WebhookServerOptions) {
     this.#address = parseAddress(options.address ?? ":9443");
@@ -98,8 +110,16 @@ export class WebhookServer {
       ...(options.certPollIntervalMs !== undefined ? { pollIntervalMs: options.certPollIntervalMs } : {}),
       logger: this.#logger,
     });
+    this.#clientAuth = options.clientAuth;
+    this.#certPollIntervalMs = options.certPollIntervalMs ?? 10_000;
+    this.#clientCa = options.clientAuth.mode === "certificate" ? readClientCa(options.clientAuth.caFile) : undefined;
     const pair = this.certificate.load();
-    this.#server = createServer({ ...pair, minVersion: "TLSv1.2" }, (req, res) => void this.#handle(req, res));
+    // The certificate is requested but not enforced by the handshake: the handler answers an unproven
+    // caller with a status and a log line (a failed handshake says nothing), and health paths stay open.
+    this.#server = createServer(
+      { ...this.#secureContext(pair), requestCert: this.#clientCa !== undefined, rejectUnauthorized: false },
+      (req, res) => void this.#handle(req, res),
+    );
     // The apiserver keeps connections to webhooks open; Go's client drops idle ones after 90 s.
     this.#server.keepAliveTimeout = 60_000;
     this.#server.requestTimeout = 60_000;
@@ -117,7 +137,17 @@ export class WebhookServer {
         buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
         registers: [options.registry],
       });
+      this.#refusedCallers = new Counter({
+        name: "ferry_webhook_refused_callers_total",
+        help: "Admission requests refused because the caller did not prove to be the kube-apiserver, by HTTP status.",
+        labelNames: ["path", "status"],
+        registers: [options.registry],
+      });
     }
+  }
+
+  #secureContext(pair: { cert: Buffer; key: Buffer }) {
+    return { ...pair, minVersion: "TLSv1.2" as const, ...(this.#clientCa ? { ca: this.#clientCa } : {}) };
   }
 
   get port(): number {
@@ -128,6 +158,11 @@ export class WebhookServer {
   get url(): string {
     const host = this.#address.host && this.#address.host !== "0.0.0.0" && this.#address.host !== "::" ? this.#address.host : "127.0.0.1";
     return `https://${host.includes(":") ? `[${host}]` : host}:${this.port}`;
+  }
+
+  /** Admission requests refused because the caller was not authenticated (never handled, body unread). */
+  get refusedCallers(): number {
+    return this.#refused;
   }
 
   /** Reviews answered since start (every path, allowed or not). */
@@ -147,17 +182,27 @@ export class WebhookServer {
         resolve();
       });
     });
+    if (this.#clientAuth.mode === "certificate") {
+      this.#stopWatchingCa = watchClientCa(this.#clientAuth.caFile, this.#certPollIntervalMs, (ca) => {
+        this.#clientCa = ca;
+        this.#server.setSecureContext(this.#secureContext(this.certificate.current()));
+      }, this.#logger);
+    }
     this.certificate.start((pair) => {
-      this.#server.setSecureContext({ ...pair, minVersion: "TLSv1.2" });
+      this.#server.setSecureContext(this.#secureContext(pair));
       // Kept-alive connections still present the old certificate; idle ones are closed so the apiserver's
       // next call handshakes with the new one well before the old one expires.
       this.#server.closeIdleConnections();
     });
-    this.#logger.info({ port: this.port, paths: [...this.#handlers.keys()], certificate: this.certificate.fingerprint }, "webhook server listening");
+    this.#logger.info(
+      { port: this.port, paths: [...this.#handlers.keys()], certificate: this.certificate.fingerprint, clientAuth: this.#clientAuth.mode },
+      "webhook server listening",
+    );
   }
 
   async stop(): Promise<void> {
     this.certificate.stop();
+    this.#stopWatchingCa?.();
     if (!this.#server.listening) return;
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
@@ -171,6 +216,17 @@ export class WebhookServer {
     const path = url.pathname;
     if (req.method === "GET" && (path === "/healthz" || path === "/readyz")) {
       send(res, 200, "text/plain; charset=utf-8", "ok\n");
+      return;
+    }
+    const caller = decideCaller(this.#clientAuth, presentedIdentity(req.socket as TLSSocket));
+    if (!caller.allowed) {
+      // Before the body is read: an unauthenticated caller never reaches a handler, whatever it sends.
+      this.#refused++;
+      // Known paths only as a label: an unauthenticated caller must not choose metric series.
+      this.#refusedCallers?.inc({ path: this.#handlers.has(path) ? path : "other", status: String(caller.status) });
+      this.#logger.warn({ path, status: caller.status, reason: caller.reason, remote: req.socket.remoteAddress }, "admission request from an unauthenticated caller refused");
+      req.resume();
+      send(res, caller.status, "text/plain; charset=utf-8", `${caller.reason}\n`);
       return;
     }
     const handler = this.#handlers.get(path);

@@ -29,6 +29,9 @@ export function secret(spec: SecretSpec = {}): SecretObject {
     metadata: {
       name: spec.name ?? "db",
       namespace: NAMESPACE,
+      // As stored: an UPDATE's old object is checked against the live Secret by these two.
+      uid: `uid-${spec.name ?? "db"}`,
+      resourceVersion: "1",
       labels,
       ...(spec.annotations ? { annotations: spec.annotations } : {}),
       ...(spec.finalizers ? { finalizers: spec.finalizers } : {}),

@@ -16,7 +16,7 @@ describe("ferry --help", () => {
   });
 
   const commands: Array<{ args: string[]; flags: string[] }> = [
-    { args: ["webhook"], flags: ["--tls-cert-file", "--tls-key-file", "--content-hash-key-file", "--name-template", "--deletion-policy", "--recovery-window-days", "--exclude-namespace", "--health-addr", "--log-level"] },
+    { args: ["webhook"], flags: ["--tls-cert-file", "--tls-key-file", "--client-ca-file", "--client-allowed-names", "--insecure-skip-client-auth", "--cluster-name", "--content-hash-key-file", "--name-template", "--deletion-policy", "--recovery-window-days", "--exclude-namespace", "--health-addr", "--log-level"] },
     { args: ["webhook", "configuration"], flags: ["--ca-file", "--service-namespace", "--service-name", "--url", "--timeout-seconds"] },
     { args: ["csi-provider"], flags: ["--help"] },
     { args: ["status"], flags: ["--namespace", "--fail-on-error"] },

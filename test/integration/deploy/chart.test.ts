@@ -21,9 +21,11 @@ import { ClientNodeMountKube } from "../../../src/mount/kube.ts";
 import { FINALIZER, READ_BACK_LABEL, RECORDED, WRITE_THROUGH_LABEL } from "../../../src/write-through/names.ts";
 import { writeThroughWebhookConfiguration } from "../../../src/write-through/webhook-configuration.ts";
 import { WriteThroughManager } from "../../../src/write-through/write-through-manager.ts";
+import { resolveClusterIdentity } from "../../../src/write-through/cluster-identity.ts";
 import { chartDir, helm, helmBinary } from "../../../tools/helm/helm.ts";
 import { installDocPath, renderInstallDoc, scanValues, valuesPath } from "../../../tools/helm/values-doc.ts";
 import { TestEnvironment, waitUntil } from "../../env/index.ts";
+import { WEBHOOK_CLIENT_NAME } from "../../env/pki.ts";
 import { decode, startSync, type SyncHarness } from "../sync/sync-harness.ts";
 
 const env = TestEnvironment.load();
@@ -50,6 +52,16 @@ function find(all: readonly Manifest[], kind: string, nameSuffix: string): Manif
   assert.equal(found.length, 1, `one ${kind} named *${nameSuffix}`);
   return found[0]!;
 }
+
+/**
+ * The webhook is off by default; on, it needs the CA of the apiserver's webhook client certificate (the test
+ * control plane's, test/env/kube-apiserver.ts) and the addresses the apiserver connects from (loopback here).
+ */
+const webhookOn = [
+  "--set", "webhook.enabled=true",
+  "--set-file", `webhook.clientAuth.caBundle=${env.state.pki.caCert}`,
+  "--set-json", 'webhook.networkPolicy.apiserverCIDRs=["127.0.0.1/32"]',
+];
 
 async function template(release: string, namespace: string, args: readonly string[] = []): Promise<Manifest[]> {
   return manifests(await helm(["template", release, chartDir, "--namespace", namespace, ...args]));
@@ -85,8 +97,9 @@ describe("the chart, rendered", () => {
   });
 
   test("helm lint --strict passes, with every component and the ServiceMonitors on", async () => {
-    await helm(["lint", "--strict", chartDir, "--set", "csiProvider.enabled=true", "--set", "metrics.serviceMonitor.enabled=true"]);
-    await helm(["lint", "--strict", chartDir, "--set", "webhook.certificate.mode=certManager"]);
+    await helm(["lint", "--strict", chartDir, "--set", "csiProvider.enabled=true", "--set", "metrics.serviceMonitor.enabled=true", ...webhookOn]);
+    await helm(["lint", "--strict", chartDir, "--set", "webhook.certificate.mode=certManager", ...webhookOn]);
+    await helm(["lint", "--strict", chartDir]);
   });
 
   test("every value is documented, and docs/install.md carries the current table", () => {
@@ -98,8 +111,32 @@ describe("the chart, rendered", () => {
     assert.equal(renderInstallDoc(doc, values), doc, "docs/install.md is stale: run node tools/helm/values-doc.ts --write");
   });
 
+  test("the webhook is off by default; on, it authenticates the apiserver's certificate and a NetworkPolicy admits only its addresses", async () => {
+    const off = await template("ferry", "ferry-system");
+    assert.deepEqual(off.filter((m) => m.metadata.name.includes("webhook") || m.kind === "MutatingWebhookConfiguration").map((m) => `${m.kind}/${m.metadata.name}`), []);
+
+    const on = await template("ferry", "ferry-system", webhookOn);
+    const pod = (find(on, "Deployment", "-webhook") as Manifest & { spec: { template: { spec: { containers: Array<{ args: string[] }>; volumes: Array<{ name: string; configMap?: { name: string } }> } } } }).spec.template.spec;
+    assert.ok(pod.containers[0]!.args.includes("--client-ca-file=/etc/ferry/client-ca/ca.crt"));
+    assert.ok(pod.containers[0]!.args.includes("--client-allowed-names=kube-apiserver-admission-client"));
+    assert.ok(!pod.containers[0]!.args.includes("--insecure-skip-client-auth"));
+    const caMap = find(on, "ConfigMap", "-webhook-client-ca") as Manifest & { data: Record<string, string> };
+    assert.equal(caMap.data["ca.crt"]!.trim(), readFileSync(env.state.pki.caCert, "utf8").trim());
+    assert.equal(pod.volumes.find((v) => v.name === "client-ca")?.configMap?.name, caMap.metadata.name);
+
+    const policy = find(on, "NetworkPolicy", "-webhook") as Manifest & { spec: { ingress: Array<{ from?: unknown[]; ports: Array<{ port: string }> }> } };
+    assert.deepEqual(policy.spec.ingress, [
+      { from: [{ ipBlock: { cidr: "127.0.0.1/32" } }], ports: [{ port: "https", protocol: "TCP" }] },
+      { ports: [{ port: "health", protocol: "TCP" }] },
+    ]);
+    const open = await template("ferry", "ferry-system", [...webhookOn, "--set", "webhook.clientAuth.mode=none", "--set", "webhook.networkPolicy.enabled=false"]);
+    const openArgs = (find(open, "Deployment", "-webhook") as Manifest & { spec: { template: { spec: { containers: Array<{ args: string[] }> } } } }).spec.template.spec.containers[0]!.args;
+    assert.ok(openArgs.includes("--insecure-skip-client-auth"));
+    assert.equal(open.filter((m) => m.kind === "NetworkPolicy" || m.metadata.name.endsWith("-client-ca")).length, 0);
+  });
+
   test("the MutatingWebhookConfiguration is the one `ferry webhook configuration` prints", async () => {
-    const all = await template("ferry", "ferry-system");
+    const all = await template("ferry", "ferry-system", webhookOn);
     const rendered = find(all, "MutatingWebhookConfiguration", "-write-through") as Manifest & { webhooks: Array<{ clientConfig: { caBundle: string } }> };
     const caBundle = Buffer.from(rendered.webhooks[0]!.clientConfig.caBundle, "base64");
     const printed = writeThroughWebhookConfiguration({
@@ -112,7 +149,7 @@ describe("the chart, rendered", () => {
   });
 
   test("security contexts: non-root, read-only root, no escalation, no capabilities; root only for the CSI socket", async () => {
-    const all = await template("ferry", "ferry-system", ["--set", "csiProvider.enabled=true"]);
+    const all = await template("ferry", "ferry-system", ["--set", "csiProvider.enabled=true", ...webhookOn]);
     const workloads = all.filter((m) => m.kind === "Deployment" || m.kind === "DaemonSet");
     assert.deepEqual(workloads.map((w) => `${w.kind}/${w.metadata.name}`).sort(), ["DaemonSet/ferry-csi-provider", "Deployment/ferry-controller", "Deployment/ferry-webhook"]);
     for (const w of workloads) {
@@ -144,7 +181,7 @@ describe("the chart, rendered", () => {
   });
 
   test("the generated certificate: signed by the caBundle's CA, valid for the webhook Service's names", async () => {
-    const all = await template("ferry", "ferry-system");
+    const all = await template("ferry", "ferry-system", webhookOn);
     const secret = find(all, "Secret", "-webhook-tls") as Manifest & { data: Record<string, string> };
     const mwc = find(all, "MutatingWebhookConfiguration", "-write-through") as Manifest & { webhooks: Array<{ clientConfig: { caBundle: string } }> };
     const pem = (k: string) => Buffer.from(secret.data[k]!, "base64");
@@ -171,7 +208,7 @@ describe("the chart, rendered", () => {
   });
 
   test("the longest release name Helm allows still gives valid names", async () => {
-    const all = await template("r".repeat(53), "ferry-system", ["--set", "csiProvider.enabled=true"]);
+    const all = await template("r".repeat(53), "ferry-system", ["--set", "csiProvider.enabled=true", ...webhookOn]);
     for (const m of all) {
       // Services are DNS labels; label values are limited to 63 characters.
       if (m.kind === "Service") assert.ok(m.metadata.name.length <= 63, `Service ${m.metadata.name}`);
@@ -181,8 +218,11 @@ describe("the chart, rendered", () => {
 
   test("invalid values fail the rendering with a message", async () => {
     await assert.rejects(template("ferry", "x", ["--set", "controller.leaderElection.enabled=false"]), /needs controller.leaderElection.enabled/);
-    await assert.rejects(template("ferry", "x", ["--set", "webhook.certificate.mode=manual"]), /must be helm, certManager or secret/);
-    await assert.rejects(template("ferry", "x", ["--set", "webhook.certificate.mode=secret", "--set", "webhook.certificate.secretName=tls"]), /caBundle/);
+    await assert.rejects(template("ferry", "x", ["--set", "webhook.certificate.mode=manual", ...webhookOn]), /must be helm, certManager or secret/);
+    await assert.rejects(template("ferry", "x", ["--set", "webhook.certificate.mode=secret", "--set", "webhook.certificate.secretName=tls", ...webhookOn]), /caBundle/);
+    await assert.rejects(template("ferry", "x", ["--set", "webhook.enabled=true", "--set", "webhook.networkPolicy.enabled=false"]), /webhook.clientAuth.caBundle \(or webhook.clientAuth.existingConfigMap\) is required/);
+    await assert.rejects(template("ferry", "x", [...webhookOn, "--set", "webhook.clientAuth.mode=open"]), /must be certificate or none/);
+    await assert.rejects(template("ferry", "x", [...webhookOn, "--set-json", "webhook.networkPolicy.apiserverCIDRs=[]"]), /webhook.networkPolicy.apiserverCIDRs is required/);
   });
 });
 
@@ -258,6 +298,7 @@ describe("the chart, installed on the apiserver", () => {
       "--kube-version", version.gitVersion,
       "--set", "csiProvider.enabled=true",
       "--set", "controller.serviceAccount.roleArn=arn:aws:iam::123456789012:role/ferry-sync",
+      ...webhookOn,
       // The chart's own webhook has no pods here (no kubelet): confine it to no namespace at all, so it never
       // blocks a Secret. The write-through test registers the same webhook pointing at this process instead.
       "--set-json", `webhook.namespaceSelector={"matchLabels":{"ferry.dev/chart-test":"none-${release}"}}`,
@@ -466,6 +507,9 @@ describe("the chart, installed on the apiserver", () => {
       address: "127.0.0.1:0",
       certFile: env.state.pki.servingCert,
       keyFile: env.state.pki.servingKey,
+      clientAuth: { mode: "certificate", caFile: env.state.pki.caCert, allowedNames: [WEBHOOK_CLIENT_NAME] },
+      // Resolved as its own ServiceAccount: the kube-system UID through the namespace list it may do.
+      cluster: await resolveClusterIdentity(tokens.webhook, undefined),
       hashKey: randomBytes(32),
       excludeNamespaces: [system.name],
       defaultRecoveryWindowDays: 7,

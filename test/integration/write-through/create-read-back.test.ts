@@ -45,7 +45,7 @@ describe("kubectl create secret generic, labelled", () => {
     assert.equal(remote?.ARN, arn);
     assert.deepEqual(remote?.VersionIdsToStages, { [version]: ["AWSCURRENT"] });
     const tags: Record<string, string> = Object.fromEntries((remote.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
-    assert.deepEqual(tags, { "managed-by": "ferry", "ferry.dev/namespace": h.namespace, "ferry.dev/name": "db", "ferry.dev/encoding": "text" });
+    assert.deepEqual(tags, { "managed-by": "ferry", "ferry.dev/namespace": h.namespace, "ferry.dev/name": "db", "ferry.dev/cluster": h.manager.cluster, "ferry.dev/encoding": "text" });
     assert.deepEqual(JSON.parse(await h.value(arn)), { password: CANARY, user: "admin" });
   });
 

@@ -15,7 +15,9 @@ import type { ReviewEvent } from "../../../src/runtime/webhook/webhook-server.ts
 import { FINALIZER, RECORDED } from "../../../src/write-through/names.ts";
 import { writeThroughWebhookConfiguration } from "../../../src/write-through/webhook-configuration.ts";
 import { WriteThroughManager, type WriteThroughManagerOptions } from "../../../src/write-through/write-through-manager.ts";
-import { TestEnvironment, waitUntil } from "../../env/index.ts";
+import { resolveClusterIdentity } from "../../../src/write-through/cluster-identity.ts";
+import { TestEnvironment, waitUntil, type FaultProxy } from "../../env/index.ts";
+import { WEBHOOK_CLIENT_NAME } from "../../env/pki.ts";
 import { startSync, type SyncHarness } from "../sync/sync-harness.ts";
 
 const run = promisify(execFile);
@@ -39,11 +41,11 @@ export interface WriteThroughHarness {
   stop(): Promise<void>;
 }
 
-export async function startWriteThrough(options: Partial<WriteThroughManagerOptions> & { prefix?: string } = {}): Promise<WriteThroughHarness> {
+export async function startWriteThrough(options: Partial<WriteThroughManagerOptions> & { prefix?: string; proxy?: FaultProxy } = {}): Promise<WriteThroughHarness> {
   const env = TestEnvironment.load();
   const ns = await env.createNamespace("write-through");
   // The sync path only for this namespace: it serves the read-back ExternalSecrets and nothing else.
-  const sync = await startSync({ namespace: ns.name });
+  const sync = await startSync({ namespace: ns.name, ...(options.proxy ? { proxy: options.proxy } : {}) });
   const kc = env.kubeConfig();
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const admission = kc.makeApiClient(k8s.AdmissionregistrationV1Api);
@@ -63,11 +65,15 @@ export async function startWriteThrough(options: Partial<WriteThroughManagerOpti
     address: "127.0.0.1:0",
     certFile: env.state.pki.servingCert,
     keyFile: env.state.pki.servingKey,
+    // As in a cluster: only the apiserver's webhook client certificate (test/env/kube-apiserver.ts) is accepted.
+    clientAuth: { mode: "certificate", caFile: env.state.pki.caCert, allowedNames: [WEBHOOK_CLIENT_NAME] },
     hashKey: randomBytes(32),
     logger,
     onReview: (e) => reviews.push(e),
     writers: new SecretsManagerWriterProvider({ logger, onApiCall: (e) => writes.push({ call: e.call, status: e.status }) }),
     defaultRecoveryWindowDays: 7,
+    // As `ferry webhook` without --cluster-name: the kube-system namespace's UID.
+    cluster: await resolveClusterIdentity(kc, options.cluster),
     ...options,
   });
   await manager.start();

@@ -173,3 +173,8 @@ readinessProbe:
   resources: ["serviceaccounts/token"]
   verbs: ["create"]
 {{- end -}}
+
+{{/* The ConfigMap holding the CA of the kube-apiserver's webhook client certificate (key ca.crt). */}}
+{{- define "ferry.webhookClientCaConfigMapName" -}}
+{{- default (printf "%s-webhook-client-ca" (include "ferry.fullname" .)) .Values.webhook.clientAuth.existingConfigMap -}}
+{{- end -}}
