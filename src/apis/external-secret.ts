@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { API_VERSIONS, KIND_EXTERNAL_SECRET } from "./constants.ts";
 import { GO_DURATION_PATTERN } from "./duration.ts";
+import { goRegexpString } from "./go-regexp.ts";
 import {
   ObjectMetaSchema,
   ObjectNameSchema,
@@ -77,7 +78,7 @@ export type ExternalSecretData = z.output<typeof ExternalSecretDataSchema>;
 
 export const ExternalSecretFindSchema = z.object({
   path: z.string().optional().describe("A name prefix to search under."),
-  name: z.object({ regexp: z.string().optional().describe("A Go RE2 regular expression.") }).optional(),
+  name: z.object({ regexp: goRegexpString("A Go RE2 regular expression.").optional() }).optional(),
   tags: StringMapSchema.optional().describe("Tags the secrets must carry."),
   conversionStrategy: ConversionStrategySchema,
   decodingStrategy: DecodingStrategySchema,
@@ -89,7 +90,7 @@ export const ExternalSecretRewriteSchema = exactlyOneOf(
   z.object({
     regexp: z
       .object({
-        source: z.string().describe("A Go RE2 regular expression."),
+        source: goRegexpString("A Go RE2 regular expression."),
         target: z.string().describe("The replacement, with $1-style references."),
       })
       .optional(),

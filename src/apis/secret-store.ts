@@ -6,6 +6,7 @@ import { z } from "zod";
 import { AWSProviderSchema } from "./aws-provider.ts";
 import { API_VERSIONS, KIND_CLUSTER_SECRET_STORE, KIND_SECRET_STORE } from "./constants.ts";
 import { GO_DURATION_PATTERN } from "./duration.ts";
+import { goRegexpString } from "./go-regexp.ts";
 import { LabelSelectorSchema, NamespaceNameSchema, ObjectMetaSchema, StatusConditionSchema } from "./meta.ts";
 import { intOrString, withRules } from "./schema-extensions.ts";
 
@@ -46,7 +47,7 @@ export type SecretStoreRetrySettings = z.output<typeof SecretStoreRetrySettingsS
 export const ClusterSecretStoreConditionSchema = z.object({
   namespaceSelector: LabelSelectorSchema.optional().describe("Namespaces by label selector."),
   namespaces: z.array(NamespaceNameSchema).optional().describe("Namespaces by name."),
-  namespaceRegexes: z.array(z.string()).optional().describe("Namespaces by regular expression."),
+  namespaceRegexes: z.array(goRegexpString("A Go RE2 regular expression.")).optional().describe("Namespaces by regular expression."),
 });
 export type ClusterSecretStoreCondition = z.output<typeof ClusterSecretStoreConditionSchema>;
 

@@ -5,7 +5,7 @@ import type { V1Secret } from "@kubernetes/client-node";
 import { KIND_EXTERNAL_SECRET } from "../apis/constants.ts";
 import type { ExternalSecret } from "../apis/external-secret.ts";
 import { formatIssues, parseExternalSecret } from "../apis/parse.ts";
-import { compileRe2 } from "../providers/re2.ts";
+import { compileGoRegexp } from "../lib/goregexp/index.ts";
 import { NoSecretError, remoteSecretIdKey, type FindQuery, type ReadOutcome, type RemotePayload, type RemoteSecretId } from "../providers/provider.ts";
 import { desiredSecretOf } from "../sync/externalsecret/reconciler.ts";
 import { resolveRemoteData, type PayloadReader } from "../sync/remote-data.ts";
@@ -127,11 +127,11 @@ class InMemoryReader implements PayloadReader {
 
   async find(query: FindQuery): Promise<Map<string, RemotePayload>> {
     if (query.tags && Object.keys(query.tags).length > 0) throw new Error("find.tags cannot be matched offline (--values has no tags)");
-    const pattern = query.nameRegexp ? compileRe2(query.nameRegexp) : undefined;
+    const pattern = query.nameRegexp ? compileGoRegexp(query.nameRegexp) : undefined;
     const out = new Map<string, RemotePayload>();
     for (const [key, value] of this.#values) {
       if (query.path && !key.startsWith(query.path)) continue;
-      if (pattern && !pattern.test(key)) continue;
+      if (pattern && !pattern.matchString(key)) continue;
       out.set(key, { value, binary: false });
     }
     return out;

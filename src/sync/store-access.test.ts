@@ -18,6 +18,11 @@ describe("storeAccess", () => {
     { name: "selector expression NotIn", store: css([{ namespaceSelector: { matchExpressions: [{ key: "env", operator: "NotIn", values: ["prod"] }] } }]), ns: "x", labels: { env: "dev" }, allowed: true },
     { name: "any condition matching is enough", store: css([{ namespaces: ["a"] }, { namespaceRegexes: ["^b$"] }]), ns: "b", allowed: true },
     { name: "an invalid regex matches nothing", store: css([{ namespaceRegexes: ["("] }]), ns: "(", allowed: false },
+    // Go RE2 syntax, as ESO: JavaScript's RegExp rejected (?i) (a SyntaxError, so the store served nobody).
+    { name: "case-insensitive regex, as ESO", store: css([{ namespaceRegexes: ["(?i)^TEAM-A$"] }]), ns: "team-a", allowed: true },
+    { name: "regex is unanchored, as Go's MatchString", store: css([{ namespaceRegexes: ["team"] }]), ns: "my-team-x", allowed: true },
+    // Exponential for a backtracking engine (2^63 steps on this name); an automaton reads the name once.
+    { name: "catastrophic regex on a 63-character name", store: css([{ namespaceRegexes: ["^([a-z-]+)*X$"] }]), ns: "a".repeat(63), allowed: false },
   ];
   for (const c of cases) {
     test(c.name, () => {

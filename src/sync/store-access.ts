@@ -1,3 +1,4 @@
+import { compileGoRegexp, GoRegexpSyntaxError } from "../lib/goregexp/index.ts";
 import { matchesLabelSelector, type LabelSelector } from "./label-selector.ts";
 
 /** One entry of a ClusterSecretStore's `spec.conditions` (ESO ClusterSecretStoreCondition). */
@@ -15,7 +16,8 @@ export type StoreAccess = { allowed: true } | { allowed: false; message: string 
  *   holds by construction; checked anyway so a resolver bug can never cross namespaces);
  * - a ClusterSecretStore with no conditions serves every namespace; with conditions, a namespace is allowed
  *   when ANY condition matches, and a condition matches when its selector, its name list or any of its
- *   regexes (Go RE2, anchored by the user, as ESO) match.
+ *   regexes (Go's regexp, unanchored unless the user anchors it, as ESO's regexp.MatchString) match.
+ *   An invalid regex matches nothing (fail closed, as ESO); store validation reports it with its path.
  */
 export function storeAccess(
   store: { kind: "SecretStore" | "ClusterSecretStore"; name: string; namespace?: string | undefined; conditions?: readonly StoreCondition[] | undefined },
@@ -33,16 +35,17 @@ export function storeAccess(
     if (c.namespaceSelector && matchesLabelSelector(c.namespaceSelector, namespaceLabels)) return { allowed: true };
     if (c.namespaces?.includes(namespace)) return { allowed: true };
     for (const pattern of c.namespaceRegexes ?? []) {
-      if (safeRegExp(pattern)?.test(namespace)) return { allowed: true };
+      if (matchesNamespace(pattern, namespace)) return { allowed: true };
     }
   }
   return { allowed: false, message: `ClusterSecretStore ${store.name} does not allow namespace ${namespace} (spec.conditions)` };
 }
 
-function safeRegExp(pattern: string): RegExp | undefined {
+function matchesNamespace(pattern: string, namespace: string): boolean {
   try {
-    return new RegExp(pattern, "u");
-  } catch {
-    return undefined;
+    return compileGoRegexp(pattern).matchString(namespace);
+  } catch (err) {
+    if (err instanceof GoRegexpSyntaxError) return false;
+    throw err;
   }
 }

@@ -18,6 +18,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -47,7 +48,7 @@ type request struct {
 	Value    string   `json:"value"` // base64
 	Keys     []string `json:"keys"`
 
-	// replaceAll / rewrite
+	// match / replaceAll / rewrite
 	Pattern  string                       `json:"pattern"`
 	Input    string                       `json:"input"`
 	Repl     string                       `json:"repl"`
@@ -69,6 +70,8 @@ type response struct {
 	Map map[string]string `json:"map,omitempty"`
 	// string results
 	Out *string `json:"out,omitempty"`
+	// match results
+	Matched *bool `json:"matched,omitempty"`
 }
 
 func main() {
@@ -170,6 +173,16 @@ func handle(r request) response {
 		}
 		return response{Map: byteMap(m)}
 
+	case "match":
+		// Go's regexp.MatchString, as ESO's find.name.regexp (pkg/find) and a ClusterSecretStore's
+		// conditions[].namespaceRegexes use it.
+		re, err := regexp.Compile(r.Pattern)
+		if err != nil {
+			return errResponse(err)
+		}
+		matched := re.MatchString(r.Input)
+		return response{Matched: &matched}
+
 	case "replaceAll":
 		re, err := regexp.Compile(r.Pattern)
 		if err != nil {
@@ -177,6 +190,21 @@ func handle(r request) response {
 		}
 		s := re.ReplaceAllString(r.Input, r.Repl)
 		return response{Out: &s}
+
+	case "unicodeClassNames":
+		// The names regexp/syntax looks up for \p{…}: "category:", "script:" and "alias:" keys (an alias's
+		// value is its category), so Ferry's copy of the list can be compared with this Go's.
+		m := map[string]string{}
+		for name := range unicode.Categories {
+			m["category:"+name] = ""
+		}
+		for name := range unicode.Scripts {
+			m["script:"+name] = ""
+		}
+		for name, actual := range unicode.CategoryAliases {
+			m["alias:"+name] = actual
+		}
+		return response{Map: m}
 
 	default:
 		return errResponse(fmt.Errorf("unknown op %q", r.Op))

@@ -17,6 +17,8 @@ export type OracleRequest =
   | { op: "decode"; strategy: string; value: string }
   | { op: "convertKeys"; strategy: string; keys: string[] }
   | { op: "rewrite"; keys: string[]; rewrites: unknown[] }
+  | { op: "match"; pattern: string; input: string }
+  | { op: "unicodeClassNames" }
   | { op: "replaceAll"; pattern: string; input: string; repl: string };
 
 /** Byte fields are base64; `map` values too. */
@@ -29,6 +31,7 @@ export interface OracleResponse {
   value?: string;
   map?: Record<string, string>;
   out?: string;
+  matched?: boolean;
 }
 
 let binary: Promise<string> | undefined;

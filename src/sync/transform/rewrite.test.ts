@@ -40,3 +40,17 @@ test("rewriteKeys: a colliding rename keeps the later key", () => {
   const out = rewriteKeys(values, [{ regexp: { source: "^.-", target: "" } }]);
   assert.deepEqual([...out], [["1", new Uint8Array([2])]]);
 });
+
+test("rewriteKeys: a pattern catastrophic for backtracking renames a 10,000-byte key (Go regexp, linear)", () => {
+  // `^([a-z/-]+)*X$` took 2.4 s on 26 characters with JavaScript's RegExp, doubling per character.
+  const key = "a/b-".repeat(2500);
+  const out = rewriteKeys(new Map([[key, new Uint8Array([1])]]), [{ regexp: { source: "^([a-z/-]+)*X$", target: "never" } }]);
+  assert.deepEqual([...out.keys()], [key]);
+});
+
+test("rewriteKeys: a replacement quadratic in Go stops with an error naming the operation", () => {
+  assert.throws(
+    () => rewriteKeys(new Map([["a".repeat(16_000), new Uint8Array()]]), [{ regexp: { source: "a.*b|a", target: "x" } }]),
+    (err) => err instanceof RewriteError && /^failed rewrite operation\[0\]: regexp replacement stopped on a 16000-byte input/.test(err.message),
+  );
+});

@@ -8,7 +8,7 @@
  * writes last; Ferry keeps the value of the key that came last in the input, which is one of ESO's
  * possible outcomes but stable.
  */
-import { compileGoRegexp, GoRegexpSyntaxError } from "./goregexp/index.ts";
+import { compileGoRegexp, GoRegexpSyntaxError, ReplaceAllWorkError, type GoRegexp } from "../../lib/goregexp/index.ts";
 
 export interface RewriteRegexp {
   source: string;
@@ -90,9 +90,18 @@ function rewriteRegexp(values: ReadonlyMap<string, Uint8Array>, op: RewriteRegex
   }
   const out = new Map<string, Uint8Array>();
   for (const [key, value] of values) {
-    const renamed = re.replaceAllString(key, op.target);
+    const renamed = replaceAll(re, key, op.target, index);
     out.delete(renamed);
     out.set(renamed, value);
   }
   return out;
+}
+
+function replaceAll(re: GoRegexp, key: string, target: string, index: number): string {
+  try {
+    return re.replaceAllString(key, target);
+  } catch (err) {
+    if (err instanceof ReplaceAllWorkError) throw new RewriteError(`failed rewrite operation[${index}]: ${err.message}`, { cause: err });
+    throw err;
+  }
 }

@@ -127,6 +127,34 @@ spec:
     assert.equal(r.status, 1);
     assert.match(r.stdout, /<stdin>:0 ClusterExternalSecret\/shared: spec\.externalSecretSpec\.data\[0\]\.remoteRef\.key: Required/);
     assert.match(r.stdout, /<stdin>:1 ClusterExternalSecret\/nowhere: warning: spec: selects no namespace/);
+  test("regexps Go rejects are errors with the field path and Go's message, in every regexp field", async () => {
+    const manifests = `apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: re, namespace: app}
+spec:
+  secretStoreRef: {name: aws}
+  dataFrom:
+    - find: {name: {regexp: "^app/(?=db)"}}
+    - extract: {key: app/config}
+      rewrite:
+        - regexp: {source: "x{99999}", target: "y"}
+---
+apiVersion: external-secrets.io/v1
+kind: ClusterSecretStore
+metadata: {name: shared}
+spec:
+  provider:
+    aws: {service: SecretsManager, region: eu-west-1}
+  conditions:
+    - namespaceRegexes: ["(?i)team-a", "team-(b"]
+`;
+    const r = await ferry(["validate", "-f", "-"], { input: manifests });
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /ExternalSecret\/re: spec\.dataFrom\[0\]\.find\.name\.regexp: error parsing regexp: invalid or unsupported Perl syntax: `\(\?=`/);
+    assert.match(r.stdout, /ExternalSecret\/re: spec\.dataFrom\[1\]\.rewrite\[0\]\.regexp\.source: error parsing regexp: invalid repeat count: `\{99999\}`/);
+    assert.match(r.stdout, /ClusterSecretStore\/shared: spec\.conditions\[0\]\.namespaceRegexes\[1\]: error parsing regexp: missing closing \): `team-\(b`/);
+    // `(?i)team-a` is valid Go (ESO accepts it): no error for namespaceRegexes[0].
+    assert.doesNotMatch(r.stdout, /namespaceRegexes\[0\]/);
   });
 
   test("a directory: every .yaml file, in order; one bad file fails the run", async () => {

@@ -10,7 +10,7 @@ import {
   type SecretsClient,
   type ValidationResult,
 } from "../../provider.ts";
-import { compileRe2 } from "../../re2.ts";
+import { compileGoRegexp } from "../../../lib/goregexp/index.ts";
 import { mapLimit, tagsAsJson } from "../batching.ts";
 import { callError, describeAwsError, failsWholeCall, itemError, type Redactor } from "../errors.ts";
 import type { ParameterStoreApi } from "./api.ts";
@@ -107,11 +107,11 @@ export class ParameterStoreSecretsClient implements SecretsClient {
   }
 
   async findSecrets(query: FindQuery, signal?: AbortSignal): Promise<Map<string, RemotePayload>> {
-    const regexp = query.nameRegexp !== undefined ? compileRe2(query.nameRegexp) : undefined;
+    const regexp = query.nameRegexp !== undefined ? compileGoRegexp(query.nameRegexp) : undefined;
     const path = this.#prefix + (query.path ?? "");
     const tags = Object.entries(query.tags ?? {});
     if (!regexp && !path && tags.length === 0) throw new Error("find: set name.regexp, path or tags");
-    const wanted = (name: string) => name.startsWith(path) && (!regexp || regexp.test(name));
+    const wanted = (name: string) => name.startsWith(path) && (!regexp || regexp.matchString(name));
 
     if (tags.length === 0) {
       try {

@@ -10,7 +10,7 @@ import {
   type SecretsClient,
   type ValidationResult,
 } from "../../provider.ts";
-import { compileRe2 } from "../../re2.ts";
+import { compileGoRegexp } from "../../../lib/goregexp/index.ts";
 import { chunk, mapLimit, tagsAsJson } from "../batching.ts";
 import { callError, describeAwsError, failsWholeCall, itemError, type Redactor } from "../errors.ts";
 import type { SecretsManagerApi } from "./api.ts";
@@ -117,7 +117,7 @@ export class SecretsManagerSecretsClient implements SecretsClient {
   }
 
   async findSecrets(query: FindQuery, signal?: AbortSignal): Promise<Map<string, RemotePayload>> {
-    const regexp = query.nameRegexp !== undefined ? compileRe2(query.nameRegexp) : undefined;
+    const regexp = query.nameRegexp !== undefined ? compileGoRegexp(query.nameRegexp) : undefined;
     const path = this.#prefix + (query.path ?? "");
     const tags = Object.entries(query.tags ?? {});
     if (!regexp && !path && tags.length === 0) throw new Error("find: set name.regexp, path or tags");
@@ -127,7 +127,7 @@ export class SecretsManagerSecretsClient implements SecretsClient {
     // AWS matches tag-key and tag-value filters independently, not as pairs (as ESO, see ESO PR #4903).
     for (const [key, value] of tags) filters.push({ Key: "tag-key", Values: [key] }, { Key: "tag-value", Values: [value] });
     // The name filter is a prefix match on words and ignores case; `path` is a plain prefix.
-    const wanted = (name: string) => name.startsWith(path) && (!regexp || regexp.test(name));
+    const wanted = (name: string) => name.startsWith(path) && (!regexp || regexp.matchString(name));
 
     if (filters.length > 0 && !this.#batchRefused) {
       try {

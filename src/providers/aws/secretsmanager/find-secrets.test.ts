@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { FindQuery, RemotePayload } from "../../provider.ts";
-import { UnsupportedRegexpError } from "../../re2.ts";
+import { GoRegexpSyntaxError } from "../../../lib/goregexp/index.ts";
 import { SecretsManagerSecretsClient } from "./client.ts";
 import { awsError } from "../fake-aws-error.ts";
 import { FakeSecretsManager } from "./fake-secrets-manager.ts";
@@ -82,9 +82,18 @@ describe("Secrets Manager findSecrets", () => {
     assert.equal(c.batchGetRefused, true);
   });
 
+  test("find.name.regexp catastrophic for backtracking runs over 512-character names (Go regexp, linear)", async () => {
+    // Secret names reach 512 characters; `^([a-z/-]+)*X$` needs 2^512 steps in a backtracking engine.
+    const fake = new FakeSecretsManager();
+    for (let i = 0; i < 5; i++) fake.add(`${"a/b-".repeat(127)}n${i}`, { string: String(i) });
+    const found = await client(fake).findSecrets({ nameRegexp: "^([a-z0-9/-]+)*X$" });
+    assert.equal(found.size, 0);
+    assert.deepEqual(fake.calls, { ListSecrets: 1 });
+  });
+
   test("regexps RE2 rejects are rejected with a clear error, before any call", async () => {
     const fake = seeded();
-    await assert.rejects(client(fake).findSecrets({ nameRegexp: "app(?=/)" }), UnsupportedRegexpError);
+    await assert.rejects(client(fake).findSecrets({ nameRegexp: "app(?=/)" }), (err) => err instanceof GoRegexpSyntaxError && err.message === "error parsing regexp: invalid or unsupported Perl syntax: `(?=`");
     await assert.rejects(client(fake).findSecrets({}), /set name.regexp, path or tags/);
     assert.equal(fake.totalCalls, 0);
   });

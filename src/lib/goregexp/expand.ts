@@ -79,22 +79,3 @@ export function expandTemplate(template: string, match: MatchGroups): string {
   }
   return out + t;
 }
-
-/** The groups a template refers to: numbers and names, in order. */
-export function templateReferences(template: string): Array<number | string> {
-  const refs: Array<number | string> = [];
-  let t = template;
-  for (;;) {
-    const dollar = t.indexOf("$");
-    if (dollar < 0) return refs;
-    t = t.slice(dollar + 1);
-    if (t[0] === "$") {
-      t = t.slice(1);
-      continue;
-    }
-    const ref = extract(t);
-    if (!ref) continue;
-    t = ref.rest;
-    refs.push(ref.num >= 0 ? ref.num : ref.name);
-  }
-}
