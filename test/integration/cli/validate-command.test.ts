@@ -127,6 +127,8 @@ spec:
     assert.equal(r.status, 1);
     assert.match(r.stdout, /<stdin>:0 ClusterExternalSecret\/shared: spec\.externalSecretSpec\.data\[0\]\.remoteRef\.key: Required/);
     assert.match(r.stdout, /<stdin>:1 ClusterExternalSecret\/nowhere: warning: spec: selects no namespace/);
+  });
+
   test("regexps Go rejects are errors with the field path and Go's message, in every regexp field", async () => {
     const manifests = `apiVersion: external-secrets.io/v1
 kind: ExternalSecret
