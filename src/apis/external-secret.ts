@@ -16,7 +16,11 @@ import {
 } from "./meta.ts";
 import { atomic, dateTime, exactlyOneOf, preserveUnknownFields, withRules } from "./schema-extensions.ts";
 
-export const DEFAULT_REFRESH_INTERVAL = "1h0m0s";
+/**
+ * ESO's CRD default, written as ESO writes it (`+kubebuilder:default="1h"` on ExternalSecretSpec.RefreshInterval
+ * in apis/externalsecrets/v1 and v1beta1): the apiserver stores the literal, so `kubectl get es` shows "1h".
+ */
+export const DEFAULT_REFRESH_INTERVAL = "1h";
 
 export const SecretStoreRefSchema = z.object({
   name: ObjectNameSchema.optional().describe("Name of the SecretStore or ClusterSecretStore."),

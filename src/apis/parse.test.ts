@@ -157,7 +157,7 @@ describe("parseExternalSecret", () => {
     assert.ok(result.ok);
     assert.deepEqual(result.value.spec, {
       target: { creationPolicy: "Owner", deletionPolicy: "Retain" },
-      refreshInterval: "1h0m0s",
+      refreshInterval: "1h",
       dataFrom: [
         { extract: { key: "k", conversionStrategy: "Default", decodingStrategy: "None", metadataPolicy: "None", nullBytePolicy: "Ignore" } },
         {

@@ -11,7 +11,7 @@ test("docs/reference.md is generated from the current schemas (run `npm run gene
 
 test("the reference documents ESO's fields and defaults", () => {
   const doc = renderReference();
-  for (const needle of ["`spec.refreshInterval`", '`"1h0m0s"`', "`spec.target.creationPolicy`", "`spec.provider.aws.auth.jwt.serviceAccountRef.name`", "`spec.dataFrom[].extract.key`"]) {
+  for (const needle of ["`spec.refreshInterval`", '`"1h"`', "`spec.target.creationPolicy`", "`spec.provider.aws.auth.jwt.serviceAccountRef.name`", "`spec.dataFrom[].extract.key`"]) {
     assert.ok(doc.includes(needle), needle);
   }
 });

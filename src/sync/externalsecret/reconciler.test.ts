@@ -184,6 +184,27 @@ describe("ExternalSecretReconciler", () => {
     assert.equal(ready(w.statuses.at(-1))?.reason, "SecretDeleted");
   });
 
+  // ESO's own test "should not merge with secret if it doesn't exist" (externalsecret_controller_test.go,
+  // mergeWithSecretErr): Ready=True / SecretMissing with msgMissing, so Argo CD keeps the app healthy.
+  test("creationPolicy Merge without a target Secret: Ready=True / SecretMissing, as ESO, and waits for the interval", async () => {
+    const { w, reconciler } = world(makeExternalSecret((o) => (o.spec.target = { creationPolicy: "Merge" })));
+    const out = await run(reconciler);
+    assert.deepEqual(w.writes, [], "Merge never creates the Secret");
+    assert.deepEqual(ready(w.statuses.at(-1)), {
+      type: "Ready",
+      status: "True",
+      reason: "SecretMissing",
+      message: "secret will not be created due to CreationPolicy=Merge",
+      lastTransitionTime: "2026-11-22T12:00:00Z",
+    });
+    assert.equal(w.statuses.at(-1)?.refreshTime, "2026-11-22T12:00:00Z", "ESO's markAsDone records the refresh");
+    assert.equal(w.statuses.at(-1)?.binding, undefined, "no Secret to bind");
+    assert.equal(out.requeueAfterMs, 3_600_000);
+    w.now += 10 * 60_000;
+    await run(reconciler);
+    assert.equal(w.reads, 1, "no provider read again before the interval");
+  });
+
   test("force-sync annotation refreshes before the interval", async () => {
     const { w, reconciler } = world(makeExternalSecret());
     await run(reconciler);

@@ -84,6 +84,8 @@ export interface ReconcileOutcome {
 }
 
 const READY = "Ready";
+/** ESO's exact message for a Merge target that does not exist (externalsecret_controller.go, msgMissing). */
+export const MSG_SECRET_MISSING = "secret will not be created due to CreationPolicy=Merge";
 
 /**
  * Reconciles one ExternalSecret from current state (controller-runtime style: the request names the object,
@@ -158,7 +160,11 @@ export class ExternalSecretReconciler {
         const desired = desiredSecretOf(es, { namespace, name }, resolved.data, existing);
         if (!desired.ok) {
           if (desired.reason === "TargetMissing") {
-            await this.#setStatus(es, { type: READY, status: "False", reason: "SecretMissing", message: desired.message }, {});
+            // ESO waits for a Merge target without failing the app's health: Ready=True / SecretMissing, the
+            // refresh recorded, a look again at the next interval (pkg/controllers/externalsecret,
+            // externalsecret_controller.go, CreatePolicyMerge → markAsDone(ConditionReasonSecretMissing)).
+            await this.#markReady(es, "SecretMissing", MSG_SECRET_MISSING, now, currentVersion, undefined);
+            d.onSync?.(es, "success");
             return requeue(now);
           }
           throw new InvalidSpecError(desired.message);
@@ -194,9 +200,11 @@ export class ExternalSecretReconciler {
     throw new InvalidSpecError(message);
   }
 
-  async #markReady(es: ExternalSecret, reason: string, message: string, now: number, version: string, targetName: string): Promise<void> {
+  /** Ready=True with the refresh recorded; `targetName` undefined when there is no Secret to bind (SecretMissing). */
+  async #markReady(es: ExternalSecret, reason: string, message: string, now: number, version: string, targetName: string | undefined): Promise<void> {
     const refreshTime = new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z");
-    await this.#setStatus(es, { type: READY, status: "True", reason, message }, { refreshTime, syncedResourceVersion: version, binding: { name: targetName } });
+    const binding = targetName === undefined ? {} : { binding: { name: targetName } };
+    await this.#setStatus(es, { type: READY, status: "True", reason, message }, { refreshTime, syncedResourceVersion: version, ...binding });
     this.#lastSync.set(`${es.metadata.namespace}/${es.metadata.name}`, { uid: es.metadata.uid, refreshTime, syncedResourceVersion: version });
   }
 

@@ -59,7 +59,7 @@ export class StoreControllers {
       },
       validate: async (kind, namespace, name): Promise<StoreValidation> => {
         const found = resolver.lookup(kind, namespace, name);
-        if ("error" in found) return { result: "Error", reason: "InvalidStoreConfiguration", message: found.error };
+        if ("error" in found) return { result: "Error", reason: "InvalidProviderConfig", message: `unable to create client: ${found.error}` };
         const aws = (found.store.spec.provider as { aws?: unknown }).aws;
         if (!aws) {
           const other = Object.keys(found.store.spec.provider)[0] ?? "none";
@@ -67,14 +67,14 @@ export class StoreControllers {
         }
         const ref = providerStoreRef(found);
         const checked = provider.validateStore(ref.spec, { kind, namespace });
-        if (checked.errors.length > 0) return { result: "Error", reason: "InvalidProviderConfig", message: checked.errors.join("; ") };
+        if (checked.errors.length > 0) return { result: "Error", reason: "InvalidProviderConfig", message: `unable to create client: ${checked.errors.join("; ")}` };
         const client = await provider.clientFor({ store: ref, kube });
         const result = await client.validate();
         if (result === "Ready") return { result: "Ready", capabilities: provider.capabilities() };
-        if (result === "Unknown") {
-          return { result: "Unknown", capabilities: provider.capabilities(), message: "credentials are resolved per ExternalSecret namespace (referent authentication) and cannot be checked on the store" };
-        }
-        return { result: "Error", reason: "ValidationFailed", message: "the provider rejected the store's credentials" };
+        // ESO: a referent store's Validate() answers (Unknown, nil), and a nil error marks the store Valid
+        // (secretstore/common.go validateStore; ValidationUnknown is only for Unknown with an error).
+        if (result === "Unknown") return { result: "Ready", capabilities: provider.capabilities() };
+        return { result: "Error", reason: "InvalidProviderConfig", message: "unable to validate store: the provider rejected the store's credentials" };
       },
       writeStatus: (store, s) => status.patch(store.kind === "SecretStore" ? "secretstores" : "clustersecretstores", store, s),
       events: options.events,

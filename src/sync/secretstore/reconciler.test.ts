@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SecretStoreReconciler, type StoreValidation, type StoreView } from "./reconciler.ts";
 import type { Condition } from "../conditions.ts";
+import { InvalidStoreError } from "../../providers/provider.ts";
 
 function world(validation: StoreValidation | Error) {
   const w = {
@@ -32,8 +33,12 @@ describe("SecretStoreReconciler", () => {
     { name: "valid store", validation: { result: "Ready", capabilities: "ReadWrite" }, status: "True", reason: "Valid", capabilities: "ReadWrite", event: /^Normal Valid/ },
     { name: "referent auth cannot be checked", validation: { result: "Unknown", capabilities: "ReadWrite", message: "credentials are resolved per namespace" }, status: "True", reason: "ValidationUnknown", capabilities: "ReadWrite", event: /^Normal ValidationUnknown/ },
     { name: "unsupported provider", validation: { result: "Error", reason: "InvalidProviderConfig", message: 'provider "vault" is not supported by Ferry' }, status: "False", reason: "InvalidProviderConfig", event: /^Warning InvalidProviderConfig: provider "vault"/ },
-    { name: "credentials rejected", validation: { result: "Error", reason: "ValidationFailed", message: "AccessDenied: not authorized" }, status: "False", reason: "ValidationFailed", event: /^Warning ValidationFailed/ },
-    { name: "validation throws", validation: new Error("connect ECONNREFUSED"), status: "False", reason: "ValidationFailed", event: /unable to validate store: connect ECONNREFUSED/ },
+    { name: "credentials rejected", validation: { result: "Error", reason: "InvalidProviderConfig", message: "unable to validate store: AccessDenied" }, status: "False", reason: "InvalidProviderConfig", event: /^Warning InvalidProviderConfig: unable to validate store/ },
+    // ESO v0.20 validateStore: a client that cannot be built (its credentials Secret does not exist) is
+    // InvalidProviderConfig / "unable to create client"; credentials that do not resolve are
+    // InvalidProviderConfig / "unable to validate store". ESO no longer sets ValidationFailed.
+    { name: "credentials Secret does not exist", validation: new InvalidStoreError("SecretStore team-a/aws: secret team-a/missing: not found"), status: "False", reason: "InvalidProviderConfig", event: /^Warning InvalidProviderConfig: unable to create client: SecretStore team-a\/aws: secret team-a\/missing: not found/ },
+    { name: "validation throws", validation: new Error("connect ECONNREFUSED"), status: "False", reason: "InvalidProviderConfig", event: /unable to validate store: connect ECONNREFUSED/ },
   ];
   for (const c of cases) {
     test(c.name, async () => {

@@ -2,6 +2,7 @@ import type { Capabilities } from "../../providers/provider.ts";
 import type { EventRecorder } from "../../runtime/event-recorder.ts";
 import { sameConditions, setCondition, type Condition } from "../conditions.ts";
 import { describeError } from "../externalsecret/reconciler.ts";
+import { InvalidStoreError } from "../../providers/provider.ts";
 
 export type StoreKind = "SecretStore" | "ClusterSecretStore";
 
@@ -16,7 +17,12 @@ export interface StoreView {
   status?: { conditions?: Condition[] | undefined; capabilities?: string | undefined } | undefined;
 }
 
-/** What validating a store found (ESO's ValidationResult plus the reason and message for the condition). */
+/**
+ * What validating a store found (ESO's ValidationResult plus the reason and message for the condition).
+ * ESO v0.20 reports every failure, a client that cannot be built or credentials that do not resolve, as
+ * InvalidProviderConfig (pkg/controllers/secretstore/common.go, validateStore); InvalidStoreConfiguration and
+ * ValidationFailed are constants it no longer sets, kept here only because the API defines them.
+ */
 export type StoreValidation =
   | { result: "Ready"; capabilities: Capabilities }
   | { result: "Unknown"; capabilities: Capabilities; message: string }
@@ -55,7 +61,7 @@ export class SecretStoreReconciler {
     try {
       validation = await d.validate(kind, request.namespace, request.name);
     } catch (err) {
-      validation = { result: "Error", reason: "ValidationFailed", message: `unable to validate store: ${describeError(err)}` };
+      validation = { result: "Error", reason: "InvalidProviderConfig", message: storeFailureMessage(err) };
     }
 
     const now = new Date(d.now());
@@ -80,4 +86,15 @@ export class SecretStoreReconciler {
     const interval = store.refreshIntervalMs && store.refreshIntervalMs > 0 ? store.refreshIntervalMs : (d.defaultRequeueMs ?? 5 * 60_000);
     return { requeueAfterMs: Math.round(interval * (1 + 0.1 * (d.random ?? Math.random)())) };
   }
+}
+
+/**
+ * ESO's condition messages for a store that fails: "unable to create client" when the client cannot be built
+ * (a credentials Secret that does not exist, a spec the provider refuses), "unable to validate store" when
+ * the credentials do not resolve (STS refuses the role). ESO puts the cause only in the Event; Ferry appends it
+ * to the message too, so `kubectl describe` alone says what to fix.
+ */
+export function storeFailureMessage(err: unknown): string {
+  const prefix = err instanceof InvalidStoreError ? "unable to create client" : "unable to validate store";
+  return `${prefix}: ${describeError(err)}`;
 }

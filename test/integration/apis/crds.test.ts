@@ -180,7 +180,7 @@ describe("seed manifests (v1beta1, as published)", () => {
       }
       if (expected.kind === "ExternalSecret") {
         const written = (obj as { spec?: { refreshInterval?: string } }).spec?.refreshInterval;
-        assert.equal(expected.spec.refreshInterval, written ?? "1h0m0s");
+        assert.equal(expected.spec.refreshInterval, written ?? "1h");
         assert.equal(expected.spec.target.creationPolicy, "Owner");
         assert.equal(expected.spec.target.deletionPolicy, "Retain");
       }
@@ -196,7 +196,7 @@ describe("seed manifests (v1beta1, as published)", () => {
     };
     assert.equal((await create(obj)).status, 201);
     const { spec } = (await api("GET", pathOf(obj, "v1"))).body;
-    assert.equal(spec?.refreshInterval, "1h0m0s");
+    assert.equal(spec?.refreshInterval, "1h", "ESO's CRD default, as written");
     assert.deepEqual(spec?.target, { creationPolicy: "Owner", deletionPolicy: "Retain" });
     assert.deepEqual((spec?.data as ExternalSecretData[])[0]!.remoteRef, {
       key: "app/db",
@@ -205,6 +205,9 @@ describe("seed manifests (v1beta1, as published)", () => {
       metadataPolicy: "None",
       nullBytePolicy: "Ignore",
     });
+    // `kubectl get es` as ESO shows it: the defaulted interval in its short form (issue: "1h0m0s" before).
+    const row = await env.tableRow(pathOf(obj, "v1"));
+    assert.equal(row["REFRESH INTERVAL"], "1h");
   });
 });
 
