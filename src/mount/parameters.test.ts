@@ -84,6 +84,80 @@ describe("parameters", () => {
     assert.deepEqual(objects[4]!.jmesPath, [{ path: '"api-key"', objectAlias: "apikey", fileName: "apikey", mode: 0o400 }]);
   });
 
+  // ASCP's own end-to-end SecretProviderClass (tests/BasicTestMountSPC.yaml) writes `Path:`, `ObjectAlias:`
+  // with capitals; ASCP decodes with sigs.k8s.io/yaml into Go structs, whose field names match
+  // case-insensitively. Ferry must mount the same file set.
+  test("ASCP's e2e SecretProviderClass with capitalised fields mounts ASCP's file set", () => {
+    const arn = (region: string, name: string) => `arn:aws:secretsmanager:${region}:123456789012:secret:${name}`;
+    const objects = parseObjects(
+      `
+- objectName: "ParameterStoreTest1"
+  objectType: "ssmparameter"
+- objectName: "ParameterStoreTestWithLongName"
+  objectAlias: "ParameterStoreTest2"
+  objectType: "ssmparameter"
+- objectName: "SecretsManagerTest1"
+  objectType: "secretsmanager"
+- objectName: ${arn("us-east-1", "SecretsManagerTest2")}
+  objectAlias: "SecretsManagerTest2"
+- objectName: "jsonSsm"
+  objectType: "ssmparameter"
+  jmesPath:
+      - Path: "username"
+        ObjectAlias: "ssmUsername"
+      - Path: "password"
+        ObjectAlias: "ssmPassword"
+- objectName: "secretsManagerJson"
+  objectType: "secretsmanager"
+  jmesPath:
+      - Path: "username"
+        ObjectAlias: "secretsManagerUsername"
+      - Path: "password"
+        ObjectAlias: "secretsManagerPassword"
+- objectName: "${arn("us-east-1", "SMSecret")}"
+  failoverObject:
+    objectName: "${arn("us-east-2", "SMBackupSecret")}"
+  ObjectAlias: "smFailOverSecret"
+`,
+      withFailover,
+    );
+    assert.deepEqual(
+      objects.flatMap((o) => [o.fileName, ...o.jmesPath.map((j) => `${o.fileName}:${j.path}→${j.fileName}`)]),
+      [
+        "ParameterStoreTest1",
+        "ParameterStoreTest2",
+        "SecretsManagerTest1",
+        "SecretsManagerTest2",
+        "jsonSsm",
+        "jsonSsm:username→ssmUsername",
+        "jsonSsm:password→ssmPassword",
+        "secretsManagerJson",
+        "secretsManagerJson:username→secretsManagerUsername",
+        "secretsManagerJson:password→secretsManagerPassword",
+        "smFailOverSecret",
+      ],
+    );
+    assert.equal(objects.at(-1)!.failover.objectName, arn("us-east-2", "SMBackupSecret"));
+  });
+
+  // What sigs.k8s.io/yaml does that a strict YAML 1.2 reader does not (each confirmed by the Go oracle in
+  // ascp-objects.oracle.test.ts): YAML 1.1 booleans, numbers formatted into strings, last key wins.
+  test("objects decode as ASCP's Go decoder does", () => {
+    const cases: Array<{ yaml: string; want: Record<string, string> }> = [
+      { yaml: "- objectName: a\n  objectType: secretsmanager\n  objectAlias: y", want: { fileName: "true" } },
+      { yaml: "- objectName: a\n  objectType: ssmparameter\n  objectVersion: 0x10", want: { version: "16" } },
+      { yaml: "- objectName: a\n  objectType: ssmparameter\n  objectVersion: 1_000", want: { version: "1000" } },
+      { yaml: "- objectName: a\n  ObjectName: b\n  objectType: secretsmanager", want: { fileName: "a" } },
+      { yaml: "- objectName: a\n  objectName: b\n  objectType: secretsmanager", want: { fileName: "b" } },
+      { yaml: "- {<<: {objectType: secretsmanager}, objectName: m, unknownField: 1}", want: { fileName: "m" } },
+    ];
+    for (const c of cases) {
+      const [o] = parseObjects(c.yaml, east);
+      const got = { fileName: o!.fileName, version: o!.primary.objectVersion ?? "" };
+      for (const [k, v] of Object.entries(c.want)) assert.equal(got[k as keyof typeof got], v, c.yaml);
+    }
+  });
+
   test("mistakes are refused with the object named", () => {
     const cases: Array<{ yaml: string; error: RegExp; options?: ParseObjectsOptions }> = [
       { yaml: "- objectName: [unclosed", error: /objects: not valid YAML/ },
@@ -118,6 +192,9 @@ describe("parameters", () => {
         options: withFailover,
       },
       { yaml: "- objectName: x\n  objectType: secretsmanager\n  optional: maybe", error: /optional must be true or false/ },
+      { yaml: "- objectName: x\n  objectType: secretsmanager\n  objectVersion: [1]", error: /"x".*objectVersion must be a string, got a list/ },
+      { yaml: "- objectName: x\n  objectType: secretsmanager\n  objectTemplate: '{{ .v }}'", error: /objectTemplate is not supported by Ferry/ },
+      { yaml: "- objectName: x\n  objectType: secretsmanager\n- ~", error: /objects\[1\].*must be a mapping/ },
     ];
     for (const c of cases) rejects(c.yaml, c.error, c.options);
   });

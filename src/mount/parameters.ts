@@ -7,7 +7,9 @@
  * merged with the kubelet volume context, all strings.
  */
 import { compile, tokenize } from "@jmespath-community/jmespath";
-import { parse as parseYaml } from "yaml";
+import { decodeAscpObjects, type AscpDescriptor, type DecodedObjects } from "./ascp-objects.ts";
+import type { DecodedString } from "./go-struct-decode.ts";
+import { GoYamlError } from "./go-yaml.ts";
 import { MountError, type ObjectFailure } from "./errors.ts";
 
 export const ATTR_OBJECTS = "objects";
@@ -116,17 +118,17 @@ const FILE_PERMISSION = /^[0-7]{4}$/;
  */
 export function parseObjects(objectsYaml: string | undefined, options: ParseObjectsOptions): MountObject[] {
   if (objectsYaml === undefined || objectsYaml.trim() === "") throw MountError.request("invalid", `the "objects" parameter is required`);
-  let raw: unknown;
+  let decoded: DecodedObjects;
   try {
-    raw = parseYaml(objectsYaml);
+    // ASCP's decoder, not a strict YAML 1.2 parser: see ascp-objects.ts.
+    decoded = decodeAscpObjects(objectsYaml);
   } catch (err) {
-    // The YAML parser's message quotes the offending line, which may hold anything the author pasted: keep
-    // only its position.
-    const where = err instanceof Error && "linePos" in err ? yamlPosition(err) : "";
-    throw MountError.request("invalid", `objects: not valid YAML${where}`);
+    // The message carries only a position: the text may hold anything the author pasted.
+    throw MountError.request("invalid", `objects: ${err instanceof GoYamlError ? err.message : "not valid YAML"}`);
   }
-  if (!Array.isArray(raw)) throw MountError.request("invalid", "objects: must be a YAML list of objects");
-  if (raw.length === 0) {
+  if (decoded.kind === "absent") throw MountError.request("invalid", `the "objects" parameter is required`);
+  if (decoded.kind === "notAList") throw MountError.request("invalid", `objects: must be a YAML list of objects, got ${decoded.shape}`);
+  if (decoded.entries.length === 0) {
     // The driver fails an empty object_version list with "missing object versions" (driver #1933, ASCP #529);
     // say why here instead.
     throw MountError.request("invalid", "objects: the list is empty; list at least one object");
@@ -134,14 +136,13 @@ export function parseObjects(objectsYaml: string | undefined, options: ParseObje
 
   const failures: ObjectFailure[] = [];
   const objects: MountObject[] = [];
-  raw.forEach((entry: unknown, index) => {
-    const fail = (object: string, cause: string) => void failures.push({ object, kind: "invalid", cause });
-    const label = labelOf(entry, index);
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return fail(label, "each entry must be a mapping with objectName");
+  decoded.entries.forEach((entry, index) => {
+    if (!entry.ok) return void failures.push({ object: entry.label, kind: "invalid", cause: entry.error });
+    const label = entry.descriptor.objectName.value || `objects[${index}]`;
     try {
-      objects.push(parseObject(entry as Record<string, unknown>, index, options));
+      objects.push(parseObject(entry.descriptor, index, options));
     } catch (err) {
-      if (err instanceof InvalidObject) fail(label, err.message);
+      if (err instanceof InvalidObject) failures.push({ object: label, kind: "invalid", cause: err.message });
       else throw err;
     }
   });
@@ -164,19 +165,20 @@ export function parseObjects(objectsYaml: string | undefined, options: ParseObje
 
 class InvalidObject extends Error {}
 
-function labelOf(entry: unknown, index: number): string {
-  const name = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>).objectName : undefined;
-  return typeof name === "string" && name !== "" ? name : `objects[${index}]`;
+/** A decoded string field; "" (Go's zero value, what ASCP's len() checks see) is absent. */
+function text(field: DecodedString): string | undefined {
+  return field.value === "" ? undefined : field.value;
 }
 
-function parseObject(entry: Record<string, unknown>, index: number, options: ParseObjectsOptions): MountObject {
-  const objectName = str(entry, "objectName");
+function parseObject(entry: AscpDescriptor, index: number, options: ParseObjectsOptions): MountObject {
+  const objectName = text(entry.objectName);
   if (!objectName) throw new InvalidObject("objectName is required");
-  const objectTypeRaw = str(entry, "objectType");
+  if (text(entry.objectTemplate)) throw new InvalidObject("objectTemplate is not supported by Ferry; mount the value and template it in the workload");
+  const objectTypeRaw = text(entry.objectType);
   const objectType = resolveObjectType(objectName, objectTypeRaw, options.regions[0]);
-  const objectVersion = str(entry, "objectVersion");
-  const objectVersionLabel = str(entry, "objectVersionLabel");
-  const objectAlias = str(entry, "objectAlias");
+  const objectVersion = text(entry.objectVersion);
+  const objectVersionLabel = text(entry.objectVersionLabel);
+  const objectAlias = text(entry.objectAlias);
   if (objectType === "ssmparameter" && objectVersion && objectVersionLabel) {
     throw new InvalidObject("ssm parameters can not specify both objectVersion and objectVersionLabel");
   }
@@ -184,41 +186,31 @@ function parseObject(entry: Record<string, unknown>, index: number, options: Par
   const mode = fileMode(entry.filePermission, "filePermission") ?? options.defaultMode;
   const fileName = toFileName(objectAlias ?? objectName, options.translate);
 
-  const jmesRaw = entry.jmesPath;
-  const jmesPath: JmesPathEntry[] = [];
-  if (jmesRaw !== undefined && jmesRaw !== null) {
-    if (!Array.isArray(jmesRaw)) throw new InvalidObject("jmesPath must be a list of {path, objectAlias}");
-    jmesRaw.forEach((j: unknown, i) => {
-      if (typeof j !== "object" || j === null) throw new InvalidObject(`jmesPath[${i}] must be a mapping with path and objectAlias`);
-      const path = str(j as Record<string, unknown>, "path", `jmesPath[${i}].path`);
-      const alias = str(j as Record<string, unknown>, "objectAlias", `jmesPath[${i}].objectAlias`);
-      if (!path) throw new InvalidObject(`jmesPath[${i}].path is required`);
-      if (!alias) throw new InvalidObject(`jmesPath[${i}].objectAlias is required`);
-      const problem = jmesPathProblem(path);
-      if (problem) throw new InvalidObject(`jmesPath[${i}].path ${JSON.stringify(path)} is not a valid JMESPath expression: ${problem}`);
-      const entryMode = fileMode((j as Record<string, unknown>).filePermission, `jmesPath[${i}].filePermission`) ?? mode;
-      jmesPath.push({ path, objectAlias: alias, fileName: toFileName(alias, options.translate), mode: entryMode });
-    });
-  }
+  const jmesPath: JmesPathEntry[] = entry.jmesPath.map((j, i) => {
+    const path = text(j.path);
+    const alias = text(j.objectAlias);
+    if (!path) throw new InvalidObject(`jmesPath[${i}].path is required`);
+    if (!alias) throw new InvalidObject(`jmesPath[${i}].objectAlias is required`);
+    const problem = jmesPathProblem(path);
+    if (problem) throw new InvalidObject(`jmesPath[${i}].path ${JSON.stringify(path)} is not a valid JMESPath expression: ${problem}`);
+    const entryMode = fileMode(j.filePermission, `jmesPath[${i}].filePermission`) ?? mode;
+    return { path, objectAlias: alias, fileName: toFileName(alias, options.translate), mode: entryMode };
+  });
 
   const primary: ObjectSource = { objectName, objectVersion, objectVersionLabel };
   let failover: ObjectSource = primary;
-  const failoverRaw = entry.failoverObject;
-  if (failoverRaw !== undefined && failoverRaw !== null) {
-    if (typeof failoverRaw !== "object" || Array.isArray(failoverRaw)) throw new InvalidObject("failoverObject must be a mapping with objectName");
-    const f = failoverRaw as Record<string, unknown>;
-    const failoverName = str(f, "objectName", "failoverObject.objectName");
-    if (failoverName) {
-      if (!objectAlias) throw new InvalidObject("objectAlias must be specified for objects with failoverObject");
-      if (options.regions.length < 2) throw new InvalidObject("failoverObject is allowed only when failoverRegion is set");
-      const failoverType = resolveObjectType(failoverName, objectTypeRaw, options.regions[1]!, "failoverObject.objectName");
-      if (failoverType !== objectType) throw new InvalidObject("failoverObject.objectName is of another type than objectName");
-      const fVersion = str(f, "objectVersion", "failoverObject.objectVersion");
-      const fLabel = str(f, "objectVersionLabel", "failoverObject.objectVersionLabel");
-      if (objectType === "ssmparameter" && fVersion && fLabel) throw new InvalidObject("ssm parameters can not specify both objectVersion and objectVersionLabel");
-      if ((fVersion ?? "") !== (objectVersion ?? "")) throw new InvalidObject("object versions must match between primary and failover regions");
-      failover = { objectName: failoverName, objectVersion: fVersion, objectVersionLabel: fLabel };
-    }
+  const f = entry.failoverObject;
+  const failoverName = text(f.objectName);
+  if (failoverName) {
+    if (!objectAlias) throw new InvalidObject("objectAlias must be specified for objects with failoverObject");
+    if (options.regions.length < 2) throw new InvalidObject("failoverObject is allowed only when failoverRegion is set");
+    const failoverType = resolveObjectType(failoverName, objectTypeRaw, options.regions[1]!, "failoverObject.objectName");
+    if (failoverType !== objectType) throw new InvalidObject("failoverObject.objectName is of another type than objectName");
+    const fVersion = text(f.objectVersion);
+    const fLabel = text(f.objectVersionLabel);
+    if (objectType === "ssmparameter" && fVersion && fLabel) throw new InvalidObject("ssm parameters can not specify both objectVersion and objectVersionLabel");
+    if ((fVersion ?? "") !== (objectVersion ?? "")) throw new InvalidObject("object versions must match between primary and failover regions");
+    failover = { objectName: failoverName, objectVersion: fVersion, objectVersionLabel: fLabel };
   }
 
   return {
@@ -230,8 +222,8 @@ function parseObject(entry: Record<string, unknown>, index: number, options: Par
     fileName,
     mode,
     jmesPath,
-    optional: flag(entry, "optional"),
-    expandJson: flag(entry, "expandJson"),
+    optional: entry.optional ?? false,
+    expandJson: entry.expandJson ?? false,
   };
 }
 
@@ -285,35 +277,19 @@ export function filePathProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** A 4-digit octal string (ASCP: "0644"); numbers are refused because YAML reads 0644 as 644 or 420 depending on version. */
-function fileMode(value: unknown, field: string): number | undefined {
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value !== "string" || !FILE_PERMISSION.test(value)) {
-    throw new InvalidObject(`${field} must be a quoted 4-digit octal string such as "0640", got ${JSON.stringify(value)}`);
+/**
+ * A 4-digit octal string (ASCP: "0644"). An unquoted number is refused: YAML 1.1 reads 0644 as octal, and
+ * ASCP then sees the string "420" — a different mode from the one written.
+ */
+function fileMode(field: DecodedString, name: string): number | undefined {
+  if (field.value === "") return undefined;
+  if (field.fromNumber || !FILE_PERMISSION.test(field.value)) {
+    const shown = field.fromNumber ? "an unquoted number" : JSON.stringify(field.value);
+    throw new InvalidObject(`${name} must be a quoted 4-digit octal string such as "0640", got ${shown}`);
   }
-  const mode = Number.parseInt(value, 8);
-  if (mode > 0o777) throw new InvalidObject(`${field} ${value}: only permission bits (up to 0777) can be set`);
+  const mode = Number.parseInt(field.value, 8);
+  if (mode > 0o777) throw new InvalidObject(`${name} ${field.value}: only permission bits (up to 0777) can be set`);
   return mode;
-}
-
-/** A string field; integers are accepted (an unquoted SSM version), anything else is a mistake worth naming. */
-function str(entry: Record<string, unknown>, key: string, field = key): string | undefined {
-  const value = entry[key];
-  if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value === "string") return value;
-  if (typeof value === "number" && Number.isInteger(value)) return String(value);
-  throw new InvalidObject(`${field} must be a string, got ${typeof value}`);
-}
-
-function flag(entry: Record<string, unknown>, key: string): boolean {
-  const value = entry[key];
-  if (value === undefined || value === null) return false;
-  if (typeof value === "boolean") return value;
-  if (typeof value === "string") {
-    const parsed = parseGoBool(value);
-    if (parsed !== undefined) return parsed;
-  }
-  throw new InvalidObject(`${key} must be true or false, got ${JSON.stringify(value)}`);
 }
 
 /**
@@ -336,12 +312,6 @@ function jmesPathProblem(path: string): string | undefined {
 }
 
 const NON_STANDARD_TOKENS = new Set(["Minus", "Plus", "Divide", "Modulo", "Div", "Variable", "Assign", "Root"]);
-
-function yamlPosition(err: Error): string {
-  const pos = (err as Error & { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-  const kind = (err as Error & { code?: string }).code;
-  return pos ? ` (${kind ?? "error"} at line ${pos.line}, column ${pos.col})` : "";
-}
 
 /** The driver's default mode: MountRequest.permission is a JSON number ("420" for 0644). */
 export function parseDefaultMode(permission: string): number {

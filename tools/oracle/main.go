@@ -1,5 +1,6 @@
 // Command oracle answers test cases with the real Go implementations Ferry must match: tidwall/gjson,
-// Go's regexp, and External Secrets Operator's own code (decoding, key conversion, rewrites, and the AWS
+// Go's regexp, sigs.k8s.io/yaml as ASCP decodes SecretProviderClass objects (ascp.go), and External
+// Secrets Operator's own code (decoding, key conversion, rewrites, and the AWS
 // Secrets Manager provider's property selection and GetSecretMap). It reads a JSON array of requests on
 // stdin and writes a JSON array of responses, one per request, in the same order.
 //
@@ -182,6 +183,9 @@ func handle(r request) response {
 		}
 		matched := re.MatchString(r.Input)
 		return response{Matched: &matched}
+
+	case "ascpObjects":
+		return ascpObjects(r.Input)
 
 	case "replaceAll":
 		re, err := regexp.Compile(r.Pattern)

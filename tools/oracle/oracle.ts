@@ -19,7 +19,9 @@ export type OracleRequest =
   | { op: "rewrite"; keys: string[]; rewrites: unknown[] }
   | { op: "match"; pattern: string; input: string }
   | { op: "unicodeClassNames" }
-  | { op: "replaceAll"; pattern: string; input: string; repl: string };
+  | { op: "replaceAll"; pattern: string; input: string; repl: string }
+  /** SecretProviderClass objects decoded as ASCP does; `out` is the descriptors as JSON. */
+  | { op: "ascpObjects"; input: string };
 
 /** Byte fields are base64; `map` values too. */
 export interface OracleResponse {
