@@ -11,6 +11,7 @@ import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { parseDuration } from "../../apis/duration.ts";
 import type { ApiCallObserver } from "../provider.ts";
 import { CachedCredentials } from "./auth/cached-credentials.ts";
+import { explainNonJsonResponses } from "./non-json-responses.ts";
 import type { Clock, CredentialSource } from "./auth/credentials.ts";
 import type { StsApi, StsFactory } from "./auth/sts.ts";
 import type { RetrySettings } from "./spec.ts";
@@ -110,12 +111,14 @@ export function observeApiCalls(stack: MiddlewareStackLike, provider: AwsApiProv
 export function createSecretsManagerClient(options: SdkClientOptions, credentials: CredentialSource): SecretsManagerClient {
   const client = new SecretsManagerClient({ region: options.region, credentials: sdkCredentials(credentials), ...retryConfig(options.retrySettings) });
   observeApiCalls(client.middlewareStack, "AWS/SecretsManager", options.onApiCall);
+  explainNonJsonResponses(client.middlewareStack, "Secrets Manager");
   return client;
 }
 
 export function createSsmClient(options: SdkClientOptions, credentials: CredentialSource): SSMClient {
   const client = new SSMClient({ region: options.region, credentials: sdkCredentials(credentials), ...retryConfig(options.retrySettings) });
   observeApiCalls(client.middlewareStack, "AWS/ParameterStore", options.onApiCall);
+  explainNonJsonResponses(client.middlewareStack, "SSM");
   return client;
 }
 
@@ -136,6 +139,7 @@ export function createStsClient(options: SdkClientOptions, credentials: Credenti
     ...retryConfig(options.retrySettings),
   });
   observeApiCalls(client.middlewareStack, "AWS/STS", options.onApiCall);
+  explainNonJsonResponses(client.middlewareStack, "STS");
   return client;
 }
 

@@ -179,6 +179,30 @@ describe("Secrets Manager through moto", () => {
     assert.deepEqual(h.proxy.counts(), { BatchGetSecretValue: 1 });
   });
 
+  test("a 503 that is not JSON (a proxy's HTML page, an empty body) says so, not `SyntaxError: Unexpected token`", async () => {
+    const { client } = await clientFor({}, { retrySettings: { maxRetries: 1, retryInterval: "10ms" } });
+    const bodies: Array<{ body: string; headers: Record<string, string>; says: RegExp }> = [
+      { body: "<html><body><h1>503 Service Temporarily Unavailable</h1>canary-body-0001</body></html>", headers: { "content-type": "text/html" }, says: /an HTML page/ },
+      { body: "", headers: {}, says: /an empty body/ },
+      { body: "upstream connect error canary-body-0001", headers: { "content-type": "text/plain" }, says: /with a (39-byte )?text\/plain body/ },
+    ];
+    for (const { body, headers, says } of bodies) {
+      const stop = h.proxy.inject({ match: faults.awsAction("BatchGetSecretValue"), fault: { kind: "respond", status: 503, headers, body } });
+      h.proxy.resetCounts();
+      try {
+        await assert.rejects(client.readSecrets([{ key: "app/api" }]), (err: Error) => {
+          assert.match(err.message, /^BatchGetSecretValue: HTTP503: Secrets Manager BatchGetSecretValue answered HTTP 503 \(Service Unavailable\) with /);
+          assert.match(err.message, says);
+          assert.doesNotMatch(err.message, /SyntaxError|Unexpected token|Deserialization|canary-body|UnknownError/);
+          return true;
+        });
+        assert.deepEqual(h.proxy.counts(), { BatchGetSecretValue: 2 }, "a 5xx is retried (maxRetries 1) before it is reported");
+      } finally {
+        stop();
+      }
+    }
+  });
+
   test("transient throttling is absorbed by the SDK's standard retries", async () => {
     const { client } = await clientFor();
     h.proxy.inject({ match: faults.awsAction("BatchGetSecretValue"), fault: faults.throttling(429), times: 2 });
