@@ -5,6 +5,7 @@ import { mustParse, parseExternalSecret } from "../../apis/parse.ts";
 import type { ExternalSecret } from "../../apis/external-secret.ts";
 import { NoSecretError, ThrottledError, remoteSecretIdKey, type ReadOutcome, type RemoteSecretId } from "../../providers/provider.ts";
 import type { EventRecorder } from "../../runtime/event-recorder.ts";
+import { isTerminalError } from "../../runtime/controller.ts";
 import { ExternalSecretReconciler, type ExternalSecretReconcilerDeps, type ExternalSecretStatusUpdate } from "./reconciler.ts";
 import type { ValueTransforms } from "../remote-data.ts";
 
@@ -226,6 +227,30 @@ describe("ExternalSecretReconciler", () => {
     assert.equal(ready(w.statuses[0])?.message, "invalid ExternalSecret: spec.data[0].secretKey: duplicate secretKey found");
     assert.match(w.events[0]!, /^Warning UpdateFailed: invalid ExternalSecret/);
     assert.equal(w.reads, 0);
+  });
+
+  test("a target Secret owned by another ExternalSecret is retried with backoff, not given up on (as ESO)", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    w.secret = {
+      metadata: {
+        name: String(w.es.spec.target?.name ?? w.es.metadata.name),
+        namespace: String(w.es.metadata.namespace),
+        uid: "taken",
+        resourceVersion: "1",
+        ownerReferences: [{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", name: "other", uid: "other-uid", controller: true }],
+      },
+      data: {},
+    };
+    await assert.rejects(run(reconciler), (err: Error) => {
+      assert.equal(isTerminalError(err), false, "terminal errors are never requeued");
+      assert.match(err.message, /owned by another ExternalSecret other/);
+      return true;
+    });
+    assert.match(ready(w.statuses.at(-1))?.message ?? "", /^target Secret .* is owned by another ExternalSecret other$/);
+    // The other owner lets go: the next retry syncs without any spec change.
+    w.secret = undefined;
+    await run(reconciler);
+    assert.equal(ready(w.statuses.at(-1))?.reason, "SecretSynced");
   });
 
   test("no secret value ever reaches status or Events", async () => {

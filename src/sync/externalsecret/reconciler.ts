@@ -28,6 +28,11 @@ export class StoreUnavailableError extends Error {
   override readonly name = "StoreUnavailableError";
 }
 
+/** The target Secret is in a state the sync cannot write over (another owner, immutable): retried. */
+export class TargetConflictError extends Error {
+  override readonly name = "TargetConflictError";
+}
+
 /** The ExternalSecret's spec is invalid: retrying cannot help until the spec changes (no requeue). */
 export class InvalidSpecError extends TerminalError {
   constructor(message: string) {
@@ -167,7 +172,10 @@ export class ExternalSecretReconciler {
             d.onSync?.(es, "success");
             return requeue(now);
           }
-          throw new InvalidSpecError(desired.message);
+          // OwnedByAnother / Immutable are the target's state, not the spec's: the other owner may let go,
+          // the immutable Secret may be deleted. ESO returns the error and requeues with backoff
+          // (pkg/controllers/externalsecret: ErrSecretIsOwned), so a retry heals it without a spec edit.
+          throw new TargetConflictError(desired.message);
         }
         if (desired.changed) {
           const manager = fieldManagerFor(name);
@@ -311,7 +319,7 @@ export type FailurePhase = "store" | "provider" | "write";
  * reason and message, because client-node's ApiException message embeds the whole response and headers.
  */
 export function failureMessage(phase: FailurePhase, err: unknown): string {
-  if (err instanceof StoreUnavailableError || err instanceof InvalidSpecError) return err.message;
+  if (err instanceof StoreUnavailableError || err instanceof InvalidSpecError || err instanceof TargetConflictError) return err.message;
   const cause = describeError(err);
   return phase === "write" ? `could not update secret: ${cause}` : `could not get secret data from provider: ${cause}`;
 }
