@@ -6,7 +6,9 @@ import { Registry, collectDefaultMetrics } from "prom-client";
 import { AwsProvider } from "../providers/aws/index.ts";
 import { HealthServer } from "../runtime/health-server.ts";
 import { LeaderElector } from "../runtime/leader-election.ts";
-import { createLogger, type LogLevel } from "../runtime/logger.ts";
+import { LOG_TIME_FORMATS, createLogger, type LogLevel, type LogTimeFormat } from "../runtime/logger.ts";
+import { parseDuration } from "../apis/duration.ts";
+import { translateEsoControllerArgs } from "./eso-controller-flags.ts";
 import { SyncManager } from "../sync/sync-manager.ts";
 import { SyncMetrics } from "../sync/sync-metrics.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
@@ -19,7 +21,37 @@ export interface ControllerFlags {
   leaderElectionNamespace: string;
   leaderElectionId: string;
   healthAddr: string;
+  metricsAddr?: string;
+  storeRequeueInterval?: number;
   logLevel: LogLevel;
+  logTimeFormat: LogTimeFormat;
+}
+
+/** A Go duration flag value, as milliseconds. */
+export const durationFlag = (value: string): number => {
+  try {
+    const ms = parseDuration(value);
+    if (ms <= 0) throw new Error("not positive");
+    return ms;
+  } catch {
+    throw new InvalidArgumentError("must be a positive Go duration such as 5m or 90s.");
+  }
+};
+
+/**
+ * `ferry controller` arguments with ESO's controller flags rewritten into Ferry's (eso-controller-flags.ts),
+ * so an ESO Deployment's args or chart extraArgs keep working. Flags Ferry cannot honour are listed in one
+ * error and the process exits 1 before anything starts.
+ */
+export function prepareControllerArgv(argv: readonly string[]): string[] {
+  const i = argv.indexOf("controller");
+  if (i < 0 || argv.slice(2, i).some((a) => !a.startsWith("-"))) return [...argv];
+  const { args, errors } = translateEsoControllerArgs(argv.slice(i + 1));
+  if (errors.length > 0) {
+    process.stderr.write(`ferry controller: ${errors.length === 1 ? "an ESO flag" : `${errors.length} ESO flags`} cannot be used:\n${errors.map((e) => `  ${e}`).join("\n")}\n`);
+    process.exit(1);
+  }
+  return [...argv.slice(0, i + 1), ...args];
 }
 
 export const positiveInt = (value: string): number => {
@@ -38,11 +70,16 @@ export function controllerCommand(): Command {
     .option("--leader-election-namespace <name>", "namespace of the leader election Lease", process.env.POD_NAMESPACE ?? "default")
     .option("--leader-election-id <name>", "name of the leader election Lease", "ferry-controller")
     .option("--health-addr <addr>", "address for /healthz, /readyz and /metrics", ":8081")
+    .option("--metrics-addr <addr>", "also serve /metrics on this address (ESO's --metrics-addr)")
+    .option("--store-requeue-interval <duration>", "how often a store without spec.refreshInterval is validated again (ESO's flag, default 5m)", durationFlag)
     .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error"]).default("info"))
+    .addOption(new Option("--log-time-format <format>", "time in log lines (ESO's --zap-time-encoding values)").choices([...LOG_TIME_FORMATS]).default("iso8601"))
     .addHelpText(
       "after",
       "\nAWS endpoints come only from the SDK's standard variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SECRETS_MANAGER, …)." +
-        "\nCredentials without store auth come from the SDK default chain (IRSA, EKS Pod Identity, instance role).",
+        "\nCredentials without store auth come from the SDK default chain (IRSA, EKS Pod Identity, instance role)." +
+        "\nESO's controller flags (--concurrent, --enable-leader-election, --loglevel, --metrics-addr, --live-addr," +
+        "\n--store-requeue-interval, --enable-flood-gate, …) are accepted as aliases; see docs/migrating-from-eso.md.",
     )
     .action(
       reportStartupErrors(async (flags: ControllerFlags) => {
@@ -52,7 +89,7 @@ export function controllerCommand(): Command {
 }
 
 export async function runController(flags: ControllerFlags): Promise<void> {
-  const logger = createLogger({ level: flags.logLevel });
+  const logger = createLogger({ level: flags.logLevel, timeFormat: flags.logTimeFormat });
   const kubeConfig = loadKubeConfig(flags.kubeconfig);
 
   const registry = new Registry();
@@ -65,6 +102,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     transforms: defaultValueTransforms,
     namespace: flags.namespace,
     concurrency: flags.concurrency,
+    storeRequeueMs: flags.storeRequeueInterval,
     logger,
     metrics,
   });
@@ -77,6 +115,13 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   health.addReadinessCheck("informers", () => !leading || manager.synced || "caches not synced");
   await health.start();
   logger.info({ address: health.url }, "health server listening");
+  // ESO serves metrics on their own port (--metrics-addr, :8080 in its chart); /metrics stays on the health
+  // address too, so either scrape configuration works.
+  const metricsServer = flags.metricsAddr ? new HealthServer({ address: flags.metricsAddr, registry, logger }) : undefined;
+  if (metricsServer) {
+    await metricsServer.start();
+    logger.info({ address: metricsServer.url }, "metrics server listening");
+  }
 
   const elector = flags.leaderElect
     ? new LeaderElector({
@@ -94,6 +139,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     await manager.stop();
     await elector?.stop();
     await health.stop();
+    await metricsServer?.stop();
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

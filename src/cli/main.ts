@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `ferry` command: the entry points (controller, …) and tools users reach for.
 import { Command } from "commander";
-import { controllerCommand } from "./controller-command.ts";
+import { controllerCommand, prepareControllerArgv } from "./controller-command.ts";
 import { webhookCommand } from "./webhook-command.ts";
 import { csiProviderCommand } from "./csi-provider-command.ts";
 import { statusCommand } from "./status-command.ts";
@@ -21,4 +21,4 @@ const program = new Command()
   .addCommand(getCommand())
   .addCommand(renderCommand());
 
-await program.parseAsync(process.argv);
+await program.parseAsync(prepareControllerArgv(process.argv));

@@ -32,8 +32,30 @@ export const redactPaths: readonly string[] = [
 ];
 export const redactCensor = "[REDACTED]";
 
+/** How each line's time is written; ESO's --zap-time-encoding names (iso8601 is Ferry's default). */
+export type LogTimeFormat = "epoch" | "millis" | "nano" | "iso8601" | "rfc3339" | "rfc3339nano";
+export const LOG_TIME_FORMATS: readonly LogTimeFormat[] = ["epoch", "millis", "nano", "iso8601", "rfc3339", "rfc3339nano"];
+
+/**
+ * The `"time"` field for a format, as pino's timestamp function: seconds with a fraction (zap's epoch),
+ * milliseconds, nanoseconds (at millisecond resolution), or an ISO-8601/RFC 3339 string.
+ */
+export function timestampFor(format: LogTimeFormat, now: () => number = Date.now): () => string {
+  switch (format) {
+    case "epoch":
+      return () => `,"time":${now() / 1000}`;
+    case "millis":
+      return () => `,"time":${now()}`;
+    case "nano":
+      return () => `,"time":${BigInt(now()) * 1_000_000n}`;
+    default:
+      return () => `,"time":"${new Date(now()).toISOString()}"`;
+  }
+}
+
 export interface CreateLoggerOptions {
   level?: LogLevel;
+  timeFormat?: LogTimeFormat;
   /** Where JSON lines go; stdout by default. Tests pass a capturing stream. */
   destination?: DestinationStream;
 }
@@ -44,7 +66,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     {
       level: options.level ?? "info",
       redact: { paths: [...redactPaths], censor: redactCensor },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: timestampFor(options.timeFormat ?? "iso8601"),
       formatters: { level: (label) => ({ level: label }) },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),

@@ -13,7 +13,7 @@ describe("ferry controller", () => {
   test("--help documents every flag", () => {
     const r = ferry(["controller", "--help"]);
     assert.equal(r.status, 0);
-    for (const flag of ["--kubeconfig", "--namespace", "--concurrency", "--leader-elect", "--leader-election-namespace", "--leader-election-id", "--health-addr", "--log-level"]) {
+    for (const flag of ["--kubeconfig", "--namespace", "--concurrency", "--leader-elect", "--leader-election-namespace", "--leader-election-id", "--health-addr", "--metrics-addr", "--store-requeue-interval", "--log-level", "--log-time-format"]) {
       assert.ok(r.stdout.includes(flag), `${flag} documented`);
     }
   });
@@ -23,6 +23,12 @@ describe("ferry controller", () => {
     { args: ["controller", "--log-level", "loud"], message: /argument 'loud' is invalid\. Allowed choices are debug, info, warn, error/ },
     { args: ["controler"], message: /unknown command 'controler'/ },
     { args: ["controller", "--kubeconfig", "/nonexistent/kubeconfig"], message: /^error: cannot load kubeconfig \/nonexistent\/kubeconfig/m },
+    // ESO flags Ferry cannot honour: refused before anything starts, every one named with its reason.
+    {
+      args: ["controller", "--client-qps=100", "--enable-flood-gate=false"],
+      message: /2 ESO flags cannot be used:\n {2}--client-qps=100 \(ESO flag\) cannot be honoured: .*\n {2}--enable-flood-gate=false \(ESO flag\) cannot be honoured: .*cannot be turned off/,
+    },
+    { args: ["controller", "--store-requeue-interval=soon"], message: /--store-requeue-interval \(ESO flag\): invalid duration "soon"/ },
   ];
   for (const c of bad) {
     test(`bad input: ferry ${c.args.join(" ")} → a clear message and a non-zero exit, no stack trace`, () => {
@@ -63,6 +69,37 @@ describe("ferry controller", () => {
       // The sync metrics (docs/observability.md) are registered and their work queue series exist from the start.
       assert.match(metrics, /^# TYPE externalsecret_sync_calls_total counter$/m);
       assert.match(metrics, /^workqueue_depth\{name="externalsecret"\} \d+$/m);
+    });
+  });
+
+  // The arguments ESO's chart renders (deploy/charts/external-secrets/templates/deployment.yaml) plus
+  // extraArgs, given to `ferry controller` unchanged.
+  describe("running with ESO's arguments", () => {
+    const env = TestEnvironment.load();
+    let child: ChildProcess;
+    let output = "";
+    before(() => {
+      const esoArgs = ["--enable-leader-election=true", "--concurrent=2", "--metrics-addr=127.0.0.1:0", "--loglevel=info", "--zap-time-encoding=epoch", "--live-addr=127.0.0.1:0", "--store-requeue-interval=1m", "--enable-flood-gate"];
+      child = spawn(process.execPath, [main, "controller", "--kubeconfig", env.state.kubeconfig, "--leader-election-id", `ferry-eso-args-${Date.now()}`, ...esoArgs], { env: { ...process.env, ...env.awsEnvironment(env.state.motoUrl) } });
+      child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+      child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    });
+    after(async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    });
+
+    test("leads, serves health on --live-addr and metrics on --metrics-addr, logs epoch seconds", async () => {
+      await waitUntil("both listeners in the log", () => /metrics server listening/.test(output), { timeoutMs: 20_000 });
+      const address = (what: string) => new RegExp(`"address":"(http://127\\.0\\.0\\.1:\\d+)"[^\\n]*"msg":"${what}"`).exec(output)?.[1];
+      const health = address("health server listening");
+      const metricsUrl = address("metrics server listening");
+      assert.ok(health && metricsUrl && health !== metricsUrl, output);
+      assert.equal((await fetch(`${health}/healthz`)).status, 200);
+      assert.match(await (await fetch(`${metricsUrl}/metrics`)).text(), /^# TYPE externalsecret_sync_calls_total counter$/m);
+      await waitUntil("the leader Lease", () => /became leader/.test(output), { timeoutMs: 30_000 });
+      assert.match(output, /"time":\d{10}\.\d+/, "zap's epoch: seconds with a fraction");
+      await waitUntil("the ExternalSecret controller with --concurrent workers", () => /"controller":"externalsecret"[^\n]*"workers":2/.test(output), { timeoutMs: 30_000 });
     });
   });
 });
