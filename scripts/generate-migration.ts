@@ -3,7 +3,7 @@
 // the document drifts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MIGRATION_DOC, withGeneratedTables } from "../src/cli/migration-tables.ts";
+import { MIGRATION_DOC, withGeneratedTables } from "../tools/migration-doc.ts";
 
 const path = join(import.meta.dirname, "..", MIGRATION_DOC);
 writeFileSync(path, withGeneratedTables(readFileSync(path, "utf8")));

@@ -3,12 +3,16 @@
  * `<!-- /generated:NAME -->`: `npm run generate:migration` rewrites them, and a unit test fails when the
  * document and the tables the code uses drift apart.
  */
-import { renderEsoFlagTable } from "./eso-controller-flags.ts";
+import { renderEsoFlagTable } from "../src/cli/eso-controller-flags.ts";
+import { renderEsoValuesTable } from "./helm/eso-values.ts";
 
 export const MIGRATION_DOC = "docs/migrating-from-eso.md";
 
 export function migrationTables(): Map<string, string> {
-  return new Map([["eso-controller-flags", renderEsoFlagTable()]]);
+  return new Map([
+    ["eso-controller-flags", renderEsoFlagTable()],
+    ["eso-helm-values", renderEsoValuesTable()],
+  ]);
 }
 
 /** The document with every generated section replaced; throws when a section's markers are missing. */
