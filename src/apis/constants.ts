@@ -14,13 +14,21 @@ export type ServedVersion = (typeof SERVED_VERSIONS)[number];
 export const API_VERSION_V1 = `${GROUP}/${VERSION_V1}`;
 export const API_VERSION_V1BETA1 = `${GROUP}/${VERSION_V1BETA1}`;
 export const API_VERSIONS = [API_VERSION_V1, API_VERSION_V1BETA1] as const;
+/** PushSecret and ClusterPushSecret exist only as v1alpha1 in ESO. */
+export const VERSION_V1ALPHA1 = "v1alpha1";
+export const API_VERSION_V1ALPHA1 = `${GROUP}/${VERSION_V1ALPHA1}`;
 
 export const KIND_EXTERNAL_SECRET = "ExternalSecret";
 export const KIND_SECRET_STORE = "SecretStore";
 export const KIND_CLUSTER_SECRET_STORE = "ClusterSecretStore";
 export const KIND_CLUSTER_EXTERNAL_SECRET = "ClusterExternalSecret";
 
+export const KIND_PUSH_SECRET = "PushSecret";
+export const KIND_CLUSTER_PUSH_SECRET = "ClusterPushSecret";
+
 export const PLURAL_EXTERNAL_SECRETS = "externalsecrets";
+export const PLURAL_PUSH_SECRETS = "pushsecrets";
+export const PLURAL_CLUSTER_PUSH_SECRETS = "clusterpushsecrets";
 export const PLURAL_SECRET_STORES = "secretstores";
 export const PLURAL_CLUSTER_SECRET_STORES = "clustersecretstores";
 export const PLURAL_CLUSTER_EXTERNAL_SECRETS = "clusterexternalsecrets";
@@ -105,6 +113,23 @@ export const FIELD_MANAGER_SHA_PREFIX = "externalsecrets.external-secrets.io/sha
 
 /** Finalizer on ExternalSecrets (deletionPolicy handling on delete). */
 export const FINALIZER_EXTERNAL_SECRET = "externalsecrets.external-secrets.io/externalsecret-cleanup";
+/** Finalizer on PushSecrets with deletionPolicy Delete: the remote secrets they pushed are deleted first. */
+export const FINALIZER_PUSH_SECRET = "pushsecret.externalsecrets.io/finalizer";
+
+/** Reasons of a PushSecret's Ready condition (v1alpha1 ReasonSynced, ReasonErrored; SourceDeleted: the source Secret is gone). */
+export const PushSecretReason = {
+  Synced: "Synced",
+  Errored: "Errored",
+  SourceDeleted: "SourceDeleted",
+} as const;
+
+/** ESO's PushSecret condition messages, kept identical so existing alerts still match. */
+export const PushSecretMessage = {
+  Synced: "PushSecret synced successfully",
+  SyncedIfNotExists: "PushSecret synced successfully. Existing secrets in providers unchanged.",
+  SourceMissing: "could not get source secret",
+} as const;
+
 /** Finalizer on stores referenced by PushSecrets with deletionPolicy Delete. */
 export const FINALIZER_SECRET_STORE = "secretstore.externalsecrets.io/finalizer";
 

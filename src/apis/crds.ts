@@ -12,13 +12,19 @@ import {
   KIND_EXTERNAL_SECRET,
   KIND_SECRET_STORE,
   PLURAL_CLUSTER_EXTERNAL_SECRETS,
+  KIND_CLUSTER_PUSH_SECRET,
+  KIND_PUSH_SECRET,
+  PLURAL_CLUSTER_PUSH_SECRETS,
   PLURAL_CLUSTER_SECRET_STORES,
+  PLURAL_PUSH_SECRETS,
   PLURAL_EXTERNAL_SECRETS,
   PLURAL_SECRET_STORES,
   VERSION_V1,
+  VERSION_V1ALPHA1,
   VERSION_V1BETA1,
 } from "./constants.ts";
 import { ClusterExternalSecretSpecSchema, ClusterExternalSecretStatusSchema } from "./cluster-external-secret.ts";
+import { ClusterPushSecretSpecSchema, ClusterPushSecretStatusSchema, PushSecretSpecSchema, PushSecretStatusSchema } from "./push-secret.ts";
 import { ExternalSecretSpecSchema, ExternalSecretStatusSchema } from "./external-secret.ts";
 import { SecretStoreSpecSchema, SecretStoreStatusSchema } from "./secret-store.ts";
 import { toStructural, type JsonSchema } from "./structural-schema.ts";
@@ -30,13 +36,19 @@ interface KindDefinition {
   kind: string;
   plural: string;
   singular: string;
-  shortName: string;
+  /** ESO's short name; ClusterPushSecret has none. */
+  shortName?: string;
   scope: "Namespaced" | "Cluster";
   spec: z.ZodType;
   status: z.ZodType;
   description: string;
   printerColumns: V1CustomResourceColumnDefinition[];
   selectableFields?: string[];
+  /**
+   * Served versions, storage first. Default: v1 (storage) and v1beta1 (deprecated, same schema). The push
+   * kinds exist only as v1alpha1 in ESO.
+   */
+  versions?: readonly string[];
 }
 
 const READY_REASON = '.status.conditions[?(@.type=="Ready")].reason';
@@ -107,6 +119,35 @@ export const KINDS: readonly KindDefinition[] = [
       { name: "Ready", type: "string", jsonPath: READY_STATUS },
     ],
   },
+  {
+    kind: KIND_PUSH_SECRET,
+    plural: PLURAL_PUSH_SECRETS,
+    singular: "pushsecret",
+    shortName: "ps",
+    scope: "Namespaced",
+    spec: PushSecretSpecSchema,
+    status: PushSecretStatusSchema,
+    description: "PushSecret writes values of a Kubernetes Secret to the providers of one or more stores.",
+    printerColumns: [
+      { name: "AGE", type: "date", jsonPath: ".metadata.creationTimestamp" },
+      { name: "Status", type: "string", jsonPath: READY_REASON },
+    ],
+    versions: [VERSION_V1ALPHA1],
+  },
+  {
+    kind: KIND_CLUSTER_PUSH_SECRET,
+    plural: PLURAL_CLUSTER_PUSH_SECRETS,
+    singular: "clusterpushsecret",
+    scope: "Cluster",
+    spec: ClusterPushSecretSpecSchema,
+    status: ClusterPushSecretStatusSchema,
+    description: "ClusterPushSecret creates one PushSecret in every namespace its selectors match.",
+    printerColumns: [
+      { name: "AGE", type: "date", jsonPath: ".metadata.creationTimestamp" },
+      { name: "Status", type: "string", jsonPath: READY_REASON },
+    ],
+    versions: [VERSION_V1ALPHA1],
+  },
 ];
 
 /** The openAPIV3Schema of one kind: zod → OpenAPI 3.0 → structural, with the standard object envelope. */
@@ -117,7 +158,10 @@ export function openApiSchemaFor(definition: KindDefinition): JsonSchema {
     type: "object",
     description: definition.description,
     properties: {
-      apiVersion: { type: "string", description: "The versioned schema of this object: external-secrets.io/v1 or v1beta1." },
+      apiVersion: {
+        type: "string",
+        description: definition.versions ? `The versioned schema of this object: ${definition.versions.map((v) => `${GROUP}/${v}`).join(" or ")}.` : "The versioned schema of this object: external-secrets.io/v1 or v1beta1.",
+      },
       kind: { type: "string", description: `${definition.kind}.` },
       // The apiserver validates metadata itself; a CRD may not constrain it further than `type: object`.
       metadata: { type: "object" },
@@ -134,6 +178,7 @@ export function buildCustomResourceDefinitions(): V1CustomResourceDefinition[] {
     const schema = openApiSchemaFor(definition);
     // v1 and v1beta1 share one schema: v1 is a superset of v1beta1, so every v1beta1 manifest is a valid v1
     // object and conversion is the identity (strategy None: the apiserver only rewrites apiVersion).
+    const versions = definition.versions ?? [VERSION_V1, VERSION_V1BETA1];
     const version = (name: string, storage: boolean) => ({
       name,
       served: true,
@@ -142,7 +187,7 @@ export function buildCustomResourceDefinitions(): V1CustomResourceDefinition[] {
         ? {}
         : {
             deprecated: true,
-            deprecationWarning: `${GROUP}/${name} ${definition.kind} is deprecated; Ferry serves it with the v1 schema, use ${GROUP}/v1`,
+            deprecationWarning: `${GROUP}/${name} ${definition.kind} is deprecated; Ferry serves it with the ${versions[0]} schema, use ${GROUP}/${versions[0]}`,
           }),
       schema: { openAPIV3Schema: schema },
       subresources: { status: {} },
@@ -163,12 +208,12 @@ export function buildCustomResourceDefinitions(): V1CustomResourceDefinition[] {
           listKind: `${definition.kind}List`,
           plural: definition.plural,
           singular: definition.singular,
-          shortNames: [definition.shortName],
+          ...(definition.shortName ? { shortNames: [definition.shortName] } : {}),
           categories: ["external-secrets"],
         },
         scope: definition.scope,
         conversion: { strategy: "None" },
-        versions: [version(VERSION_V1, true), version(VERSION_V1BETA1, false)],
+        versions: versions.map((name, i) => version(name, i === 0)),
       },
     };
   });

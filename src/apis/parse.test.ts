@@ -325,7 +325,7 @@ describe("parseObject", () => {
     assert.equal(mustParse(parseObject(makeClusterSecretStore())).kind, "ClusterSecretStore");
     assert.equal(mustParse(parseObject(makeClusterExternalSecret())).kind, "ClusterExternalSecret");
     assert.deepEqual(errorsOf(parseObject({ kind: "Secret" })), [
-      { path: "kind", message: 'Unsupported value: "Secret": supported values: "ExternalSecret", "SecretStore", "ClusterSecretStore", "ClusterExternalSecret"' },
+      { path: "kind", message: 'Unsupported value: "Secret": supported values: "ExternalSecret", "SecretStore", "ClusterSecretStore", "ClusterExternalSecret", "PushSecret", "ClusterPushSecret"' },
     ]);
   });
 

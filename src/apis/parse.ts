@@ -5,10 +5,11 @@
  * `spec.data[1].remoteRef.key: Required`. Messages are meant for status conditions and CLI output.
  */
 import type { z } from "zod";
-import { KIND_CLUSTER_EXTERNAL_SECRET, KIND_CLUSTER_SECRET_STORE, KIND_EXTERNAL_SECRET, KIND_SECRET_STORE } from "./constants.ts";
+import { KIND_CLUSTER_EXTERNAL_SECRET, KIND_CLUSTER_PUSH_SECRET, KIND_CLUSTER_SECRET_STORE, KIND_EXTERNAL_SECRET, KIND_PUSH_SECRET, KIND_SECRET_STORE } from "./constants.ts";
 import { KINDS, openApiSchemaFor } from "./crds.ts";
 import { ClusterExternalSecretSchema, type ClusterExternalSecret } from "./cluster-external-secret.ts";
 import { ExternalSecretSchema, type ExternalSecret } from "./external-secret.ts";
+import { ClusterPushSecretSchema, PushSecretSchema, type ClusterPushSecret, type PushSecret } from "./push-secret.ts";
 import { ClusterSecretStoreSchema, SecretStoreSchema, type ClusterSecretStore, type SecretStore } from "./secret-store.ts";
 import { unknownFields, type JsonSchema } from "./structural-schema.ts";
 
@@ -23,7 +24,7 @@ export type ParseResult<T> =
   | { ok: false; errors: FieldIssue[]; warnings: FieldIssue[] };
 
 /** Any kind this module parses. */
-export type ExternalSecretsObject = ExternalSecret | SecretStore | ClusterSecretStore | ClusterExternalSecret;
+export type ExternalSecretsObject = ExternalSecret | SecretStore | ClusterSecretStore | ClusterExternalSecret | PushSecret | ClusterPushSecret;
 
 /** The message the store controller and `ferry validate` use for providers other than aws. */
 export function unsupportedProviderMessage(provider: string): string {
@@ -46,6 +47,14 @@ export function parseClusterExternalSecret(obj: unknown): ParseResult<ClusterExt
   return parseWith(ClusterExternalSecretSchema, KIND_CLUSTER_EXTERNAL_SECRET, obj);
 }
 
+export function parsePushSecret(obj: unknown): ParseResult<PushSecret> {
+  return parseWith(PushSecretSchema, KIND_PUSH_SECRET, obj);
+}
+
+export function parseClusterPushSecret(obj: unknown): ParseResult<ClusterPushSecret> {
+  return parseWith(ClusterPushSecretSchema, KIND_CLUSTER_PUSH_SECRET, obj);
+}
+
 /** Parses any of the kinds, chosen by `kind` (for `ferry validate` over a manifest stream). */
 export function parseObject(obj: unknown): ParseResult<ExternalSecretsObject> {
   const kind = (obj as { kind?: unknown } | null)?.kind;
@@ -53,7 +62,9 @@ export function parseObject(obj: unknown): ParseResult<ExternalSecretsObject> {
   if (kind === KIND_SECRET_STORE) return parseSecretStore(obj);
   if (kind === KIND_CLUSTER_SECRET_STORE) return parseClusterSecretStore(obj);
   if (kind === KIND_CLUSTER_EXTERNAL_SECRET) return parseClusterExternalSecret(obj);
-  const supported = [KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE, KIND_CLUSTER_EXTERNAL_SECRET].map((k) => `"${k}"`).join(", ");
+  if (kind === KIND_PUSH_SECRET) return parsePushSecret(obj);
+  if (kind === KIND_CLUSTER_PUSH_SECRET) return parseClusterPushSecret(obj);
+  const supported = [KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE, KIND_CLUSTER_EXTERNAL_SECRET, KIND_PUSH_SECRET, KIND_CLUSTER_PUSH_SECRET].map((k) => `"${k}"`).join(", ");
   return { ok: false, errors: [{ path: "kind", message: `Unsupported value: ${render(kind)}: supported values: ${supported}` }], warnings: [] };
 }
 

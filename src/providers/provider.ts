@@ -191,14 +191,38 @@ export interface PushSecretRequest {
    * neither fails nor adds a version (Secrets Manager's ClientRequestToken). 32 to 64 characters.
    */
   versionToken: string;
+  /**
+   * Derives the token from the version being replaced (undefined for a new secret) and the final value, once
+   * they are known; overrides `versionToken`. PushSecret uses it: its value may be merged into the current one.
+   */
+  versionTokenFor?: ((previousVersionId: string | undefined, value: Uint8Array) => string) | undefined;
+  /** Describe first instead of the optimistic CreateSecret: the caller expects the secret to exist already. */
+  describeFirst?: boolean | undefined;
+  /**
+   * Read the current value and write nothing when it equals the new one (bytes compared whatever the format,
+   * as ESO's PushSecret does), so a periodic re-push of an unchanged Secret adds no version.
+   */
+  skipIfEqual?: boolean | undefined;
+  /**
+   * Computes the value from the current payload (undefined for a new secret), e.g. a property set into a
+   * JSON document; replaces `value`. Throwing refuses the write (a current value that is not JSON).
+   */
+  merge?: ((current: RemotePayload | undefined) => Uint8Array) | undefined;
+  /** Create only: an existing secret, whoever owns it, is left as it is (ESO updatePolicy IfNotExists). */
+  createOnly?: boolean | undefined;
+  /** KMS key for a new secret; AWS's default key (alias/aws/secretsmanager) otherwise. */
+  kmsKeyId?: string | undefined;
 }
 
 export interface PushSecretResult {
   arn: string;
   name: string;
   versionId: string;
-  /** `unchanged`: a version with this token already was the current one (a retried write). */
-  outcome: "created" | "updated" | "restored" | "unchanged";
+  /**
+   * `unchanged`: a version with this token already was the current one (a retried write), or the current
+   * value already was the new one (`skipIfEqual`). `exists`: `createOnly` and the secret exists.
+   */
+  outcome: "created" | "updated" | "restored" | "unchanged" | "exists";
   /** The calls made, e.g. ["DescribeSecret", "PutSecretValue"], for logs and call budgets. */
   calls: string[];
 }

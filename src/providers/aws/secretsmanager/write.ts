@@ -51,16 +51,17 @@ export class SecretsManagerWriter implements SecretsWriter {
   }
 
   async pushSecret(request: PushSecretRequest, signal?: AbortSignal): Promise<PushSecretResult> {
-    const token = request.versionToken;
-    if (token.length < TOKEN_MIN || token.length > TOKEN_MAX) throw new Error(`version token must be ${TOKEN_MIN} to ${TOKEN_MAX} characters`);
+    if (!request.versionTokenFor) checkToken(request.versionToken);
     const name = this.#prefix + request.remoteKey;
     const calls: string[] = [];
-    // Fails before any call when a `string` value is not UTF-8.
-    const value = valueField(request);
+    // Fails before any call when a `string` value is not UTF-8 (a merged value is checked once computed).
+    const value = request.merge ? undefined : valueField(request.format, request.value);
+    const createValue = () => value ?? valueField(request.format, request.merge!(undefined));
 
-    if (!request.existingId) {
-      const created = await this.#create(name, request, value, calls, signal);
+    if (!request.existingId && !request.describeFirst) {
+      const created = await this.#create(name, request, createValue(), calls, signal);
       if (created) return created;
+      if (request.createOnly) return { arn: name, name, versionId: "", outcome: "exists", calls };
     }
 
     const id = request.existingId ?? name;
@@ -70,9 +71,9 @@ export class SecretsManagerWriter implements SecretsWriter {
       described = await this.#api.describeSecret({ SecretId: id }, signal);
     } catch (err) {
       if (describeAwsError(err).kind !== "not-found") throw callError(err, `DescribeSecret "${id}"`, this.#redactor);
-      // The recorded secret was deleted for good out of band: create it again under its name.
-      if (request.existingId) {
-        const created = await this.#create(name, request, value, calls, signal);
+      // The recorded secret was deleted for good out of band (or never made): create it under its name.
+      if (request.existingId || request.describeFirst) {
+        const created = await this.#create(name, request, createValue(), calls, signal);
         if (created) return created;
       }
       throw new WriteConflictError(`secret "${name}" was created and removed concurrently; retry`);
@@ -80,8 +81,12 @@ export class SecretsManagerWriter implements SecretsWriter {
 
     const arn = described.ARN ?? id;
     const actualName = described.Name ?? name;
+    // IfNotExists: whoever's it is, an existing secret is left alone (and so needs no ownership).
+    if (request.createOnly) return { arn, name: actualName, versionId: currentVersionOf(described) ?? "", outcome: "exists", calls };
     checkOwner(actualName, described.Tags, request.ownerTags);
 
+    if (request.versionTokenFor) return this.#writeComputed(request, described, arn, actualName, value, calls, signal);
+    const token = request.versionToken;
     const stages = described.VersionIdsToStages?.[token];
     if (stages && !described.DeletedDate) {
       if (stages.includes("AWSCURRENT")) return { arn, name: actualName, versionId: token, outcome: "unchanged", calls };
@@ -108,11 +113,67 @@ export class SecretsManagerWriter implements SecretsWriter {
     }
 
     calls.push("PutSecretValue");
-    const put = await this.#api.putSecretValue({ SecretId: arn, ClientRequestToken: token, ...value }, signal).catch((err: unknown) => {
+    const put = await this.#api.putSecretValue({ SecretId: arn, ClientRequestToken: token, ...(value ?? valueField(request.format, request.value)) }, signal).catch((err: unknown) => {
       // The token names a version with another value: a concurrent write of different content won.
       if (describeAwsError(err).code === "ResourceExistsException") throw new WriteConflictError(`secret "${actualName}": a concurrent write used this version id; retry`);
       throw callError(err, `PutSecretValue "${actualName}"`, this.#redactor);
     });
+    return { arn: put.ARN ?? arn, name: put.Name ?? actualName, versionId: put.VersionId ?? token, outcome: restored ? "restored" : "updated", calls };
+  }
+
+  /**
+   * The write of a value computed against the current one (PushSecret): read the current value when it is
+   * needed (a merge, or skipIfEqual), write nothing when it is already the new value, otherwise put a
+   * version whose token derives from the version it replaces and the content, so a retried write is the
+   * same write and going back to an earlier value (A → B → A) is a new one.
+   */
+  async #writeComputed(
+    request: PushSecretRequest,
+    described: DescribeSecretResponse,
+    arn: string,
+    actualName: string,
+    fixed: ValueField | undefined,
+    calls: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<PushSecretResult> {
+    const previous = described.DeletedDate ? undefined : currentVersionOf(described);
+    let current: RemotePayload | undefined;
+    if (previous && (request.merge || request.skipIfEqual)) {
+      calls.push("GetSecretValue");
+      current = await this.readVersion(arn, previous, signal).catch((err: unknown) => {
+        if (err instanceof NoSecretError) return undefined;
+        throw err;
+      });
+    }
+    const bytes = request.merge ? request.merge(current) : request.value;
+    const value = fixed ?? valueField(request.format, bytes);
+    if (request.skipIfEqual && current && bytesEqual(current.value, bytes)) {
+      return { arn, name: actualName, versionId: previous!, outcome: "unchanged", calls };
+    }
+    const token = request.versionTokenFor!(previous, bytes);
+    checkToken(token);
+
+    let restored = false;
+    if (described.DeletedDate) {
+      calls.push("RestoreSecret");
+      await this.#api.restoreSecret({ SecretId: arn }, signal).catch((err: unknown) => {
+        throw callError(err, `RestoreSecret "${actualName}"`, this.#redactor);
+      });
+      restored = true;
+    }
+    calls.push("PutSecretValue");
+    const put = await this.#api.putSecretValue({ SecretId: arn, ClientRequestToken: token, ...value }, signal).catch((err: unknown) => {
+      if (describeAwsError(err).code === "ResourceExistsException") throw new WriteConflictError(`secret "${actualName}": a concurrent write used this version id; retry`);
+      throw callError(err, `PutSecretValue "${actualName}"`, this.#redactor);
+    });
+    // Tags after the value, as ESO: a secret whose value did not change keeps its tags as they are.
+    const stale = staleTags(described.Tags, request.tags);
+    if (stale.length > 0) {
+      calls.push("TagResource");
+      await this.#api.tagResource({ SecretId: arn, Tags: stale }, signal).catch((err: unknown) => {
+        throw callError(err, `TagResource "${actualName}"`, this.#redactor);
+      });
+    }
     return { arn: put.ARN ?? arn, name: put.Name ?? actualName, versionId: put.VersionId ?? token, outcome: restored ? "restored" : "updated", calls };
   }
 
@@ -171,8 +232,9 @@ export class SecretsManagerWriter implements SecretsWriter {
       const created = await this.#api.createSecret(
         {
           Name: name,
-          ClientRequestToken: request.versionToken,
+          ClientRequestToken: request.versionTokenFor ? request.versionTokenFor(undefined, valueBytes(value)) : request.versionToken,
           ...value,
+          ...(request.kmsKeyId ? { KmsKeyId: request.kmsKeyId } : {}),
           ...(request.description ? { Description: request.description } : {}),
           Tags: Object.entries({ ...request.tags, ...request.ownerTags }).map(([Key, Value]) => ({ Key, Value })),
         },
@@ -192,9 +254,26 @@ type ValueField = { SecretString: string } | { SecretBinary: Uint8Array };
 
 const SCHEDULED_FOR_DELETION = /scheduled for deletion|marked (for )?delet/i;
 
-function valueField(request: PushSecretRequest): ValueField {
-  if (request.format === "binary") return { SecretBinary: request.value };
-  return { SecretString: new TextDecoder("utf-8", { fatal: true }).decode(request.value) };
+function valueField(format: PushSecretRequest["format"], value: Uint8Array): ValueField {
+  if (format === "binary") return { SecretBinary: value };
+  return { SecretString: new TextDecoder("utf-8", { fatal: true }).decode(value) };
+}
+
+function valueBytes(field: ValueField): Uint8Array {
+  return "SecretBinary" in field ? field.SecretBinary : new TextEncoder().encode(field.SecretString);
+}
+
+function checkToken(token: string): void {
+  if (token.length < TOKEN_MIN || token.length > TOKEN_MAX) throw new Error(`version token must be ${TOKEN_MIN} to ${TOKEN_MAX} characters`);
+}
+
+/** The version id staged AWSCURRENT, if any. */
+function currentVersionOf(described: DescribeSecretResponse): string | undefined {
+  return Object.entries(described.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes("AWSCURRENT"))?.[0];
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 function checkOwner(name: string, tags: Tag[] | undefined, owner: Readonly<Record<string, string>>): void {
