@@ -9,6 +9,7 @@ import { LeaderElector } from "../runtime/leader-election.ts";
 import { LOG_TIME_FORMATS, createLogger, type LogLevel, type LogTimeFormat } from "../runtime/logger.ts";
 import { parseDuration } from "../apis/duration.ts";
 import { translateEsoControllerArgs } from "./eso-controller-flags.ts";
+import { PushSecretManager } from "../pushsecret/push-secret-manager.ts";
 import { SyncManager } from "../sync/sync-manager.ts";
 import { SyncMetrics } from "../sync/sync-metrics.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
@@ -62,7 +63,7 @@ export const positiveInt = (value: string): number => {
 
 export function controllerCommand(): Command {
   return new Command("controller")
-    .description("Run the sync controller: ExternalSecret, SecretStore and ClusterSecretStore (external-secrets.io v1 and v1beta1) for AWS.")
+    .description("Run the sync controller: ExternalSecret, SecretStore and ClusterSecretStore (external-secrets.io v1 and v1beta1) and PushSecret (v1alpha1) for AWS.")
     .option("--kubeconfig <path>", "kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then in-cluster")
     .option("--namespace <name>", "watch and reconcile only this namespace (ClusterSecretStores are still read)")
     .option("--concurrency <n>", "ExternalSecrets reconciled at once", positiveInt, 8)
@@ -106,13 +107,30 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     logger,
     metrics,
   });
+  // PushSecrets share the sync path's store informers (one cache of stores and namespaces per process).
+  const pushSecrets = new PushSecretManager({
+    kubeConfig,
+    namespace: flags.namespace,
+    secretStores: manager.secretStores,
+    clusterSecretStores: manager.clusterSecretStores,
+    namespaces: manager.namespaces,
+    logger,
+  });
+  const start = async (signal?: AbortSignal) => {
+    await manager.start(signal);
+    await pushSecrets.start(signal);
+  };
+  const stop = async () => {
+    await pushSecrets.stop();
+    await manager.stop();
+  };
 
   const health = new HealthServer({ address: flags.healthAddr, registry, logger });
   health.addHealthCheck("ping", () => true);
   // A standby replica (leader election on, not leading) has not started its informers and is ready: it is
   // healthy and waiting. Reporting it unready would stall rollouts and make the PodDisruptionBudget block drains.
   let leading = !flags.leaderElect;
-  health.addReadinessCheck("informers", () => !leading || manager.synced || "caches not synced");
+  health.addReadinessCheck("informers", () => !leading || (manager.synced && pushSecrets.synced) || "caches not synced");
   await health.start();
   logger.info({ address: health.url }, "health server listening");
   // ESO serves metrics on their own port (--metrics-addr, :8080 in its chart); /metrics stays on the health
@@ -136,7 +154,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   const shutdown = async (signal: string) => {
     stopping = true;
     logger.info({ signal }, "shutting down");
-    await manager.stop();
+    await stop();
     await elector?.stop();
     await health.stop();
     await metricsServer?.stop();
@@ -146,7 +164,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
 
   if (!elector) {
-    await manager.start();
+    await start();
     logger.info({ namespace: flags.namespace ?? "(all)", concurrency: flags.concurrency }, "controller started");
     return;
   }
@@ -154,9 +172,9 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     onStartedLeading: async (signal) => {
       leading = true;
       logger.info({}, "became leader, starting controllers");
-      await manager.start(signal);
+      await start(signal);
       await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
-      await manager.stop();
+      await stop();
     },
     onStoppedLeading: () => {
       if (stopping) return;

@@ -1,7 +1,6 @@
 import type { DescribeSecretResponse, Tag } from "@aws-sdk/client-secrets-manager";
 import {
   NoSecretError,
-  NotManagedError,
   WriteConflictError,
   type DeleteSecretRequest,
   type DeleteSecretResult,
@@ -11,6 +10,7 @@ import {
   type SecretsWriter,
 } from "../../provider.ts";
 import { callError, describeAwsError, type Redactor } from "../errors.ts";
+import { checkOwner } from "../ownership.ts";
 import type { SecretsManagerWriteApi } from "./write-api.ts";
 
 export interface SecretsManagerWriterOptions {
@@ -83,7 +83,7 @@ export class SecretsManagerWriter implements SecretsWriter {
     const actualName = described.Name ?? name;
     // IfNotExists: whoever's it is, an existing secret is left alone (and so needs no ownership).
     if (request.createOnly) return { arn, name: actualName, versionId: currentVersionOf(described) ?? "", outcome: "exists", calls };
-    checkOwner(actualName, described.Tags, request.ownerTags);
+    checkOwner(`secret "${actualName}"`, described.Tags, request.ownerTags);
 
     if (request.versionTokenFor) return this.#writeComputed(request, described, arn, actualName, value, calls, signal);
     const token = request.versionToken;
@@ -187,7 +187,7 @@ export class SecretsManagerWriter implements SecretsWriter {
       throw callError(err, `DescribeSecret "${request.remoteId}"`, this.#redactor);
     }
     const name = described.Name ?? request.remoteId;
-    checkOwner(name, described.Tags, request.ownerTags);
+    checkOwner(`secret "${name}"`, described.Tags, request.ownerTags);
     if (described.DeletedDate) return { outcome: "already-scheduled", deletionDate: described.DeletedDate, calls };
 
     calls.push("DeleteSecret");
@@ -274,14 +274,6 @@ function currentVersionOf(described: DescribeSecretResponse): string | undefined
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
-function checkOwner(name: string, tags: Tag[] | undefined, owner: Readonly<Record<string, string>>): void {
-  const actual = new Map((tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
-  for (const [key, value] of Object.entries(owner)) {
-    // Only the tag key is named: the value may be another tenant's namespace.
-    if (actual.get(key) !== value) throw new NotManagedError(`secret "${name}" exists and is not managed by Ferry for this object (tag "${key}" missing or different); refusing to write or delete it`);
-  }
 }
 
 function staleTags(actual: Tag[] | undefined, wanted: Readonly<Record<string, string>> | undefined): Tag[] {

@@ -1,0 +1,260 @@
+import * as k8s from "@kubernetes/client-node";
+import { GROUP, PLURAL_PUSH_SECRETS, VERSION_V1ALPHA1 } from "../apis/constants.ts";
+import { SecretsManagerWriterProvider } from "../providers/aws/secretsmanager/writer-provider.ts";
+import type { AwsStoreSpec } from "../providers/aws/spec.ts";
+import { ClientNodeKubeAccess, type KubeAccess } from "../providers/kube-access.ts";
+import { Controller, type Request } from "../runtime/controller.ts";
+import { KubeEventRecorder, type EventRecorder } from "../runtime/event-recorder.ts";
+import { Informer } from "../runtime/informer.ts";
+import type { KubeObject } from "../runtime/list-watcher.ts";
+import { silentLogger, type Logger } from "../runtime/logger.ts";
+import { StoreUnavailableError } from "../sync/externalsecret/reconciler.ts";
+import { matchesLabelSelector, type LabelSelector } from "../sync/label-selector.ts";
+import { StoreResolver, type ParsedStore } from "../sync/store-resolver.ts";
+import { PushSecretReconciler, type ResolvedPushStore } from "./push-secret-reconciler.ts";
+import { SourceSecretWatch } from "./source-watch.ts";
+import { ParameterStoreTarget } from "./targets/parameter-store-target.ts";
+import type { PushTarget } from "./targets/push-target.ts";
+import { SecretsManagerTarget } from "./targets/secrets-manager-target.ts";
+import { VersionTokens } from "./version-tokens.ts";
+
+export interface PushSecretManagerOptions {
+  kubeConfig: k8s.KubeConfig;
+  /** Watch and reconcile only this namespace. */
+  namespace?: string | undefined;
+  /** Shared store informers (the sync path's); created here when absent. */
+  secretStores?: Informer<KubeObject> | undefined;
+  clusterSecretStores?: Informer<KubeObject> | undefined;
+  namespaces?: Informer<KubeObject> | undefined;
+  /** The writers, shared with write-through's implementation (one writer, one ownership check). */
+  writers?: SecretsManagerWriterProvider | undefined;
+  /** HMAC key of version tokens; a random per-process key when absent. */
+  tokenKey?: Uint8Array | undefined;
+  concurrency?: number | undefined;
+  logger?: Logger | undefined;
+  events?: EventRecorder | undefined;
+  kube?: KubeAccess | undefined;
+  now?: (() => number) | undefined;
+  random?: (() => number) | undefined;
+}
+
+const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
+
+/**
+ * The PushSecret controller: an informer on PushSecrets, the source-Secret watch (scoped to namespaces with
+ * PushSecrets, identity only), the store informers (shared with the sync path when given), and a work queue.
+ */
+export class PushSecretManager {
+  readonly pushSecrets: Informer<KubeObject>;
+  readonly controller: Controller;
+  readonly sources: SourceSecretWatch;
+  readonly #owned: Informer<KubeObject>[];
+  readonly #shared: Informer<KubeObject>[];
+  readonly #writers: SecretsManagerWriterProvider;
+  readonly #ownsWriters: boolean;
+  readonly #logger: Logger;
+  /** Source Secret (`ns/name`) → PushSecrets (`ns/name`) that push it. */
+  readonly #bySource = new Map<string, Set<string>>();
+  readonly #sourceOf = new Map<string, string>();
+
+  constructor(options: PushSecretManagerOptions) {
+    const { kubeConfig } = options;
+    const logger = (this.#logger = options.logger ?? silentLogger);
+    const scope = options.namespace ? `/namespaces/${options.namespace}` : "";
+    const informer = (path: string) => new Informer<KubeObject>({ kubeConfig, path, logger: logger.child({ informer: path }) });
+    this.pushSecrets = informer(`/apis/${GROUP}/${VERSION_V1ALPHA1}${scope}/${PLURAL_PUSH_SECRETS}`);
+    const secretStores = options.secretStores ?? informer(`/apis/${GROUP}/v1${scope}/secretstores`);
+    const clusterSecretStores = options.clusterSecretStores ?? informer(`/apis/${GROUP}/v1/clustersecretstores`);
+    const namespaces = options.namespaces ?? (options.namespace ? undefined : informer("/api/v1/namespaces"));
+    this.#owned = [this.pushSecrets, ...(options.secretStores ? [] : [secretStores]), ...(options.clusterSecretStores ? [] : [clusterSecretStores]), ...(!options.namespaces && namespaces ? [namespaces] : [])];
+    this.#shared = [options.secretStores, options.clusterSecretStores, options.namespaces].filter((i): i is Informer<KubeObject> => i !== undefined);
+
+    this.#ownsWriters = !options.writers;
+    this.#writers = options.writers ?? new SecretsManagerWriterProvider({ logger: logger.child({ provider: "aws" }) });
+    const tokens = new VersionTokens(options.tokenKey);
+    const kube = options.kube ?? new ClientNodeKubeAccess(kubeConfig);
+    const resolver = new StoreResolver({ secretStores, clusterSecretStores, namespaces, capabilities: "ReadWrite" });
+    const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+    const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+    const events = options.events ?? new KubeEventRecorder({ kubeConfig, component: "ferry-pushsecret", onError: (err) => logger.warn({ err: String(err) }, "could not record event") });
+
+    const resolveNamed = (kind: "SecretStore" | "ClusterSecretStore", name: string, namespace: string): ResolvedPushStore => {
+      // StoreResolver checks existence, the provider, namespace access (ClusterSecretStore conditions) and readiness.
+      const resolved = resolver.resolve({ metadata: { namespace }, spec: { secretStoreRef: { name, kind } } } as Parameters<StoreResolver["resolve"]>[0]);
+      return { kind, name, handle: resolved.parsed };
+    };
+    const targetFor = async (store: ResolvedPushStore, namespace: string): Promise<PushTarget> => {
+      const parsed = store.handle as ParsedStore;
+      const aws = parsed.store.spec.provider.aws!;
+      const request = {
+        store: {
+          kind: parsed.kind,
+          name: parsed.store.metadata.name ?? "",
+          namespace: parsed.store.metadata.namespace,
+          uid: parsed.store.metadata.uid ?? "",
+          generation: parsed.store.metadata.generation ?? 0,
+          spec: { provider: { aws }, retrySettings: parsed.store.spec.retrySettings } satisfies AwsStoreSpec,
+        },
+        namespace,
+        kube,
+      };
+      if (aws.service === "ParameterStore") return new ParameterStoreTarget(await this.#writers.parameterStoreWriterFor(request), aws.prefix);
+      return new SecretsManagerTarget({ writer: await this.#writers.writerFor(request), tokens, prefix: aws.prefix, deletion: aws.secretsManager });
+    };
+
+    const reconciler = new PushSecretReconciler({
+      getPushSecret: (namespace, name) => this.pushSecrets.get(namespace, name),
+      getSourceSecret: async (namespace, name) => {
+        try {
+          return await core.readNamespacedSecret({ namespace, name });
+        } catch (err) {
+          if (err instanceof k8s.ApiException && err.code === 404) return undefined;
+          throw err;
+        }
+      },
+      resolveStores: (ref, namespace) => {
+        if (ref.name) return [resolveNamed(ref.kind, ref.name, namespace)];
+        // Unlike ESO (which lists SecretStores of every namespace), a label selector finds SecretStores of the
+        // PushSecret's own namespace only: another namespace's store is never written through.
+        const candidates = ref.kind === "SecretStore" ? secretStores.list(namespace) : clusterSecretStores.list();
+        const selected = candidates.filter((s) => matchesLabelSelector((ref.labelSelector ?? {}) as LabelSelector, s.metadata?.labels ?? {}));
+        return selected.map((s) => resolveNamed(ref.kind, s.metadata?.name ?? "", namespace));
+      },
+      lookupStore: (store, namespace) => {
+        const found = resolver.lookup(store.kind, store.kind === "SecretStore" ? namespace : undefined, store.name);
+        if ("error" in found) throw new StoreUnavailableError(`could not get secrets client for store ${store.name}: ${found.error}`);
+        return { ...store, handle: found };
+      },
+      targetFor,
+      patchStatus: async (target, status) => {
+        await custom.patchNamespacedCustomObjectStatus(
+          { group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS, namespace: target.namespace, name: target.name, body: { status } },
+          merge,
+        );
+      },
+      setFinalizers: async (target, finalizers) => {
+        await custom.patchNamespacedCustomObject(
+          { group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS, namespace: target.namespace, name: target.name, body: { metadata: { finalizers, resourceVersion: target.resourceVersion } } },
+          merge,
+        );
+      },
+      events,
+      logger: logger.child({ controller: "pushsecret" }),
+      now: options.now,
+      random: options.random,
+    });
+
+    this.controller = new Controller({
+      name: "pushsecret",
+      concurrency: options.concurrency ?? 4,
+      logger: logger.child({ controller: "pushsecret" }),
+      reconciler: { reconcile: (req, signal) => reconciler.reconcile(req, signal) },
+    });
+    this.sources = new SourceSecretWatch({
+      kubeConfig,
+      logger,
+      onChange: (namespace, name) => {
+        for (const key of this.#bySource.get(`${namespace}/${name}`) ?? []) this.controller.enqueue(requestOf(key));
+      },
+    });
+    this.#wire(secretStores, clusterSecretStores);
+  }
+
+  #wire(secretStores: Informer<KubeObject>, clusterSecretStores: Informer<KubeObject>): void {
+    this.pushSecrets.addEventHandler({
+      add: (o) => {
+        this.#track(o);
+        this.controller.enqueue(requestOfObject(o));
+      },
+      update: (before, after) => {
+        this.#track(after);
+        // Status writes are not changes (ESO's predicate): generation, labels, annotations, finalizers, deletion.
+        if (metadataChanged(before, after)) this.controller.enqueue(requestOfObject(after));
+      },
+      delete: (o) => this.#untrack(keyOf(o)),
+    });
+    // A store created, fixed or edited: its PushSecrets retry now rather than at the end of their backoff.
+    const onStore = { add: () => this.#enqueueAll(), update: (a: KubeObject, b: KubeObject) => metadataChanged(a, b) && this.#enqueueAll() };
+    secretStores.addEventHandler(onStore);
+    clusterSecretStores.addEventHandler(onStore);
+  }
+
+  #enqueueAll(): void {
+    if (!this.pushSecrets.hasSynced) return;
+    for (const o of this.pushSecrets.list()) this.controller.enqueue(requestOfObject(o));
+  }
+
+  /** Indexes the source Secret a PushSecret names and watches its namespace. */
+  #track(ps: KubeObject): void {
+    const key = keyOf(ps);
+    const namespace = ps.metadata?.namespace ?? "";
+    const name = (ps as { spec?: { selector?: { secret?: { name?: string } } } }).spec?.selector?.secret?.name;
+    const source = name ? `${namespace}/${name}` : undefined;
+    const previous = this.#sourceOf.get(key);
+    if (previous === source) return;
+    if (previous) this.#bySource.get(previous)?.delete(key);
+    if (!source) {
+      this.#untrack(key);
+      return;
+    }
+    this.#sourceOf.set(key, source);
+    let set = this.#bySource.get(source);
+    if (!set) this.#bySource.set(source, (set = new Set()));
+    set.add(key);
+    this.sources.retain(namespace, key);
+  }
+
+  #untrack(key: string): void {
+    const source = this.#sourceOf.get(key);
+    if (!source) return;
+    this.#sourceOf.delete(key);
+    const set = this.#bySource.get(source);
+    set?.delete(key);
+    if (set?.size === 0) this.#bySource.delete(source);
+    this.sources.release(source.slice(0, source.indexOf("/")), key);
+  }
+
+  async start(signal?: AbortSignal): Promise<void> {
+    for (const i of this.#owned) i.start();
+    await Promise.all([...this.#owned, ...this.#shared].map((i) => i.waitForSync(signal)));
+    this.sources.start();
+    this.controller.start();
+    this.#logger.info({ pushSecrets: this.pushSecrets.size }, "PushSecret controller started");
+  }
+
+  get synced(): boolean {
+    return [...this.#owned, ...this.#shared].every((i) => i.hasSynced);
+  }
+
+  async stop(): Promise<void> {
+    await this.controller.stop();
+    await this.sources.stop();
+    await Promise.all(this.#owned.map((i) => i.stop()));
+    if (this.#ownsWriters) this.#writers.close();
+  }
+}
+
+function keyOf(obj: KubeObject): string {
+  return `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;
+}
+
+function requestOf(key: string): Request {
+  const slash = key.indexOf("/");
+  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+function requestOfObject(obj: KubeObject): Request {
+  return { namespace: obj.metadata?.namespace, name: obj.metadata?.name ?? "" };
+}
+
+function metadataChanged(a: KubeObject, b: KubeObject): boolean {
+  const m1 = a.metadata ?? {};
+  const m2 = b.metadata ?? {};
+  return (
+    m1.generation !== m2.generation ||
+    JSON.stringify(m1.labels ?? {}) !== JSON.stringify(m2.labels ?? {}) ||
+    JSON.stringify(m1.annotations ?? {}) !== JSON.stringify(m2.annotations ?? {}) ||
+    JSON.stringify(m1.finalizers ?? []) !== JSON.stringify(m2.finalizers ?? []) ||
+    m1.deletionTimestamp !== m2.deletionTimestamp
+  );
+}

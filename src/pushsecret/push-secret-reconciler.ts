@@ -1,0 +1,284 @@
+import { FINALIZER_PUSH_SECRET, PushSecretMessage, PushSecretReason } from "../apis/constants.ts";
+import { parseDuration } from "../apis/duration.ts";
+import { formatIssues, parsePushSecret } from "../apis/parse.ts";
+import type { PushSecret, PushSecretData, PushSecretStatus } from "../apis/push-secret.ts";
+import type { Request, ReconcileResult } from "../runtime/controller.ts";
+import { TerminalError } from "../runtime/controller.ts";
+import type { EventRecorder, EventTarget } from "../runtime/event-recorder.ts";
+import { jitter } from "../runtime/jitter.ts";
+import type { KubeObject } from "../runtime/list-watcher.ts";
+import { silentLogger, type Logger } from "../runtime/logger.ts";
+import { sameConditions, setCondition, type Condition } from "../sync/conditions.ts";
+import { syncedResourceVersion } from "../sync/synced-resource-version.ts";
+import {
+  dataToEntries,
+  mergeSynced,
+  planDeletions,
+  planPushes,
+  storeKeyOf,
+  syncedOf,
+  syncedPatch,
+  wasSynced,
+  type PlannedPush,
+  type StoreKey,
+  type SyncedPushSecrets,
+} from "./plan.ts";
+import { sourceDataOf, type SourceData } from "./source-values.ts";
+import { PushConfigError, type PushTarget } from "./targets/push-target.ts";
+import { unsupportedPushSecretFields } from "./unsupported.ts";
+
+/** A store a PushSecret writes to, resolved and checked (exists, aws, the namespace may use it). */
+export interface ResolvedPushStore extends StoreKey {
+  /** Opaque to the reconciler: what `targetFor` needs. */
+  handle: unknown;
+}
+
+export interface PushSecretReconcilerDeps {
+  getPushSecret(namespace: string, name: string): KubeObject | undefined;
+  /** The source Secret from the API (its data is never cached), or undefined when it does not exist. */
+  getSourceSecret(namespace: string, name: string, signal?: AbortSignal): Promise<{ data?: Record<string, string> | undefined } | undefined>;
+  /** The stores a reference names; throws with a message naming the store when one cannot be used. */
+  resolveStores(ref: { name?: string | undefined; labelSelector?: unknown; kind: "SecretStore" | "ClusterSecretStore" }, namespace: string): ResolvedPushStore[];
+  /** A store named in the status by an earlier sync (for deletions): no access re-check beyond existence. */
+  lookupStore(store: StoreKey, namespace: string): ResolvedPushStore;
+  targetFor(store: ResolvedPushStore, namespace: string): Promise<PushTarget>;
+  patchStatus(target: { namespace: string; name: string }, status: object): Promise<void>;
+  /** Replaces metadata.finalizers, conditional on the resourceVersion read. */
+  setFinalizers(target: { namespace: string; name: string; resourceVersion: string }, finalizers: string[]): Promise<void>;
+  events: EventRecorder;
+  logger?: Logger | undefined;
+  now?: (() => number) | undefined;
+  random?: (() => number) | undefined;
+}
+
+type Handles = Map<string, ResolvedPushStore>;
+
+interface Outcome {
+  pushed: PlannedPush[];
+  wrote: number;
+  error?: { message: string; cause: unknown } | undefined;
+}
+
+/**
+ * Reconciles one PushSecret as ESO's controller (pkg/controllers/pushsecret) does, with these differences:
+ * the source Secret's changes trigger a push at once (the manager watches it); nothing is written when the
+ * remote value already matches; Events are emitted when something changed, not on every refresh; and
+ * stores found by labelSelector are limited to the PushSecret's namespace for SecretStores.
+ *
+ * Failures never delete anything: a missing source Secret (SourceDeleted) or a provider error leaves every
+ * remote secret as it is. Deletion (deletionPolicy Delete) removes only what the status records this
+ * PushSecret pushed, and the writer's ownership check refuses anything not tagged managed-by=external-secrets.
+ */
+export class PushSecretReconciler {
+  readonly #deps: PushSecretReconcilerDeps;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #random: () => number;
+
+  constructor(deps: PushSecretReconcilerDeps) {
+    this.#deps = deps;
+    this.#logger = deps.logger ?? silentLogger;
+    this.#now = deps.now ?? Date.now;
+    this.#random = deps.random ?? Math.random;
+  }
+
+  async reconcile(request: Request, signal?: AbortSignal): Promise<ReconcileResult> {
+    const namespace = request.namespace ?? "";
+    const raw = this.#deps.getPushSecret(namespace, request.name);
+    if (!raw) return {};
+    const parsed = parsePushSecret({ apiVersion: "external-secrets.io/v1alpha1", kind: "PushSecret", ...raw });
+    const target = { namespace, name: request.name };
+    const status = (raw as { status?: PushSecretStatus }).status;
+    if (!parsed.ok) {
+      await this.#fail(raw, status, `invalid PushSecret: ${formatIssues(parsed.errors)}`);
+      throw new TerminalError(`invalid PushSecret ${namespace}/${request.name}`);
+    }
+    const ps = parsed.value;
+    const finalizers = ps.metadata.finalizers ?? [];
+    const hasFinalizer = finalizers.includes(FINALIZER_PUSH_SECRET);
+    const resourceVersion = ps.metadata.resourceVersion ?? "";
+
+    if (ps.metadata.deletionTimestamp) {
+      if (!hasFinalizer) return {};
+      if (ps.spec.deletionPolicy === "Delete") {
+        const failed = await this.#deleteRemoved(ps, status?.syncedPushSecrets, {}, new Map(), signal);
+        if (failed) {
+          await this.#fail(raw, status, `Failed to Delete Secrets from Provider: ${failed.message}`, failed.remaining);
+          throw failed.cause;
+        }
+      }
+      await this.#deps.setFinalizers({ ...target, resourceVersion }, finalizers.filter((f) => f !== FINALIZER_PUSH_SECRET));
+      return {};
+    }
+    // The finalizer exists only while there is something to delete on deletion.
+    if (ps.spec.deletionPolicy === "Delete" && !hasFinalizer) {
+      await this.#deps.setFinalizers({ ...target, resourceVersion }, [...finalizers, FINALIZER_PUSH_SECRET]);
+      return {};
+    }
+    if (ps.spec.deletionPolicy !== "Delete" && hasFinalizer) {
+      await this.#deps.setFinalizers({ ...target, resourceVersion }, finalizers.filter((f) => f !== FINALIZER_PUSH_SECRET));
+      return {};
+    }
+
+    const unsupported = unsupportedPushSecretFields(ps.spec);
+    if (unsupported.length > 0) {
+      await this.#fail(raw, status, unsupported.map((u) => `${u.path}: ${u.message}`).join("; "));
+      throw new TerminalError(`PushSecret ${namespace}/${request.name} uses unsupported fields`);
+    }
+
+    const sourceName = ps.spec.selector.secret!.name!;
+    const source = await this.#deps.getSourceSecret(namespace, sourceName, signal);
+    if (!source) {
+      // The values already pushed stay where they are: a deleted source is not a request to delete them.
+      await this.#writeStatus(raw, status, {
+        condition: { type: "Ready", status: "False", reason: PushSecretReason.SourceDeleted, message: `${PushSecretMessage.SourceMissing}: Secret ${sourceName} not found; values already pushed are kept` },
+        event: { type: "Warning", reason: PushSecretReason.SourceDeleted, message: `source Secret ${sourceName} not found` },
+      });
+      return {};
+    }
+    const data = sourceDataOf(source);
+
+    let plan: PlannedPush[];
+    let storeKeys: StoreKey[];
+    let handles: Handles;
+    try {
+      ({ plan, storeKeys, handles } = this.#plan(ps, data, namespace));
+    } catch (err) {
+      await this.#fail(raw, status, errorMessage(err));
+      throw err;
+    }
+
+    const outcome = await this.#push(ps, status, plan, data, handles, signal);
+    const synced = syncedOf(outcome.pushed, storeKeys);
+    if (outcome.error) {
+      const message = `set secret failed: ${outcome.error.message}`;
+      await this.#fail(raw, status, message, mergeSynced(synced, status?.syncedPushSecrets));
+      if (outcome.error.cause instanceof PushConfigError) throw new TerminalError(message);
+      throw outcome.error.cause;
+    }
+
+    let deleted = 0;
+    if (ps.spec.deletionPolicy === "Delete") {
+      const failed = await this.#deleteRemoved(ps, status?.syncedPushSecrets, synced, handles, signal);
+      if (failed) {
+        await this.#fail(raw, status, `Failed to Delete Secrets from Provider: ${failed.message}`, failed.remaining);
+        throw failed.cause;
+      }
+      deleted = planDeletions(status?.syncedPushSecrets, synced).length;
+    }
+
+    const message = ps.spec.updatePolicy === "IfNotExists" ? PushSecretMessage.SyncedIfNotExists : PushSecretMessage.Synced;
+    const changed = outcome.wrote > 0 || deleted > 0;
+    await this.#writeStatus(raw, status, {
+      condition: { type: "Ready", status: "True", reason: PushSecretReason.Synced, message },
+      synced,
+      syncedResourceVersion: syncedResourceVersion(ps.metadata),
+      refreshed: true,
+      changed,
+      event: changed ? { type: "Normal", reason: PushSecretReason.Synced, message: `${message} (${outcome.wrote} written, ${deleted} deleted)` } : undefined,
+    });
+    const intervalMs = Number(parseDuration(ps.spec.refreshInterval)) / 1e6;
+    return intervalMs > 0 ? { requeueAfterMs: jitter(intervalMs, 0.1, this.#random) } : {};
+  }
+
+  #plan(ps: PushSecret, data: SourceData, namespace: string): { plan: PlannedPush[]; storeKeys: StoreKey[]; handles: Handles } {
+    const stores = ps.spec.secretStoreRefs.flatMap((ref) => this.#deps.resolveStores(ref, namespace));
+    const plan = planPushes(ps.spec.data ?? [], stores);
+    for (const block of ps.spec.dataTo ?? []) {
+      const blockStores = this.#deps.resolveStores(block.storeRef!, namespace);
+      plan.push(...planPushes(dataToEntries(block, [...data.keys()]), blockStores));
+      stores.push(...blockStores);
+    }
+    const handles = new Map(stores.map((s) => [storeKeyOf(s), s]));
+    return { plan, storeKeys: [...handles.values()].map((s) => ({ kind: s.kind, name: s.name })), handles };
+  }
+
+  async #push(ps: PushSecret, status: PushSecretStatus | undefined, plan: readonly PlannedPush[], data: SourceData, handles: Handles, signal?: AbortSignal): Promise<Outcome> {
+    const namespace = ps.metadata.namespace ?? "";
+    const pushed: PlannedPush[] = [];
+    let wrote = 0;
+    for (const item of plan) {
+      const store = handles.get(item.storeKey)!;
+      try {
+        const target = await this.#deps.targetFor(store, namespace);
+        const result = await target.push(item.entry, data, { createOnly: ps.spec.updatePolicy === "IfNotExists", expectExisting: wasSynced(status, item.storeKey, item.statusKey) }, signal);
+        if (result.outcome !== "unchanged" && result.outcome !== "exists") wrote++;
+        this.#logger.debug({ pushSecret: `${namespace}/${ps.metadata.name}`, store: item.storeKey, remoteKey: item.statusKey, outcome: result.outcome, calls: result.calls }, "pushed");
+        pushed.push(item);
+      } catch (err) {
+        const key = item.entry.match.secretKey ?? "";
+        return { pushed, wrote, error: { message: `could not write remote ref ${key} to target secretstore ${item.store.name}: ${errorMessage(err)}`, cause: err } };
+      }
+    }
+    return { pushed, wrote };
+  }
+
+  /** Deletes what `previous` records and `current` no longer pushes; on failure, what is still recorded. */
+  async #deleteRemoved(
+    ps: PushSecret,
+    previous: SyncedPushSecrets | undefined,
+    current: SyncedPushSecrets,
+    handles: Handles,
+    signal?: AbortSignal,
+  ): Promise<{ message: string; cause: unknown; remaining: SyncedPushSecrets } | undefined> {
+    const namespace = ps.metadata.namespace ?? "";
+    const remaining = mergeSynced(current, previous);
+    for (const d of planDeletions(previous, current)) {
+      try {
+        const store = handles.get(d.storeKey) ?? this.#deps.lookupStore(d.store, namespace);
+        const target = await this.#deps.targetFor(store, namespace);
+        const result = await target.delete(d.entry, signal);
+        this.#logger.info({ pushSecret: `${namespace}/${ps.metadata.name}`, store: d.storeKey, remoteKey: d.statusKey, outcome: result.outcome, calls: result.calls }, "deleted what the PushSecret no longer pushes");
+        // Every entry of the same remote secret is gone with it.
+        for (const [key, entry] of Object.entries(remaining[d.storeKey] ?? {})) {
+          if (entry.match.remoteRef.remoteKey === d.entry.match.remoteRef.remoteKey && !Object.hasOwn(current[d.storeKey] ?? {}, key)) delete remaining[d.storeKey]![key];
+        }
+        if (remaining[d.storeKey] && Object.keys(remaining[d.storeKey]!).length === 0 && !Object.hasOwn(current, d.storeKey)) delete remaining[d.storeKey];
+      } catch (err) {
+        return { message: `could not delete remote ref ${d.statusKey} from store ${d.store.name}: ${errorMessage(err)}`, cause: err, remaining };
+      }
+    }
+    return undefined;
+  }
+
+  async #fail(raw: KubeObject, status: PushSecretStatus | undefined, message: string, synced?: SyncedPushSecrets): Promise<void> {
+    await this.#writeStatus(raw, status, {
+      condition: { type: "Ready", status: "False", reason: PushSecretReason.Errored, message },
+      synced,
+      event: { type: "Warning", reason: PushSecretReason.Errored, message },
+    });
+  }
+
+  async #writeStatus(
+    raw: KubeObject,
+    status: PushSecretStatus | undefined,
+    next: {
+      condition: Omit<Condition, "lastTransitionTime">;
+      synced?: SyncedPushSecrets | undefined;
+      syncedResourceVersion?: string | undefined;
+      refreshed?: boolean;
+      changed?: boolean;
+      event?: { type: "Normal" | "Warning"; reason: string; message: string } | undefined;
+    },
+  ): Promise<void> {
+    const now = new Date(this.#now());
+    const conditions = setCondition(status?.conditions, next.condition, now);
+    const conditionChanged = !sameConditions(status?.conditions, conditions);
+    const syncedChanged = next.synced !== undefined && JSON.stringify(next.synced) !== JSON.stringify(status?.syncedPushSecrets ?? {});
+    const versionChanged = next.syncedResourceVersion !== undefined && next.syncedResourceVersion !== status?.syncedResourceVersion;
+    const target: EventTarget = { apiVersion: "external-secrets.io/v1alpha1", kind: "PushSecret", name: raw.metadata?.name ?? "", namespace: raw.metadata?.namespace, uid: raw.metadata?.uid };
+    if (next.event && (conditionChanged || next.changed)) this.#deps.events.event(target, next.event.type, next.event.reason, next.event.message);
+    if (!conditionChanged && !syncedChanged && !versionChanged && !next.changed) return;
+    const patch: Record<string, unknown> = { conditions };
+    if (next.synced !== undefined) patch.syncedPushSecrets = syncedPatch(status?.syncedPushSecrets, next.synced);
+    if (next.syncedResourceVersion !== undefined) patch.syncedResourceVersion = next.syncedResourceVersion;
+    if (next.refreshed) patch.refreshTime = now.toISOString().replace(/\.\d{3}Z$/, "Z");
+    await this.#deps.patchStatus({ namespace: raw.metadata?.namespace ?? "", name: raw.metadata?.name ?? "" }, patch);
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export type { PushSecretData };

@@ -1,0 +1,106 @@
+import type { PushSecretData } from "../../apis/push-secret.ts";
+import { NotManagedError, type SecretsWriter } from "../../providers/provider.ts";
+import type { AwsSecretsManagerOptions } from "../../providers/aws/spec.ts";
+import { PropertyPathError, setJsonProperty } from "../json-property.ts";
+import { MANAGED_BY_ESO, MANAGED_BY_TAG, parseSecretsManagerMetadata } from "../metadata.ts";
+import { entryValue, MissingKeyError, reverseKeys, type SourceData } from "../source-values.ts";
+import type { VersionTokens } from "../version-tokens.ts";
+import { NotManagedByExternalSecretsError, PushConfigError, type DeleteOutcome, type PushOptions, type PushOutcome, type PushTarget } from "./push-target.ts";
+
+/** ESO's ownership of a pushed secret: the one tag its AWS provider sets and checks. */
+export const ESO_OWNER_TAGS: Readonly<Record<string, string>> = Object.freeze({ [MANAGED_BY_TAG]: MANAGED_BY_ESO });
+
+export interface SecretsManagerTargetOptions {
+  writer: SecretsWriter;
+  tokens: VersionTokens;
+  /** The store's `prefix` (the writer prepends it on writes; deletes address the full name). */
+  prefix?: string | undefined;
+  /** The store's `secretsManager` settings: the recovery window of deletions. */
+  deletion?: AwsSecretsManagerOptions | undefined;
+}
+
+/**
+ * PushSecret to Secrets Manager with ESO's bytes: SecretBinary unless metadata says `secretPushFormat:
+ * string`; tags = metadata tags + managed-by=external-secrets; ESO's default description; `property` sets
+ * one key of a JSON secret (sjson); an existing secret without the tag is refused. Better than ESO: nothing
+ * is written when the current value already is the new one, versions are idempotent, and a secret that a
+ * previous sync recorded is described first rather than created optimistically.
+ */
+export class SecretsManagerTarget implements PushTarget {
+  readonly #options: SecretsManagerTargetOptions;
+
+  constructor(options: SecretsManagerTargetOptions) {
+    this.#options = options;
+  }
+
+  async push(entry: PushSecretData, source: SourceData, options: PushOptions, signal?: AbortSignal): Promise<PushOutcome> {
+    const meta = parseSecretsManagerMetadata(entry.metadata);
+    if (!meta.ok) throw new PushConfigError(meta.error);
+    const { remoteKey, property } = entry.match.remoteRef;
+    const value = valueOf(source, entry);
+    const name = (this.#options.prefix ?? "") + remoteKey;
+    try {
+      const result = await this.#options.writer.pushSecret(
+        {
+          remoteKey,
+          value,
+          format: meta.value.secretPushFormat,
+          ownerTags: ESO_OWNER_TAGS,
+          tags: meta.value.tags,
+          description: meta.value.description,
+          kmsKeyId: meta.value.kmsKeyId,
+          versionToken: "",
+          versionTokenFor: (previous, bytes) => this.#options.tokens.tokenFor(name, previous, bytes),
+          describeFirst: options.expectExisting,
+          skipIfEqual: true,
+          createOnly: options.createOnly,
+          merge: property ? (current) => mergeProperty(current?.value, property, value) : undefined,
+        },
+        signal,
+      );
+      return { outcome: result.outcome, calls: result.calls };
+    } catch (err) {
+      if (err instanceof NotManagedError) throw new NotManagedByExternalSecretsError(`secret "${name}"`);
+      throw err;
+    }
+  }
+
+  async delete(entry: PushSecretData, signal?: AbortSignal): Promise<DeleteOutcome> {
+    const remoteId = (this.#options.prefix ?? "") + entry.match.remoteRef.remoteKey;
+    const deletion = this.#options.deletion;
+    try {
+      const result = await this.#options.writer.deleteSecret(
+        {
+          remoteId,
+          ownerTags: ESO_OWNER_TAGS,
+          forceDeleteWithoutRecovery: deletion?.forceDeleteWithoutRecovery,
+          recoveryWindowInDays: deletion?.recoveryWindowInDays && deletion.recoveryWindowInDays > 0 ? deletion.recoveryWindowInDays : undefined,
+        },
+        signal,
+      );
+      return { outcome: result.outcome, calls: result.calls };
+    } catch (err) {
+      // ESO: a secret that is not ours is, for this PushSecret, already gone; it is never deleted.
+      if (err instanceof NotManagedError) return { outcome: "not-managed", calls: ["DescribeSecret"] };
+      throw err;
+    }
+  }
+}
+
+function valueOf(source: SourceData, entry: PushSecretData): Uint8Array {
+  try {
+    return entryValue(reverseKeys(source, entry.conversionStrategy), entry.match.secretKey);
+  } catch (err) {
+    if (err instanceof MissingKeyError) throw new PushConfigError(err.message);
+    throw err;
+  }
+}
+
+function mergeProperty(current: Uint8Array | undefined, property: string, value: Uint8Array): Uint8Array {
+  try {
+    return setJsonProperty(current, property, value);
+  } catch (err) {
+    if (err instanceof PropertyPathError) throw new PushConfigError(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,28 @@
+import type { PushSecretSpec } from "../apis/push-secret.ts";
+
+/**
+ * Fields a PushSecret may carry that Ferry does not implement yet. Each is refused loudly (a condition, an
+ * Event, an error from `ferry validate`) rather than ignored: a silently different push is worse than none.
+ */
+export function unsupportedPushSecretFields(spec: PushSecretSpec): Array<{ path: string; message: string }> {
+  const out: Array<{ path: string; message: string }> = [];
+  if (spec.selector.generatorRef) {
+    out.push({ path: "spec.selector.generatorRef", message: "generators are not supported by Ferry yet; push an existing Secret (selector.secret)" });
+  }
+  if (spec.selector.secret?.selector) {
+    out.push({ path: "spec.selector.secret.selector", message: "selecting source Secrets by label is not supported by Ferry yet; name the Secret (selector.secret.name)" });
+  }
+  if (spec.template) {
+    out.push({ path: "spec.template", message: "templates are not supported by Ferry yet; push the Secret's keys as they are" });
+  }
+  for (const [i, block] of (spec.dataTo ?? []).entries()) {
+    if (!block.storeRef) out.push({ path: `spec.dataTo[${i}].storeRef`, message: "Required: storeRef must specify either name or labelSelector" });
+    for (const [j, r] of (block.rewrite ?? []).entries()) {
+      if (r.transform) out.push({ path: `spec.dataTo[${i}].rewrite[${j}].transform`, message: "rewrite.transform (templates) is not supported by Ferry yet; use rewrite.regexp" });
+    }
+  }
+  if ((spec.data?.length ?? 0) === 0 && (spec.dataTo?.length ?? 0) === 0) {
+    out.push({ path: "spec.data", message: "nothing to push: set data or dataTo" });
+  }
+  return out;
+}
