@@ -177,7 +177,7 @@ export class PushSecretReconciler {
       changed,
       event: changed ? { type: "Normal", reason: PushSecretReason.Synced, message: `${message} (${outcome.wrote} written, ${deleted} deleted)` } : undefined,
     });
-    const intervalMs = Number(parseDuration(ps.spec.refreshInterval)) / 1e6;
+    const intervalMs = parseDuration(ps.spec.refreshInterval);
     return intervalMs > 0 ? { requeueAfterMs: jitter(intervalMs, 0.1, this.#random) } : {};
   }
 
@@ -228,7 +228,7 @@ export class PushSecretReconciler {
         const store = handles.get(d.storeKey) ?? this.#deps.lookupStore(d.store, namespace);
         const target = await this.#deps.targetFor(store, namespace);
         const result = await target.delete(d.entry, signal);
-        this.#logger.info({ pushSecret: `${namespace}/${ps.metadata.name}`, store: d.storeKey, remoteKey: d.statusKey, outcome: result.outcome, calls: result.calls }, "deleted what the PushSecret no longer pushes");
+        this.#logger.info({ pushSecret: `${namespace}/${ps.metadata.name}`, store: d.storeKey, remoteKey: d.statusKey, outcome: result.outcome, deletionDate: result.deletionDate?.toISOString(), calls: result.calls }, "deleted what the PushSecret no longer pushes");
         // Every entry of the same remote secret is gone with it.
         for (const [key, entry] of Object.entries(remaining[d.storeKey] ?? {})) {
           if (entry.match.remoteRef.remoteKey === d.entry.match.remoteRef.remoteKey && !Object.hasOwn(current[d.storeKey] ?? {}, key)) delete remaining[d.storeKey]![key];
@@ -264,7 +264,7 @@ export class PushSecretReconciler {
     const now = new Date(this.#now());
     const conditions = setCondition(status?.conditions, next.condition, now);
     const conditionChanged = !sameConditions(status?.conditions, conditions);
-    const syncedChanged = next.synced !== undefined && JSON.stringify(next.synced) !== JSON.stringify(status?.syncedPushSecrets ?? {});
+    const syncedChanged = next.synced !== undefined && canonicalJson(next.synced) !== canonicalJson(status?.syncedPushSecrets ?? {});
     const versionChanged = next.syncedResourceVersion !== undefined && next.syncedResourceVersion !== status?.syncedResourceVersion;
     const target: EventTarget = { apiVersion: "external-secrets.io/v1alpha1", kind: "PushSecret", name: raw.metadata?.name ?? "", namespace: raw.metadata?.namespace, uid: raw.metadata?.uid };
     if (next.event && (conditionChanged || next.changed)) this.#deps.events.event(target, next.event.type, next.event.reason, next.event.message);
@@ -275,6 +275,13 @@ export class PushSecretReconciler {
     if (next.refreshed) patch.refreshTime = now.toISOString().replace(/\.\d{3}Z$/, "Z");
     await this.#deps.patchStatus({ namespace: raw.metadata?.namespace ?? "", name: raw.metadata?.name ?? "" }, patch);
   }
+}
+
+/** JSON with object keys sorted: the apiserver hands maps back in its own key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 function errorMessage(err: unknown): string {

@@ -16,6 +16,8 @@ export interface PushOutcome {
 
 export interface DeleteOutcome {
   outcome: "deleted" | "scheduled" | "already-scheduled" | "not-found" | "not-managed";
+  /** When a scheduled deletion becomes final (the store's recovery window). */
+  deletionDate?: Date | undefined;
   calls: string[];
 }
 

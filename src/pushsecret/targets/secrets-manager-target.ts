@@ -78,7 +78,7 @@ export class SecretsManagerTarget implements PushTarget {
         },
         signal,
       );
-      return { outcome: result.outcome, calls: result.calls };
+      return { outcome: result.outcome, deletionDate: result.deletionDate, calls: result.calls };
     } catch (err) {
       // ESO: a secret that is not ours is, for this PushSecret, already gone; it is never deleted.
       if (err instanceof NotManagedError) return { outcome: "not-managed", calls: ["DescribeSecret"] };
