@@ -9,7 +9,7 @@ import { API_VERSION_V1ALPHA1, KIND_CLUSTER_PUSH_SECRET, KIND_PUSH_SECRET } from
 import { GO_DURATION_PATTERN } from "./duration.ts";
 import { ExternalSecretTemplateSchema, GeneratorRefSchema } from "./external-secret.ts";
 import { LabelSelectorSchema, ObjectMetaSchema, ObjectNameSchema, StatusConditionSchema, StringMapSchema } from "./meta.ts";
-import { dateTime, exactlyOneOf, preserveUnknownFields, withRules } from "./schema-extensions.ts";
+import { dateTime, exactlyOneOf, withRules } from "./schema-extensions.ts";
 
 export const PUSH_UPDATE_POLICIES = ["Replace", "IfNotExists"] as const;
 export type PushUpdatePolicy = (typeof PUSH_UPDATE_POLICIES)[number];
@@ -37,7 +37,9 @@ export const PushSecretStoreRefSchema = withRules(
 export type PushSecretStoreRef = z.output<typeof PushSecretStoreRefSchema>;
 
 /** Provider-specific metadata (for AWS: `kind: PushSecretMetadata` with a `spec`), kept verbatim. */
-const MetadataSchema = preserveUnknownFields(z.looseObject({}))
+const MetadataSchema = z
+  .unknown()
+  .meta({ "x-kubernetes-preserve-unknown-fields": true })
   .optional()
   .describe("Provider-specific metadata, e.g. apiVersion kubernetes.external-secrets.io/v1alpha1, kind PushSecretMetadata, spec.");
 

@@ -1,7 +1,19 @@
 import { Command } from "commander";
 import { parseAllDocuments } from "yaml";
-import { API_VERSIONS, GROUP, KIND_CLUSTER_EXTERNAL_SECRET, KIND_CLUSTER_SECRET_STORE, KIND_EXTERNAL_SECRET, KIND_SECRET_STORE } from "../apis/constants.ts";
+import {
+  API_VERSION_V1ALPHA1,
+  API_VERSIONS,
+  GROUP,
+  KIND_CLUSTER_EXTERNAL_SECRET,
+  KIND_CLUSTER_PUSH_SECRET,
+  KIND_CLUSTER_SECRET_STORE,
+  KIND_EXTERNAL_SECRET,
+  KIND_PUSH_SECRET,
+  KIND_SECRET_STORE,
+} from "../apis/constants.ts";
 import type { ClusterExternalSecret } from "../apis/cluster-external-secret.ts";
+import type { ClusterPushSecret, PushSecret } from "../apis/push-secret.ts";
+import { unsupportedPushSecretFields } from "../pushsecret/unsupported.ts";
 import { formatIssue, parseObject, type FieldIssue } from "../apis/parse.ts";
 import type { ClusterSecretStore, SecretStore } from "../apis/secret-store.ts";
 import { validateAwsStore } from "../providers/aws/validate-store.ts";
@@ -12,7 +24,9 @@ export interface ValidateFlags {
   filename: string[];
 }
 
-const FERRY_KINDS = new Set([KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE, KIND_CLUSTER_EXTERNAL_SECRET]);
+const FERRY_KINDS = new Set([KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE, KIND_CLUSTER_EXTERNAL_SECRET, KIND_PUSH_SECRET, KIND_CLUSTER_PUSH_SECRET]);
+/** The push kinds exist only as v1alpha1 in ESO; the others as v1 and v1beta1. */
+const PUSH_KINDS = new Set([KIND_PUSH_SECRET, KIND_CLUSTER_PUSH_SECRET]);
 
 /** What `ferry validate` found in one document. */
 export interface DocumentReport {
@@ -26,7 +40,7 @@ export interface DocumentReport {
 
 export function validateCommand(): Command {
   return new Command("validate")
-    .description("Check ExternalSecret, SecretStore, ClusterSecretStore and ClusterExternalSecret manifests against Ferry's schemas, offline.")
+    .description("Check ExternalSecret, SecretStore, ClusterSecretStore, ClusterExternalSecret, PushSecret and ClusterPushSecret manifests against Ferry's schemas, offline.")
     .requiredOption("-f, --filename <path>", "a YAML/JSON file (multi-document), a directory of them, or - for stdin; repeatable", collect)
     .addHelpText(
       "after",
@@ -98,10 +112,11 @@ export function validateObject(at: string, obj: unknown): DocumentReport {
     const why = group === GROUP ? `${kind || "an object without kind"} (${apiVersion}) is not a kind Ferry serves` : `not a Ferry kind (${apiVersion || "no apiVersion"})`;
     return { location, errors: [], warnings: [], skipped: why };
   }
-  if (!(API_VERSIONS as readonly string[]).includes(apiVersion)) {
+  const versions: readonly string[] = PUSH_KINDS.has(kind) ? [API_VERSION_V1ALPHA1] : API_VERSIONS;
+  if (!versions.includes(apiVersion)) {
     return {
       location,
-      errors: [formatIssue({ path: "apiVersion", message: `Unsupported value: ${JSON.stringify(o.apiVersion ?? null)}: supported values: ${API_VERSIONS.map((v) => `"${v}"`).join(", ")}` })],
+      errors: [formatIssue({ path: "apiVersion", message: `Unsupported value: ${JSON.stringify(o.apiVersion ?? null)}: supported values: ${versions.map((v) => `"${v}"`).join(", ")}` })],
       warnings: [],
     };
   }
@@ -114,6 +129,11 @@ export function validateObject(at: string, obj: unknown): DocumentReport {
     if (!spec.namespaceSelector && (spec.namespaceSelectors ?? []).length === 0 && (spec.namespaces ?? []).length === 0) {
       warnings.push("spec: selects no namespace: set namespaceSelectors (an empty selector {} selects every namespace)");
     }
+  } else if (PUSH_KINDS.has(kind)) {
+    // What the controller would refuse with a condition: unsupported fields are errors here too.
+    const spec = kind === KIND_PUSH_SECRET ? (parsed.value as PushSecret).spec : (parsed.value as ClusterPushSecret).spec.pushSecretSpec;
+    const base = kind === KIND_PUSH_SECRET ? "" : "spec.pushSecretSpec.";
+    errors.push(...unsupportedPushSecretFields(spec).map((u) => formatIssue({ path: base ? u.path.replace(/^spec\./, base) : u.path, message: u.message })));
   } else if (kind === KIND_SECRET_STORE || kind === KIND_CLUSTER_SECRET_STORE) {
     // The provider's own checks, as the store controller and the admission webhook run them.
     const store = parsed.value as SecretStore | ClusterSecretStore;

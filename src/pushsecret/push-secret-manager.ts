@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from "../runtime/logger.ts";
 import { StoreUnavailableError } from "../sync/externalsecret/reconciler.ts";
 import { matchesLabelSelector, type LabelSelector } from "../sync/label-selector.ts";
 import { StoreResolver, type ParsedStore } from "../sync/store-resolver.ts";
+import { ClusterPushSecretController } from "./cluster/cluster-push-secret-controller.ts";
 import { PushSecretReconciler, type ResolvedPushStore } from "./push-secret-reconciler.ts";
 import { SourceSecretWatch } from "./source-watch.ts";
 import { ParameterStoreTarget } from "./targets/parameter-store-target.ts";
@@ -48,6 +49,8 @@ export class PushSecretManager {
   readonly pushSecrets: Informer<KubeObject>;
   readonly controller: Controller;
   readonly sources: SourceSecretWatch;
+  /** ClusterPushSecrets (cluster-wide mode only: they need every namespace). */
+  readonly cluster: ClusterPushSecretController | undefined;
   readonly #owned: Informer<KubeObject>[];
   readonly #shared: Informer<KubeObject>[];
   readonly #writers: SecretsManagerWriterProvider;
@@ -157,6 +160,8 @@ export class PushSecretManager {
         for (const key of this.#bySource.get(`${namespace}/${name}`) ?? []) this.controller.enqueue(requestOf(key));
       },
     });
+    this.cluster = namespaces && !options.namespace ? new ClusterPushSecretController({ kubeConfig, pushSecrets: this.pushSecrets, namespaces, logger, now: options.now }) : undefined;
+    if (this.cluster) this.#owned.push(this.cluster.clusterPushSecrets);
     this.#wire(secretStores, clusterSecretStores);
   }
 
@@ -219,6 +224,7 @@ export class PushSecretManager {
     await Promise.all([...this.#owned, ...this.#shared].map((i) => i.waitForSync(signal)));
     this.sources.start();
     this.controller.start();
+    this.cluster?.controller.start();
     this.#logger.info({ pushSecrets: this.pushSecrets.size }, "PushSecret controller started");
   }
 
@@ -227,6 +233,7 @@ export class PushSecretManager {
   }
 
   async stop(): Promise<void> {
+    await this.cluster?.controller.stop();
     await this.controller.stop();
     await this.sources.stop();
     await Promise.all(this.#owned.map((i) => i.stop()));

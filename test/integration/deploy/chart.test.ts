@@ -15,6 +15,7 @@ import { Writable } from "node:stream";
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import * as k8s from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
+import { PushSecretManager } from "../../../src/pushsecret/push-secret-manager.ts";
 import { LeaderElector } from "../../../src/runtime/leader-election.ts";
 import { createLogger } from "../../../src/runtime/logger.ts";
 import { ClientNodeMountKube } from "../../../src/mount/kube.ts";
@@ -419,6 +420,35 @@ describe("the chart, installed on the apiserver", () => {
     assert.deepEqual(forbiddenLines(sync.logs), [], "no call of the controller was refused");
   });
 
+  test("the controller, as its own ServiceAccount, pushes a PushSecret and deletes what it pushed (its RBAC is enough)", { timeout: 2 * 60_000 }, async () => {
+    const ns = app.name;
+    const logs: string[] = [];
+    const logger = createLogger({
+      level: "debug",
+      destination: new Writable({ write(chunk: Buffer, _e, done) { logs.push(...chunk.toString("utf8").split("\n").filter(Boolean)); done(); } }),
+    });
+    const push = new PushSecretManager({ kubeConfig: tokens.controller, logger });
+    await push.start();
+    try {
+      await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "push-source" }, stringData: { token: "chart-push-canary" } } });
+      await objects.create({
+        apiVersion: "external-secrets.io/v1alpha1", kind: "PushSecret", metadata: { name: "push", namespace: ns },
+        spec: { deletionPolicy: "Delete", secretStoreRefs: [{ name: "aws", kind: "SecretStore" }], selector: { secret: { name: "push-source" } }, data: [{ match: { secretKey: "token", remoteRef: { remoteKey: "chart/pushed" } } }] },
+      } as k8s.KubernetesObject);
+      const custom = admin.makeApiClient(k8s.CustomObjectsApi);
+      const get = () => custom.getNamespacedCustomObject({ group: "external-secrets.io", version: "v1alpha1", namespace: ns, plural: "pushsecrets", name: "push" }) as Promise<{ status?: { conditions?: Array<{ type: string; status: string }> } }>;
+      await waitUntil("PushSecret push Ready", async () => (await get()).status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false, { timeoutMs: 30_000 });
+      const pushed = await sm().send(new GetSecretValueCommand({ SecretId: "chart/pushed" }));
+      assert.equal(Buffer.from(pushed.SecretBinary!).toString("utf8"), "chart-push-canary");
+      await custom.deleteNamespacedCustomObject({ group: "external-secrets.io", version: "v1alpha1", namespace: ns, plural: "pushsecrets", name: "push" });
+      await waitUntil("the PushSecret's finalizer released", async () => get().then(() => false, () => true), { timeoutMs: 30_000 });
+      assert.notEqual((await sm().send(new DescribeSecretCommand({ SecretId: "chart/pushed" }))).DeletedDate, undefined, "scheduled for deletion");
+      assert.deepEqual(forbiddenLines(logs), [], "no call of the PushSecret controller was refused");
+    } finally {
+      await push.stop();
+    }
+  });
+
   test("leader election: the controller takes its own Lease, and no other", { timeout: 60_000 }, async () => {
     const elector = new LeaderElector({ kubeConfig: tokens.controller, namespace: system.name, name: leaseName, identity: `chart-test-${release}`, retryPeriodMs: 500, renewDeadlineMs: 5_000, leaseDurationMs: 10_000 });
     let leading!: () => void;
@@ -459,6 +489,11 @@ describe("the chart, installed on the apiserver", () => {
       ...["get", "patch", "update"].flatMap((verb) => ["externalsecrets.external-secrets.io/status", "secretstores.external-secrets.io/status"].map((resource) => ({ verb, resource, namespace: A }))),
       { verb: "patch", resource: "clustersecretstores.external-secrets.io/status", name: "any" },
       { verb: "update", resource: "externalsecrets.external-secrets.io/finalizers", namespace: A },
+      ...["get", "list", "watch", "patch"].map((verb) => ({ verb, resource: "pushsecrets.external-secrets.io", namespace: A })),
+      ...["get", "patch"].map((verb) => ({ verb, resource: "pushsecrets.external-secrets.io/status", namespace: A })),
+      ...["create", "update", "delete"].map((verb) => ({ verb, resource: "pushsecrets.external-secrets.io", namespace: A })),
+      ...["get", "list", "watch"].map((verb) => ({ verb, resource: "clusterpushsecrets.external-secrets.io" })),
+      { verb: "patch", resource: "clusterpushsecrets.external-secrets.io/status", name: "any" },
       ...["create", "update", "delete"].map((verb) => ({ verb, resource: "secrets", namespace: "default" })),
       { verb: "get", resource: "serviceaccounts", namespace: A },
       { verb: "create", resource: "serviceaccounts/token", namespace: A },
@@ -469,6 +504,7 @@ describe("the chart, installed on the apiserver", () => {
       { verb: "update", resource: "leases.coordination.k8s.io", namespace: R, name: leaseName },
     ], [
       ...["create", "update", "patch", "delete"].map((verb) => ({ verb, resource: "externalsecrets.external-secrets.io", namespace: A })),
+      ...["create", "update", "patch", "delete"].map((verb) => ({ verb, resource: "clusterpushsecrets.external-secrets.io", name: "any" })),
       ...["create", "update", "delete"].map((verb) => ({ verb, resource: "secretstores.external-secrets.io", namespace: A })),
       { verb: "delete", resource: "clustersecretstores.external-secrets.io", name: "any" },
       { verb: "patch", resource: "secrets", namespace: A },

@@ -163,6 +163,15 @@ readinessProbe:
 - apiGroups: ["external-secrets.io"]
   resources: ["externalsecrets/finalizers"]
   verbs: ["update"]
+# PushSecrets: the informer, /status merge patches, and merge patches of metadata.finalizers (the
+# pushsecret.externalsecrets.io/finalizer of deletionPolicy Delete). Their source Secrets are read with the
+# Secret rules below (get; list/watch of the namespaces that have PushSecrets).
+- apiGroups: ["external-secrets.io"]
+  resources: ["pushsecrets"]
+  verbs: ["get", "list", "watch", "patch"]
+- apiGroups: ["external-secrets.io"]
+  resources: ["pushsecrets/status"]
+  verbs: ["get", "patch"]
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch", "create", "update", "delete"]
