@@ -27,7 +27,7 @@ before(async () => {
   if (skip) return;
   const dir = join(await esoModuleDir(), "config", "crds", "bases");
   esoCrds = new Map(
-    ["externalsecrets", "secretstores", "clustersecretstores", "clusterexternalsecrets"].map((plural) => [plural, parse(readFileSync(join(dir, `external-secrets.io_${plural}.yaml`), "utf8")) as Crd]),
+    ["externalsecrets", "secretstores", "clustersecretstores", "clusterexternalsecrets", "pushsecrets", "clusterpushsecrets"].map((plural) => [plural, parse(readFileSync(join(dir, `external-secrets.io_${plural}.yaml`), "utf8")) as Crd]),
   );
 }, { timeout: 10 * 60_000 });
 

@@ -95,7 +95,7 @@ export type PushSecretSelector = z.output<typeof PushSecretSelectorSchema>;
 
 export const PushSecretSpecSchema = withRules(
   z.object({
-    refreshInterval: z.string().regex(GO_DURATION).default("1h0m0s").describe("A Go duration between re-checks of the provider."),
+    refreshInterval: z.string().regex(GO_DURATION).default("1h").describe("A Go duration between re-checks of the provider."),
     secretStoreRefs: z.array(PushSecretStoreRefSchema).default([]),
     updatePolicy: z.enum(PUSH_UPDATE_POLICIES).default("Replace"),
     deletionPolicy: z.enum(PUSH_DELETION_POLICIES).default("None"),
