@@ -1,0 +1,59 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { PushSecretData } from "../apis/push-secret.ts";
+import { dataToEntries, mergeSynced, planDeletions, planPushes, statusKeyOf, syncedOf, syncedPatch, type SyncedPushSecrets } from "./plan.ts";
+
+const entry = (secretKey: string, remoteKey: string, property?: string): PushSecretData => ({
+  match: { secretKey, remoteRef: { remoteKey, ...(property ? { property } : {}) } },
+  conversionStrategy: "None",
+});
+const aws = { kind: "SecretStore" as const, name: "aws" };
+const other = { kind: "ClusterSecretStore" as const, name: "other" };
+
+describe("status keys (ESO's statusRef)", () => {
+  test("the remote key", () => assert.equal(statusKeyOf(entry("a", "k")), "k"));
+  test("with a property", () => assert.equal(statusKeyOf(entry("a", "k", "p.q")), "k/p.q"));
+});
+
+test("planPushes: every entry to every store, stores outer", () => {
+  const plan = planPushes([entry("a", "ka"), entry("b", "kb")], [aws, other]);
+  assert.deepEqual(plan.map((p) => `${p.storeKey} ${p.statusKey}`), ["SecretStore/aws ka", "SecretStore/aws kb", "ClusterSecretStore/other ka", "ClusterSecretStore/other kb"]);
+});
+
+describe("planDeletions (deletionPolicy Delete)", () => {
+  const previous: SyncedPushSecrets = { "SecretStore/aws": { ka: entry("a", "ka"), kb: entry("b", "kb"), "kj/x": entry("x", "kj", "x"), "kj/y": entry("y", "kj", "y") }, "ClusterSecretStore/other": { ka: entry("a", "ka") } };
+  const cases: Array<[string, SyncedPushSecrets, string[]]> = [
+    ["nothing removed", previous, []],
+    ["an entry removed", { ...previous, "SecretStore/aws": { ka: entry("a", "ka"), "kj/x": entry("x", "kj", "x"), "kj/y": entry("y", "kj", "y") } }, ["SecretStore/aws kb"]],
+    ["a store no longer pushed to", { "SecretStore/aws": previous["SecretStore/aws"]! }, ["ClusterSecretStore/other ka"]],
+    ["one property of a JSON secret removed, another still pushed: kept", { ...previous, "SecretStore/aws": { ka: entry("a", "ka"), kb: entry("b", "kb"), "kj/x": entry("x", "kj", "x") } }, []],
+    ["every property of a JSON secret removed: deleted once", { ...previous, "SecretStore/aws": { ka: entry("a", "ka"), kb: entry("b", "kb") } }, ["SecretStore/aws kj/x"]],
+  ];
+  for (const [name, current, expected] of cases) {
+    test(name, () => assert.deepEqual(planDeletions(previous, current).map((d) => `${d.storeKey} ${d.statusKey}`), expected));
+  }
+  test("nothing recorded, nothing deleted", () => assert.deepEqual(planDeletions(undefined, {}), []));
+});
+
+test("syncedOf lists every store, even with nothing pushed", () => {
+  assert.deepEqual(syncedOf([], [aws]), { "SecretStore/aws": {} });
+});
+
+test("mergeSynced keeps earlier entries after a failure (ESO's mergeSecretState)", () => {
+  assert.deepEqual(Object.keys(mergeSynced({ "SecretStore/aws": { ka: entry("a", "ka") } }, { "SecretStore/aws": { kb: entry("b", "kb") } })["SecretStore/aws"]!).sort(), ["ka", "kb"]);
+});
+
+test("syncedPatch nulls what was removed (a merge patch merges maps)", () => {
+  const before: SyncedPushSecrets = { "SecretStore/aws": { ka: entry("a", "ka"), kb: entry("b", "kb") }, "ClusterSecretStore/other": { ka: entry("a", "ka") } };
+  const patch = syncedPatch(before, { "SecretStore/aws": { ka: entry("a", "ka") } });
+  assert.deepEqual(patch, { "ClusterSecretStore/other": null, "SecretStore/aws": { ka: entry("a", "ka"), kb: null } });
+});
+
+describe("dataToEntries", () => {
+  const keys = ["db-user", "db-pass", "other"];
+  test("keys matching the regexp, renamed by rewrite", () => {
+    const entries = dataToEntries({ match: { regexp: "^db-" }, rewrite: [{ regexp: { source: "^db-(.*)$", target: "app/db/$1" } }], conversionStrategy: "None" }, keys);
+    assert.deepEqual(entries.map((e) => `${e.match.secretKey} → ${e.match.remoteRef.remoteKey}`), ["db-pass → app/db/pass", "db-user → app/db/user"]);
+  });
+  test("no regexp: every key under its own name", () => assert.deepEqual(dataToEntries({ conversionStrategy: "None" }, keys).map((e) => e.match.remoteRef.remoteKey), ["db-pass", "db-user", "other"]));
+});
