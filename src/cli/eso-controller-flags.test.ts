@@ -20,7 +20,9 @@ describe("translateEsoControllerArgs", () => {
     { name: "leader election off", argv: ["--enable-leader-election=false"], args: [] },
     { name: "zap levels beyond error", argv: ["--loglevel=fatal"], args: ["--log-level=error"] },
     { name: "Ferry's own flags pass through", argv: ["--concurrency=8", "--health-addr=:9000", "--kubeconfig", "k"], args: ["--concurrency=8", "--health-addr=:9000", "--kubeconfig", "k"] },
-    { name: "kinds Ferry does not serve", argv: ["--enable-push-secret-reconciler=false", "--enable-generator-state=false", "--experimental-enable-aws-session-cache=true"], args: [] },
+    { name: "kinds Ferry does not serve", argv: ["--enable-generator-state=false", "--experimental-enable-aws-session-cache=true"], args: [] },
+    { name: "kinds Ferry always serves", argv: ["--enable-push-secret-reconciler=true"], args: [] },
+    { name: "turning off a kind Ferry always serves is refused", argv: ["--enable-push-secret-reconciler=false"], args: [], errors: [/--enable-push-secret-reconciler=false .*always serves PushSecrets/] },
     { name: "values Ferry already has", argv: ["--enable-managed-secrets-caching=true", "--enable-secrets-caching=false", "--controller-class=default", "--metrics-secure=false"], args: [] },
     {
       name: "values Ferry cannot honour are refused, all of them",
