@@ -19,7 +19,8 @@ describe("Secrets Manager metadata (ESO's defaults)", () => {
     ["a managed-by tag", envelope({ tags: { "managed-by": "me" } }), /Cannot specify a 'managed-by' tag/],
     ["an unknown spec field", envelope({ secretType: "String" }), /unknown field "secretType"/],
     ["an unknown push format", envelope({ secretPushFormat: "text" }), /invalid secret push format/],
-    ["another kind", { kind: "Other", spec: {} }, /kind must be PushSecretMetadata/],
+    ["another kind", { apiVersion: "kubernetes.external-secrets.io/v1alpha1", kind: "Other", spec: {} }, /unexpected kind "Other", expected "PushSecretMetadata"/],
+    ["no apiVersion (ESO requires it)", { kind: "PushSecretMetadata", spec: {} }, /unexpected apiVersion ""/],
     ["resourcePolicy (not implemented)", envelope({ resourcePolicy: {} }), /not supported by Ferry yet/],
     ["a tag that is not a string", envelope({ tags: { a: 1 } }), /tags.a must be a string/],
   ];

@@ -98,8 +98,9 @@ function specOf(metadata: unknown, fields: ReadonlySet<string>): MetadataResult<
   if (typeof metadata !== "object" || Array.isArray(metadata)) return fail("metadata must be an object");
   const m = metadata as Record<string, unknown>;
   for (const key of Object.keys(m)) if (!["apiVersion", "kind", "spec"].includes(key)) return fail(`metadata: unknown field "${key}"`);
-  if (m.apiVersion !== undefined && m.apiVersion !== METADATA_API_VERSION) return fail(`metadata apiVersion must be ${METADATA_API_VERSION}`);
-  if (m.kind !== undefined && m.kind !== METADATA_KIND) return fail(`metadata kind must be ${METADATA_KIND}`);
+  // ESO (runtime/esutils/metadata) requires both, exactly.
+  if (m.apiVersion !== METADATA_API_VERSION) return fail(`metadata: unexpected apiVersion ${JSON.stringify(m.apiVersion ?? "")}, expected "${METADATA_API_VERSION}"`);
+  if (m.kind !== METADATA_KIND) return fail(`metadata: unexpected kind ${JSON.stringify(m.kind ?? "")}, expected "${METADATA_KIND}"`);
   const spec = m.spec ?? {};
   if (typeof spec !== "object" || spec === null || Array.isArray(spec)) return fail("metadata spec must be an object");
   for (const key of Object.keys(spec)) if (!fields.has(key)) return fail(`metadata spec: unknown field "${key}"`);

@@ -13,13 +13,25 @@ export function sourceDataOf(secret: { data?: Record<string, string> | undefined
   return new Map(Object.entries(secret?.data ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, "base64"))]));
 }
 
-const UNICODE_ESCAPE = /_U([0-9a-fA-F]{4})_/g;
+/** ESO's `_U([0-9a-fA-F]{4,5})_` (esutils unicodeRegex). */
+const UNICODE_ESCAPE = /_U([0-9a-fA-F]{4,5})_/g;
 
-/** ESO's ReverseKeys: undoes the Unicode key conversion of an ExternalSecret (`_U0040_` → `@`). */
+/**
+ * ESO's ReverseKeys: undoes the Unicode key conversion of an ExternalSecret (`_U0040_` → `@`, `_U1F600_` → 😀);
+ * a code point Go cannot print (a surrogate) becomes U+FFFD as Go's %c makes it; two keys that become one
+ * are refused with ESO's message.
+ */
 export function reverseKeys(data: SourceData, strategy: PushConversionStrategy): SourceData {
   if (strategy !== "ReverseUnicode") return data;
   const out = new Map<string, Uint8Array>();
-  for (const [key, value] of data) out.set(key.replace(UNICODE_ESCAPE, (_m, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16))), value);
+  for (const [key, value] of data) {
+    const reversed = key.replace(UNICODE_ESCAPE, (_m, hex: string) => {
+      const code = Number.parseInt(hex, 16);
+      return (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff ? "\uFFFD" : String.fromCodePoint(code);
+    });
+    if (out.has(reversed)) throw new MissingKeyError(`secret name collision during conversion: ${reversed}`);
+    out.set(reversed, value);
+  }
   return out;
 }
 

@@ -1,2 +1,2 @@
-export { b64, goAvailable, oracleBinary, runOracle, unb64, type OracleRequest, type OracleResponse } from "./oracle.ts";
+export { b64, goAvailable, oracleBinary, runOracle, unb64, type OraclePushRequest, type OracleRequest, type OracleResponse } from "./oracle.ts";
 export { esoModuleDir } from "./eso-module.ts";

@@ -49,6 +49,9 @@ type request struct {
 	Value    string   `json:"value"` // base64
 	Keys     []string `json:"keys"`
 
+	// pushSecret: see push.go
+	Push json.RawMessage `json:"push"`
+
 	// match / replaceAll / rewrite
 	Pattern  string                       `json:"pattern"`
 	Input    string                       `json:"input"`
@@ -194,6 +197,12 @@ func handle(r request) response {
 		}
 		s := re.ReplaceAllString(r.Input, r.Repl)
 		return response{Out: &s}
+
+	case "pushSecret":
+		return pushSecret(r.Push)
+
+	case "reverseKeys":
+		return reverseKeys(r.Strategy, r.Keys)
 
 	case "unicodeClassNames":
 		// The names regexp/syntax looks up for \p{…}: "category:", "script:" and "alias:" keys (an alias's

@@ -20,8 +20,20 @@ export type OracleRequest =
   | { op: "match"; pattern: string; input: string }
   | { op: "unicodeClassNames" }
   | { op: "replaceAll"; pattern: string; input: string; repl: string }
+  /** ESO's AWS provider PushSecret against a scripted AWS; `out` is the calls it made, as JSON (push.go). */
+  | { op: "pushSecret"; push: OraclePushRequest }
+  /** ESO's ReverseKeys; `map` is reversed key → original key. */
+  | { op: "reverseKeys"; strategy: string; keys: string[] }
   /** SecretProviderClass objects decoded as ASCP does; `out` is the descriptors as JSON. */
   | { op: "ascpObjects"; input: string };
+
+/** A PushSecret of one data[] entry (see push.go): the source Secret's data (base64) and the remote secret, if any. */
+export interface OraclePushRequest {
+  service: "SecretsManager" | "ParameterStore";
+  secretData: Record<string, string>;
+  pushData: unknown;
+  existing?: { value: string; binary: boolean; tags: Record<string, string> } | undefined;
+}
 
 /** Byte fields are base64; `map` values too. */
 export interface OracleResponse {

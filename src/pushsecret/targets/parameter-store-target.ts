@@ -26,7 +26,13 @@ export class ParameterStoreTarget implements PushTarget {
     if (!meta.ok) throw new PushConfigError(meta.error);
     const { remoteKey, property } = entry.match.remoteRef;
     if (property) throw new PushConfigError(`remoteRef.property is not supported for Parameter Store (as in ESO); push to its own parameter instead`);
-    const data = reverseKeys(source, entry.conversionStrategy);
+    let data: SourceData;
+    try {
+      data = reverseKeys(source, entry.conversionStrategy);
+    } catch (err) {
+      if (err instanceof MissingKeyError) throw new PushConfigError(err.message);
+      throw err;
+    }
     const key = entry.match.secretKey;
     let value: Uint8Array;
     if (!key) value = wholeSecretJson(data, meta.value.encodeAsDecoded ? "decoded" : "base64");
