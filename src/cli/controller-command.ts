@@ -114,6 +114,8 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     secretStores: manager.secretStores,
     clusterSecretStores: manager.clusterSecretStores,
     namespaces: manager.namespaces,
+    metrics,
+    onApiCall: metrics.apiCall,
     logger,
   });
   const start = async (signal?: AbortSignal) => {

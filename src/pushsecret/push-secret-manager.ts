@@ -11,6 +11,8 @@ import { silentLogger, type Logger } from "../runtime/logger.ts";
 import { StoreUnavailableError } from "../sync/externalsecret/reconciler.ts";
 import { matchesLabelSelector, type LabelSelector } from "../sync/label-selector.ts";
 import { StoreResolver, type ParsedStore } from "../sync/store-resolver.ts";
+import type { SyncObserver } from "../sync/sync-observer.ts";
+import type { ApiCallObserver } from "../providers/provider.ts";
 import { ClusterPushSecretController } from "./cluster/cluster-push-secret-controller.ts";
 import { PushSecretReconciler, type ResolvedPushStore } from "./push-secret-reconciler.ts";
 import { SourceSecretWatch } from "./source-watch.ts";
@@ -32,6 +34,10 @@ export interface PushSecretManagerOptions {
   /** HMAC key of version tokens; a random per-process key when absent. */
   tokenKey?: Uint8Array | undefined;
   concurrency?: number | undefined;
+  /** Work queue and reconcile metrics of both controllers (SyncMetrics). */
+  metrics?: SyncObserver | undefined;
+  /** Every AWS call of the writers this manager creates (ESO's provider_api_calls_count). */
+  onApiCall?: ApiCallObserver | undefined;
   logger?: Logger | undefined;
   events?: EventRecorder | undefined;
   kube?: KubeAccess | undefined;
@@ -73,7 +79,7 @@ export class PushSecretManager {
     this.#shared = [options.secretStores, options.clusterSecretStores, options.namespaces].filter((i): i is Informer<KubeObject> => i !== undefined);
 
     this.#ownsWriters = !options.writers;
-    this.#writers = options.writers ?? new SecretsManagerWriterProvider({ logger: logger.child({ provider: "aws" }) });
+    this.#writers = options.writers ?? new SecretsManagerWriterProvider({ logger: logger.child({ provider: "aws" }), onApiCall: options.onApiCall });
     const tokens = new VersionTokens(options.tokenKey);
     const kube = options.kube ?? new ClientNodeKubeAccess(kubeConfig);
     const resolver = new StoreResolver({ secretStores, clusterSecretStores, namespaces, capabilities: "ReadWrite" });
@@ -152,6 +158,7 @@ export class PushSecretManager {
       concurrency: options.concurrency ?? 4,
       logger: logger.child({ controller: "pushsecret" }),
       reconciler: { reconcile: (req, signal) => reconciler.reconcile(req, signal) },
+      ...(options.metrics?.controller ? { metrics: options.metrics.controller("pushsecret") } : {}),
     });
     this.sources = new SourceSecretWatch({
       kubeConfig,
@@ -160,7 +167,7 @@ export class PushSecretManager {
         for (const key of this.#bySource.get(`${namespace}/${name}`) ?? []) this.controller.enqueue(requestOf(key));
       },
     });
-    this.cluster = namespaces && !options.namespace ? new ClusterPushSecretController({ kubeConfig, pushSecrets: this.pushSecrets, namespaces, logger, now: options.now }) : undefined;
+    this.cluster = namespaces && !options.namespace ? new ClusterPushSecretController({ kubeConfig, pushSecrets: this.pushSecrets, namespaces, logger, now: options.now, metrics: options.metrics?.controller?.("clusterpushsecret") }) : undefined;
     if (this.cluster) this.#owned.push(this.cluster.clusterPushSecrets);
     this.#wire(secretStores, clusterSecretStores);
   }

@@ -1,6 +1,6 @@
 import * as k8s from "@kubernetes/client-node";
 import { GROUP, KIND_CLUSTER_PUSH_SECRET, PLURAL_CLUSTER_PUSH_SECRETS, PLURAL_PUSH_SECRETS, VERSION_V1ALPHA1 } from "../../apis/constants.ts";
-import { Controller } from "../../runtime/controller.ts";
+import { Controller, type ControllerMetrics } from "../../runtime/controller.ts";
 import { Informer } from "../../runtime/informer.ts";
 import type { KubeObject } from "../../runtime/list-watcher.ts";
 import type { Logger } from "../../runtime/logger.ts";
@@ -17,7 +17,14 @@ export class ClusterPushSecretController {
   readonly clusterPushSecrets: Informer<KubeObject>;
   readonly controller: Controller;
 
-  constructor(options: { kubeConfig: k8s.KubeConfig; pushSecrets: Informer<KubeObject>; namespaces: Informer<KubeObject>; logger: Logger; now?: (() => number) | undefined }) {
+  constructor(options: {
+    kubeConfig: k8s.KubeConfig;
+    pushSecrets: Informer<KubeObject>;
+    namespaces: Informer<KubeObject>;
+    logger: Logger;
+    now?: (() => number) | undefined;
+    metrics?: ControllerMetrics | undefined;
+  }) {
     const { kubeConfig, pushSecrets, namespaces, logger } = options;
     this.clusterPushSecrets = new Informer<KubeObject>({ kubeConfig, path: `/apis/${GROUP}/${VERSION_V1ALPHA1}/${PLURAL_CLUSTER_PUSH_SECRETS}`, logger: logger.child({ informer: "clusterpushsecrets" }) });
     const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
@@ -49,7 +56,7 @@ export class ClusterPushSecretController {
       logger: logger.child({ controller: "clusterpushsecret" }),
       now: options.now,
     });
-    this.controller = new Controller({ name: "clusterpushsecret", concurrency: 2, logger: logger.child({ controller: "clusterpushsecret" }), reconciler: { reconcile: (req) => reconciler.reconcile(req) } });
+    this.controller = new Controller({ name: "clusterpushsecret", concurrency: 2, logger: logger.child({ controller: "clusterpushsecret" }), reconciler: { reconcile: (req) => reconciler.reconcile(req) }, ...(options.metrics ? { metrics: options.metrics } : {}) });
 
     const all = () => {
       for (const cps of this.clusterPushSecrets.list()) this.controller.enqueue({ name: cps.metadata?.name ?? "" });
