@@ -1,12 +1,12 @@
 # syntax=docker/dockerfile:1
-# Ferry's image. Node 24 runs the TypeScript sources directly (type stripping), so there is no build step:
-# the image holds src/, package.json and the production dependencies, nothing else.
+# Generated from deploy/image/spec.json by `npm run generate:image`; do not edit. The end-to-end tests build
+# the same image without Docker from the same file (test/env/node/image.ts) and run it on a real node.
 #
 #   docker build -t ferry:0.1.0 .
 #   docker run --rm ferry:0.1.0 --help
 #
-# The Node version follows the `node` devDependency in package.json, which is what the tests run on
-# (test/integration/deploy/image.test.ts checks that they agree).
+# Node runs the TypeScript sources directly (type stripping): no build step. The Node version is the `node`
+# devDependency in package.json, which is what the tests run on.
 ARG NODE_VERSION=24.21.0
 
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
@@ -14,14 +14,14 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies only, exactly as locked. --ignore-scripts: no runtime dependency needs an install
 # script, and running none means a compromised package cannot execute anything at build time.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:${NODE_VERSION}-bookworm-slim
-# npm, npx, corepack and yarn are not needed at runtime; removing them leaves less for scanners to flag and
-# for an attacker to use.
-RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /opt/yarn-* \
-      /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg
+# Debian bookworm (minbase) with only: ca-certificates, and the node binary; no npm, npx, corepack or yarn.
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=deps /usr/local/bin/node /usr/local/bin/node
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and not writable by the runtime user: the process cannot modify its own code.

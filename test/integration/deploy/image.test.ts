@@ -54,9 +54,12 @@ test("the base image is slim Node 24 at the version the tests run on", () => {
   assert.equal(version, pkg.devDependencies.node, "ARG NODE_VERSION matches the `node` devDependency");
   assert.match(version, /^24\./);
   assert.match(pkg.engines.node, />=\s*24/);
+  // The deps stage is Node's image (npm ci, and the node binary); the runtime stage is plain Debian slim.
   const froms = dockerfile.filter((i) => i.op === "FROM");
-  assert.ok(froms.length >= 1);
-  for (const from of froms) assert.match(from.args, /^node:\$\{NODE_VERSION\}-bookworm-slim(\s+AS\s+\w+)?$/i, from.args);
+  assert.equal(froms.length, 2);
+  assert.match(froms[0]!.args, /^node:\$\{NODE_VERSION\}-bookworm-slim\s+AS\s+deps$/i, froms[0]!.args);
+  assert.match(froms[1]!.args, /^debian:bookworm-slim$/, froms[1]!.args);
+  assert.ok(final.some((i) => i.op === "COPY" && i.args === "--from=deps /usr/local/bin/node /usr/local/bin/node"));
 });
 
 test("the runtime stage runs as the chart's non-root user", () => {
