@@ -35,7 +35,7 @@ async function openssl(cwd: string, args: string[]): Promise<void> {
 }
 
 /** Issues a leaf certificate signed by the test CA. */
-async function issue(dir: string, name: string, subject: string, extensions: string): Promise<void> {
+export async function issue(dir: string, name: string, subject: string, extensions: string): Promise<void> {
   await openssl(dir, ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
     "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject]);
   await writeFile(join(dir, `${name}.ext`), extensions);
@@ -48,12 +48,12 @@ async function issue(dir: string, name: string, subject: string, extensions: str
  * with IP SAN 127.0.0.1 (Go rejects CN-only certificates), an admin client certificate and an RSA
  * service-account signing key.
  */
-export async function generatePki(dir: string): Promise<Pki> {
+export async function generatePki(dir: string, options: { servingSans?: readonly string[] } = {}): Promise<Pki> {
   await mkdir(dir, { recursive: true });
   await openssl(dir, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
     "-keyout", "ca.key", "-out", "ca.crt", "-days", "7", "-subj", "/CN=ferry-test-ca"]);
   await issue(dir, "serving", "/CN=kube-apiserver",
-    "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n");
+    `subjectAltName=${["IP:127.0.0.1", "DNS:localhost", ...(options.servingSans ?? [])].join(",")}\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n`);
   await issue(dir, "admin", "/O=system:masters/CN=ferry-test-admin",
     "extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n");
   await issue(dir, "webhook-client", `/CN=${WEBHOOK_CLIENT_NAME}`, "extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n");
