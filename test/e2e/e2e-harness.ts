@@ -11,6 +11,8 @@ import { ensureNodeBinaries, missingPrerequisites } from "../env/node/binaries.t
 import { startNodeCluster, type NodeCluster } from "../env/node/cluster.ts";
 import { hostState, type HostState } from "../env/node/host-state.ts";
 import { BUSYBOX_IMAGE, FERRY_IMAGE, buildImages } from "../env/node/image.ts";
+import { BRIDGE_GATEWAY } from "../env/node/configs.ts";
+import { NODE_IP } from "../env/node/namespace.ts";
 
 export const REGION = "us-east-1";
 export const RELEASE = "ferry";
@@ -63,6 +65,11 @@ export async function startE2e(): Promise<E2e> {
       "--set", `aws.region=${REGION}`,
       "--set", "aws.extraEnv[0].name=AWS_ENDPOINT_URL", "--set", `aws.extraEnv[0].value=${cluster.motoUrlInCluster}`,
       "--set", "webhook.enabled=true",
+      // The apiserver presents a client certificate from the cluster CA with the chart's default allowed CN.
+      "--set-file", `webhook.clientAuth.caBundle=${cluster.pki.caCert}`,
+      // The apiserver connects from the node's address, or the bridge's when it dials a pod; the bridge CNI
+      // does not enforce NetworkPolicy, so this only satisfies the chart (docs/security.md).
+      "--set", `webhook.networkPolicy.apiserverCIDRs={${NODE_IP}/32,${BRIDGE_GATEWAY}/32}`,
       "--set", "csiProvider.enabled=true", "--set", `csiProvider.providerVolume=${cluster.providerDir}`,
       "--wait", "--timeout", "240s",
     ],

@@ -168,6 +168,9 @@ spec:
 describe("real node: Ferry's image, Helm chart, CSI driver and consuming pods", { skip, concurrency: false }, () => {
   let e2e: E2e;
   let stopped = false;
+  // Later tests need the release; without it they fail at once instead of each waiting for its timeout.
+  let installed = false;
+  const requireInstall = () => assert.ok(installed, "helm install failed (see the first test)");
 
   before(async () => {
     e2e = await startE2e();
@@ -196,9 +199,11 @@ describe("real node: Ferry's image, Helm chart, CSI driver and consuming pods", 
     const webhook = await e2e.json<{ webhooks: Array<{ clientConfig: { caBundle?: string; service?: { name: string } } }> }>(["get", "mutatingwebhookconfiguration", `${RELEASE}-write-through`]);
     assert.ok(webhook.webhooks[0]?.clientConfig.caBundle, "caBundle set");
     assert.ok(webhook.webhooks[0]?.clientConfig.service, "called through its Service");
+    installed = true;
   });
 
   test("seed flow: SecretStore + ExternalSecret sync, and the Deployment's pod sees DB_PASSWORD", async () => {
+    requireInstall();
     const password = `db-pass-${Date.now()}`;
     await e2e.createSecret("DB-CREDENTIALS", JSON.stringify({ "db-user": "app", "db-pass": password }));
     await e2e.apply(seedManifests);
@@ -210,6 +215,7 @@ describe("real node: Ferry's image, Helm chart, CSI driver and consuming pods", 
   });
 
   test("rotation in AWS reaches the running Deployment after a rollout", async () => {
+    requireInstall();
     const rotated = `db-pass-rotated-${Date.now()}`;
     await e2e.putSecret("DB-CREDENTIALS", JSON.stringify({ "db-user": "app", "db-pass": rotated }));
     await e2e.kubectl(["annotate", "--overwrite", "-n", SEED_NAMESPACE, "externalsecret/my-external-secrets", `external-secrets.io/force-sync=${Date.now()}`]);
@@ -223,6 +229,7 @@ describe("real node: Ferry's image, Helm chart, CSI driver and consuming pods", 
   });
 
   test("CSI: an inline volume with an ASCP-style SecretProviderClass gets its files, secretObjects syncs a Secret, rotation reaches the file", async () => {
+    requireInstall();
     const password = `csi-pass-${Date.now()}`;
     await e2e.createSecret("e2e/app-db", JSON.stringify({ username: "app", password }));
     await e2e.apply(csiManifests("ferry"));
@@ -243,6 +250,7 @@ describe("real node: Ferry's image, Helm chart, CSI driver and consuming pods", 
   });
 
   test("write-through: a Secret created through the webhook Service lands in AWS and etcd keeps no value", async () => {
+    requireInstall();
     const value = `wt-${Date.now()}`;
     await e2e.apply(`
 apiVersion: v1
@@ -264,6 +272,7 @@ stringData:
   });
 
   test("helm upgrade keeps everything working; helm uninstall leaves no webhook configuration and no stuck finalizers", async () => {
+    requireInstall();
     await e2e.helm(["upgrade", RELEASE, chartDir, ...e2e.installArgs(), "--set", "controller.concurrency=4"]);
     const pods = await e2e.json<List<Pod>>(["get", "pods", "-n", RELEASE_NAMESPACE]);
     assert.ok(pods.items.filter(ready).length >= 4, "components Ready after the upgrade");

@@ -71,7 +71,7 @@ export async function startApiserver(options: {
  * certificate to present. `*` is the default match (any webhook host); a cluster would name the webhook's
  * Service (`ferry-webhook.ferry-system.svc:443`). Servers that ask for no certificate are unaffected.
  */
-function writeAdmissionConfiguration(pki: Pki): string {
+export function writeAdmissionConfiguration(pki: Pki): string {
   const b64 = (path: string) => readFileSync(path).toString("base64");
   const kubeconfig = join(pki.dir, "webhook-client.kubeconfig");
   writeFileSync(kubeconfig, JSON.stringify({

@@ -10,6 +10,8 @@ export { SERVICE_CIDR };
 
 export const NODE_NAME = "ferry-node";
 export const POD_CIDR = "10.244.0.0/24";
+/** The bridge's address in the pod network (the CNI bridge plugin's isGateway: the subnet's first address). */
+export const BRIDGE_GATEWAY = "10.244.0.1";
 export const APISERVER_PORT = 6443;
 export const MOTO_PORT = 5000;
 export const SANDBOX_IMAGE = "registry.k8s.io/pause:3.10.1";

@@ -94,6 +94,16 @@ export class NodeNamespace {
     const children = readFileSync(`/proc/${unshare.pid}/task/${unshare.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
     const pid = children[0];
     if (!pid) throw new Error("unshare has no child: the namespace's PID 1 is gone");
+    // A run that dies without teardown (a crash, a signal) still ends the namespace and all inside it.
+    const killOnExit = () => {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    };
+    process.once("exit", killOnExit);
+    void exited.then(() => process.off("exit", killOnExit));
     return new NodeNamespace(stateDir, pid, unshare, exited);
   }
 
