@@ -18,6 +18,7 @@ export interface ControllerFlags {
   kubeconfig?: string;
   namespace?: string;
   concurrency: number;
+  enableClusterExternalSecretReconciler: boolean;
   leaderElect: boolean;
   leaderElectionNamespace: string;
   leaderElectionId: string;
@@ -61,12 +62,24 @@ export const positiveInt = (value: string): number => {
   return n;
 };
 
+/** A Go-style boolean flag value (`--flag=false`), as ESO's flags take them. */
+export const parseBool = (value: string): boolean => {
+  if (/^(true|1|t)$/i.test(value)) return true;
+  if (/^(false|0|f)$/i.test(value)) return false;
+  throw new InvalidArgumentError("must be true or false.");
+};
+
 export function controllerCommand(): Command {
   return new Command("controller")
-    .description("Run the sync controller: ExternalSecret, SecretStore and ClusterSecretStore (external-secrets.io v1 and v1beta1) and PushSecret (v1alpha1) for AWS.")
+    .description("Run the sync controller: ExternalSecret, SecretStore, ClusterSecretStore and ClusterExternalSecret (external-secrets.io v1 and v1beta1) and PushSecret (v1alpha1) for AWS.")
     .option("--kubeconfig <path>", "kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then in-cluster")
     .option("--namespace <name>", "watch and reconcile only this namespace (ClusterSecretStores are still read)")
     .option("--concurrency <n>", "ExternalSecrets reconciled at once", positiveInt, 8)
+    .addOption(
+      new Option("--enable-cluster-external-secret-reconciler [bool]", "reconcile ClusterExternalSecrets (cluster-wide mode only)")
+        .argParser(parseBool)
+        .default(true),
+    )
     .option("--leader-elect", "elect a leader through a coordination.k8s.io Lease so only one replica reconciles", false)
     .option("--leader-election-namespace <name>", "namespace of the leader election Lease", process.env.POD_NAMESPACE ?? "default")
     .option("--leader-election-id <name>", "name of the leader election Lease", "ferry-controller")
@@ -104,6 +117,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     namespace: flags.namespace,
     concurrency: flags.concurrency,
     storeRequeueMs: flags.storeRequeueInterval,
+    clusterExternalSecrets: flags.enableClusterExternalSecretReconciler,
     logger,
     metrics,
   });

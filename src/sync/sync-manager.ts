@@ -8,6 +8,7 @@ import { KubeEventRecorder, type EventRecorder } from "../runtime/event-recorder
 import type { Informer } from "../runtime/informer.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
+import { ClusterExternalSecretController } from "./clusterexternalsecret/controller.ts";
 import { ExternalSecretController } from "./externalsecret/controller.ts";
 import { KubeSecrets, StatusWriter } from "./kube-secrets.ts";
 import type { ReadCoalescerOptions } from "./read-coalescer.ts";
@@ -23,6 +24,8 @@ export interface SyncManagerOptions {
   transforms: ValueTransforms;
   /** Watch and reconcile only this namespace (ESO --namespace). ClusterSecretStores are still watched. */
   namespace?: string | undefined;
+  /** Reconcile ClusterExternalSecrets (default on; only when watching all namespaces). */
+  clusterExternalSecrets?: boolean | undefined;
   /** Concurrent ExternalSecret reconciles; default 8 (ESO's default of 1 is the root of ESO #2878). */
   concurrency?: number | undefined;
   logger?: Logger | undefined;
@@ -47,7 +50,7 @@ export interface SyncManagerOptions {
 
 /**
  * The sync path: the shared informers (sync-informers.ts) and one controller per kind over them — stores
- * (secretstore/), ExternalSecrets (externalsecret/). This file only composes them and runs them in order.
+ * (secretstore/), ExternalSecrets (externalsecret/), ClusterExternalSecrets (clusterexternalsecret/). This file only composes them and runs them in order.
  */
 export class SyncManager {
   readonly informers: SyncInformers;
@@ -59,6 +62,9 @@ export class SyncManager {
   readonly externalSecretController: Controller;
   readonly secretStoreController: Controller;
   readonly clusterSecretStoreController: Controller;
+  /** Only when watching every namespace: a ClusterExternalSecret selects among all of them. */
+  readonly clusterExternalSecretController: Controller | undefined;
+  readonly #clusterExternalSecrets: ClusterExternalSecretController | undefined;
   readonly #stores: StoreControllers;
   readonly #externalSecrets: ExternalSecretController;
   readonly #logger: Logger;
@@ -115,6 +121,11 @@ export class SyncManager {
       onSync: options.onSync,
       metrics: options.metrics,
     });
+    this.#clusterExternalSecrets =
+      informers.namespaces && options.clusterExternalSecrets !== false
+        ? new ClusterExternalSecretController({ kubeConfig, informers, namespaces: informers.namespaces, logger, metrics: options.metrics })
+        : undefined;
+    this.clusterExternalSecretController = this.#clusterExternalSecrets?.controller;
     this.secretStoreController = this.#stores.secretStore;
     this.clusterSecretStoreController = this.#stores.clusterSecretStore;
     this.externalSecretController = this.#externalSecrets.controller;
@@ -126,6 +137,7 @@ export class SyncManager {
     this.#logger.info({ externalSecrets: this.externalSecrets.size, managedSecrets: this.managedSecrets.size }, "caches synced, starting controllers");
     this.#stores.start();
     this.#externalSecrets.start();
+    this.#clusterExternalSecrets?.start();
   }
 
   get synced(): boolean {
@@ -133,7 +145,7 @@ export class SyncManager {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.#externalSecrets.stop(), this.#stores.stop()]);
+    await Promise.all([this.#externalSecrets.stop(), this.#stores.stop(), this.#clusterExternalSecrets?.stop()]);
     await this.informers.stop();
   }
 }

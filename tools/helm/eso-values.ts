@@ -71,7 +71,7 @@ export const ESO_VALUES: readonly EsoValue[] = [
   { key: "scopedRBAC", status: "refused", ferry: "refused when true: Ferry always reads ClusterSecretStores; `scopedNamespace` alone already namespaces the rest", values: { scopedRBAC: true }, refusal: /scopedRBAC: true/ },
   { key: "openshiftFinalizers", status: "accepted", ferry: "no effect: Ferry's RBAC already covers the finalizers it sets", values: { openshiftFinalizers: true }, expect: () => {} },
   { key: "systemAuthDelegator", status: "refused", ferry: "refused when true", values: { systemAuthDelegator: true }, refusal: /systemAuthDelegator/ },
-  { key: "processClusterExternalSecret", status: "refused", ferry: "refused when false", values: { processClusterExternalSecret: false }, refusal: /processClusterExternalSecret: false/ },
+  { key: "processClusterExternalSecret", status: "mapped", ferry: "`controller.processClusterExternalSecret` (false: `--enable-cluster-external-secret-reconciler=false`, and no ExternalSecret writes in RBAC)", values: { processClusterExternalSecret: false }, expect: (o) => hasArg(o, "--enable-cluster-external-secret-reconciler=false") },
   { key: "processClusterPushSecret", status: "refused", ferry: "refused when false", values: { processClusterPushSecret: false }, refusal: /processClusterPushSecret: false/ },
   { key: "processClusterStore", status: "refused", ferry: "refused when false", values: { processClusterStore: false }, refusal: /processClusterStore: false/ },
   { key: "processClusterGenerator", status: "accepted", ferry: "no effect: Ferry has no generators", values: { processClusterGenerator: false }, expect: () => {} },

@@ -12,6 +12,7 @@ import { readAheadHorizonMs } from "../refresh-policy.ts";
 import { plannedReads, type PayloadReader } from "../remote-data.ts";
 import { syncedResourceVersion } from "../synced-resource-version.ts";
 import type { ExternalSecretsByStore } from "./by-store-index.ts";
+import { SiblingReads, siblingGroupOf, siblingShareMs } from "./sibling-reads.ts";
 import { dueWithin, durationMs, type ResolvedStore } from "./reconciler.ts";
 import type { V1Secret } from "@kubernetes/client-node";
 
@@ -19,6 +20,7 @@ import type { V1Secret } from "@kubernetes/client-node";
 interface ClientReader {
   coalescer: ReadCoalescer;
   prefetched: PrefetchCache;
+  siblings: SiblingReads;
 }
 
 /** A companion claimed while its batch is being assembled. */
@@ -83,7 +85,11 @@ export class ReadAheadReaders {
   #clientReader(client: SecretsClient): ClientReader {
     let r = this.#clientReaders.get(client);
     if (!r) {
-      r = { coalescer: new ReadCoalescer(client, this.#o.coalescing, { onBatch: this.#o.onBatch }), prefetched: new PrefetchCache({ ttlMs: 60_000, now: this.#o.now }) };
+      r = {
+        coalescer: new ReadCoalescer(client, this.#o.coalescing, { onBatch: this.#o.onBatch }),
+        prefetched: new PrefetchCache({ ttlMs: 60_000, now: this.#o.now }),
+        siblings: new SiblingReads({ now: this.#o.now }),
+      };
       this.#clientReaders.set(client, r);
     }
     return r;
@@ -92,10 +98,11 @@ export class ReadAheadReaders {
   /**
    * Reads for one ExternalSecret: outcomes read ahead for it are used as they are; the rest goes out in one
    * batch that read-ahead fills with the ids of other ExternalSecrets on the same client due within their
-   * jitter window. Those get the outcomes cached for a minute and are enqueued to refresh now.
+   * jitter window. Those get the outcomes cached for a minute and are enqueued to refresh now. ExternalSecrets
+   * fanned out by one ClusterExternalSecret share one read (sibling-reads.ts).
    */
   readerFor(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }): PayloadReader {
-    const { coalescer, prefetched } = this.#clientReader(client);
+    const { coalescer, prefetched, siblings } = this.#clientReader(client);
     const requesterKey = `${requester.namespace}/${requester.name}`;
     return {
       read: async (ids) => {
@@ -109,11 +116,26 @@ export class ReadAheadReaders {
         this.#prefetchedIn.delete(requesterKey);
         if (mine && ids.every((id) => mine.has(remoteSecretIdKey(id)))) return mine;
 
+        // A sibling (same ClusterExternalSecret, same content, same client) is reading or just read these ids.
+        const group = raw ? siblingGroupOf(raw) : undefined;
+        const shared = group ? siblings.get(group) : undefined;
+        if (shared) {
+          const outcomes = await shared.catch(() => undefined);
+          if (outcomes && ids.every((id) => outcomes.has(remoteSecretIdKey(id)))) {
+            this.#o.logger.debug({ externalSecret: requesterKey, ids: ids.map((id) => id.key) }, "provider read shared with sibling ExternalSecrets");
+            return new Map(ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!]));
+          }
+        }
+
         const companions = this.#o.readAhead ? await this.#companions(client, store, requester, ids) : [];
         const picked = pickCompanions(ids, companions, MAX_BATCH);
         for (const c of companions) if (!picked.companions.includes(c)) this.#inBatch.delete(c.key);
         const reading = coalescer.read(picked.ids);
         for (const c of picked.companions) this.#inBatch.set(c.key, reading);
+        if (group) {
+          const intervalMs = durationMs((raw && this.#o.parse(raw))?.spec.refreshInterval);
+          siblings.put(group, reading, siblingShareMs(intervalMs, readAheadHorizonMs(intervalMs)));
+        }
         let outcomes: Awaited<typeof reading>;
         try {
           outcomes = await reading;

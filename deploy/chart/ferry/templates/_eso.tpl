@@ -15,6 +15,7 @@ template in test/integration/deploy/eso-values.test.ts).
 {{- if hasKey $v "concurrent" }}{{ $_ := set $c "concurrency" $v.concurrent }}{{ end -}}
 {{- if hasKey $v "scopedNamespace" }}{{ $_ := set $c "watchNamespace" $v.scopedNamespace }}{{ end -}}
 {{- if hasKey $v "leaderElect" }}{{ $_ := set $c.leaderElection "enabled" $v.leaderElect }}{{ end -}}
+{{- if hasKey $v "processClusterExternalSecret" }}{{ $_ := set $c "processClusterExternalSecret" $v.processClusterExternalSecret }}{{ end -}}
 {{- if hasKey $v "createOperator" }}{{ $_ := set $c "enabled" $v.createOperator }}{{ end -}}
 {{- range $key := list "resources" "nodeSelector" "tolerations" "affinity" "priorityClassName" "topologySpreadConstraints" "podAnnotations" "podLabels" "extraEnv" }}
 {{- if hasKey $v $key }}{{ $_ := set $c $key (index $v $key) }}{{ end -}}

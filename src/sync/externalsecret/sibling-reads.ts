@@ -1,0 +1,86 @@
+import { createHash } from "node:crypto";
+import type { ReadOutcome } from "../../providers/provider.ts";
+import type { KubeObject } from "../../runtime/list-watcher.ts";
+
+interface Entry {
+  reading: Promise<Map<string, ReadOutcome>>;
+  expiresAt: number;
+}
+
+/** JSON with object keys sorted, so equal content hashes equally whatever order the apiserver sent. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * The sibling group of an ExternalSecret fanned out by a ClusterExternalSecret: its controller's uid and a
+ * hash of everything that decides what it reads (spec, labels, annotations: a force-sync annotation passed on
+ * from the ClusterExternalSecret starts a new group, so it gets a fresh read). Undefined for any other
+ * ExternalSecret.
+ */
+export function siblingGroupOf(es: KubeObject): string | undefined {
+  const refs = (es.metadata as { ownerReferences?: Array<{ kind: string; uid: string; controller?: boolean; apiVersion: string }> } | undefined)?.ownerReferences;
+  const owner = refs?.find((r) => r.controller && r.kind === "ClusterExternalSecret" && r.apiVersion.startsWith("external-secrets.io/"));
+  if (!owner) return undefined;
+  const content = canonical({ spec: (es as { spec?: unknown }).spec, labels: es.metadata?.labels ?? {}, annotations: es.metadata?.annotations ?? {} });
+  return `${owner.uid}/${createHash("sha256").update(content).digest("hex")}`;
+}
+
+/**
+ * Reads shared by the ExternalSecrets one ClusterExternalSecret fans out (ESO KES #382, ESO PR #6241: ESO
+ * reads the same secret once per namespace). Siblings are one definition copied to N namespaces: on the same
+ * client (same store, credentials and region; each sibling's own namespace access is checked by its
+ * reconcile before it reads) they read the same ids, so the first sibling's read, in flight or finished, is
+ * the read of all of them for `ttlMs`. The TTL is at most the read-ahead window: a sibling's value is never
+ * older than read-ahead would make it. Kept per client, so nothing crosses credentials; entries expire, so
+ * memory is bounded by the ClusterExternalSecrets read within the window.
+ */
+export class SiblingReads {
+  readonly #entries = new Map<string, Entry>();
+  readonly #now: () => number;
+
+  constructor(options: { now: () => number }) {
+    this.#now = options.now;
+  }
+
+  /** The group's read, if one started within its TTL and did not fail as a whole. */
+  get(group: string): Promise<Map<string, ReadOutcome>> | undefined {
+    const entry = this.#entries.get(group);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#entries.delete(group);
+      return undefined;
+    }
+    return entry.reading;
+  }
+
+  /** Records a read started for a group; a call that fails as a whole is forgotten (siblings then read themselves). */
+  put(group: string, reading: Promise<Map<string, ReadOutcome>>, ttlMs: number): void {
+    if (ttlMs <= 0) return;
+    this.#sweep();
+    const entry = { reading, expiresAt: this.#now() + ttlMs };
+    this.#entries.set(group, entry);
+    reading.catch(() => {
+      if (this.#entries.get(group) === entry) this.#entries.delete(group);
+    });
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #sweep(): void {
+    const now = this.#now();
+    for (const [group, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(group);
+  }
+}
+
+/** How long siblings share a read: the read-ahead window of their refreshInterval, capped at a minute. */
+export function siblingShareMs(refreshIntervalMs: number, readAheadWindowMs: number): number {
+  return refreshIntervalMs > 0 ? Math.min(readAheadWindowMs, 60_000) : 60_000;
+}
