@@ -36,9 +36,10 @@ export function siblingGroupOf(es: KubeObject): string | undefined {
  * reads the same secret once per namespace). Siblings are one definition copied to N namespaces: on the same
  * client (same store, credentials and region; each sibling's own namespace access is checked by its
  * reconcile before it reads) they read the same ids, so the first sibling's read, in flight or finished, is
- * the read of all of them for `ttlMs`. The TTL is at most the read-ahead window: a sibling's value is never
- * older than read-ahead would make it. Kept per client, so nothing crosses credentials; entries expire, so
- * memory is bounded by the ClusterExternalSecrets read within the window.
+ * the read of all of them for `ttlMs` (siblingShareMs: about the read-ahead window, so a sibling's value is
+ * about as old as read-ahead would make it, and never older than half its refreshInterval). Kept per client,
+ * so nothing crosses credentials; entries expire, so memory is bounded by the ClusterExternalSecrets read
+ * within the window.
  */
 export class SiblingReads {
   readonly #entries = new Map<string, Entry>();
@@ -80,7 +81,12 @@ export class SiblingReads {
   }
 }
 
-/** How long siblings share a read: the read-ahead window of their refreshInterval, capped at a minute. */
+/**
+ * How long siblings share a read: the read-ahead window of their refreshInterval, but at least the few
+ * seconds a fan-out takes to create its ExternalSecrets (up to 10 s, never more than half the interval), and
+ * at most a minute. refreshInterval 0 (read once): a minute.
+ */
 export function siblingShareMs(refreshIntervalMs: number, readAheadWindowMs: number): number {
-  return refreshIntervalMs > 0 ? Math.min(readAheadWindowMs, 60_000) : 60_000;
+  if (refreshIntervalMs <= 0) return 60_000;
+  return Math.min(60_000, Math.max(readAheadWindowMs, Math.min(10_000, refreshIntervalMs / 2)));
 }

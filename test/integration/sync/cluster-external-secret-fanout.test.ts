@@ -1,0 +1,123 @@
+// The AWS-call budget of a ClusterExternalSecret fan-out (ESO KES #382, ESO PR #6241: ESO reads the same
+// secret once per namespace). Counted at the fault proxy in front of moto: 20 namespaces fanned out from one
+// ClusterExternalSecret cost the reads of one ExternalSecret, for the initial sync and for a refresh cycle;
+// with referent credentials (a ClusterSecretStore whose secretRef has no namespace, so each namespace
+// authenticates with its own Secret) nothing is shared across credentials.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import * as k8s from "@kubernetes/client-node";
+import { waitUntil } from "../../env/index.ts";
+import { decode, readyCondition, startSync, type ExternalSecretObject, type SyncHarness } from "./sync-harness.ts";
+
+const COUNT = 20;
+let h: SyncHarness;
+const run = randomBytes(3).toString("hex");
+const LABEL = `fanout.ferry.dev/run-${run}`;
+const namespaces: Array<{ name: string; delete: () => Promise<void> }> = [];
+const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
+/** Reads of Secrets Manager values, whatever the API. */
+const reads = () => h.aws.count("BatchGetSecretValue") + h.aws.count("GetSecretValue");
+
+async function labelledNamespaces(n: number, value: string): Promise<string[]> {
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const ns = await h.env.createNamespace("fanout");
+    namespaces.push(ns);
+    await h.core.patchNamespace({ name: ns.name, body: { metadata: { labels: { [LABEL]: value } } } }, merge);
+    names.push(ns.name);
+  }
+  return names;
+}
+
+function ces(name: string, store: string, value: string, refreshInterval: string) {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ClusterExternalSecret",
+    metadata: { name },
+    spec: {
+      namespaceSelectors: [{ matchLabels: { [LABEL]: value } }],
+      externalSecretSpec: {
+        secretStoreRef: { name: store, kind: "ClusterSecretStore" },
+        refreshInterval,
+        data: [{ secretKey: "password", remoteRef: { key: "fanout/db", property: "password" } }],
+      },
+    },
+  };
+}
+
+async function externalSecrets(names: string[], esName: string): Promise<ExternalSecretObject[]> {
+  return Promise.all(names.map((ns) => h.externalSecret(ns, esName).catch(() => undefined))).then((l) => l.filter((es): es is ExternalSecretObject => es !== undefined));
+}
+
+async function waitAllReady(names: string[], esName: string): Promise<void> {
+  await waitUntil(`${names.length} fanned-out ExternalSecrets Ready`, async () => {
+    const all = await externalSecrets(names, esName);
+    return all.length === names.length && all.every((es) => readyCondition(es)?.status === "True");
+  }, { timeoutMs: 60_000, intervalMs: 250 });
+}
+
+before(async () => {
+  h = await startSync();
+  await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: "fanout/db", SecretString: JSON.stringify({ password: "fanout-value" }) }));
+});
+
+after(async () => {
+  await h.stop();
+  await Promise.all(namespaces.map((ns) => ns.delete()));
+});
+
+describe("ClusterExternalSecret fan-out AWS budget", () => {
+  test(`${COUNT} namespaces from one ClusterExternalSecret: one read at the initial sync and one per refresh cycle`, { timeout: 180_000 }, async () => {
+    const store = `fanout-${run}`;
+    await h.apply({ apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore", metadata: { name: store }, spec: { provider: { aws: { service: "SecretsManager", region: h.env.state.region } } } });
+    const names = await labelledNamespaces(COUNT, "shared");
+    h.aws.resetCounts();
+
+    await h.apply(ces(`fanout-${run}`, store, "shared", "20s"));
+    await waitAllReady(names, `fanout-${run}`);
+    const initial = h.aws.counts();
+    for (const ns of [names[0]!, names[COUNT - 1]!]) {
+      assert.equal(decode(await h.core.readNamespacedSecret({ namespace: ns, name: `fanout-${run}` }), "password"), "fanout-value");
+    }
+    assert.equal(reads(), 1, `initial sync of ${COUNT} namespaces: ${JSON.stringify(initial)}`);
+
+    // One refresh cycle: every ExternalSecret refreshes once (refreshInterval 20s, jittered).
+    const before = new Map((await externalSecrets(names, `fanout-${run}`)).map((es) => [es.metadata.namespace, es.status?.refreshTime]));
+    h.aws.resetCounts();
+    await waitUntil("every fanned-out ExternalSecret refreshed once", async () => (await externalSecrets(names, `fanout-${run}`)).every((es) => es.status?.refreshTime !== before.get(es.metadata.namespace)), {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
+    const cycle = h.aws.counts();
+    assert.equal(reads(), 1, `one refresh cycle of ${COUNT} namespaces: ${JSON.stringify(cycle)}`);
+    h.logs.push(`fan-out budget: initial ${JSON.stringify(initial)}, cycle ${JSON.stringify(cycle)}`);
+  });
+
+  test("referent credentials (each namespace its own access key): one read per namespace, nothing shared across credentials", { timeout: 120_000 }, async () => {
+    const store = `referent-${run}`;
+    await h.apply({
+      apiVersion: "external-secrets.io/v1",
+      kind: "ClusterSecretStore",
+      metadata: { name: store },
+      spec: {
+        provider: {
+          aws: {
+            service: "SecretsManager",
+            region: h.env.state.region,
+            auth: { secretRef: { accessKeyIDSecretRef: { name: "aws-creds", key: "id" }, secretAccessKeySecretRef: { name: "aws-creds", key: "secret" } } },
+          },
+        },
+      },
+    });
+    const names = await labelledNamespaces(3, "referent");
+    for (const [i, ns] of names.entries()) {
+      await h.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "aws-creds" }, stringData: { id: `AKIDREFERENT${i}`, secret: `referent-secret-${i}` } } });
+    }
+    h.aws.resetCounts();
+    await h.apply(ces(`referent-${run}`, store, "referent", "1h"));
+    await waitAllReady(names, `referent-${run}`);
+    assert.equal(reads(), names.length, `referent credentials: ${JSON.stringify(h.aws.counts())}`);
+  });
+});
