@@ -102,7 +102,7 @@ describe("ClusterExternalSecretReconciler", () => {
     const now = w.es.get("a/shared")!;
     assert.deepEqual(now.metadata?.labels, { team: "platform" });
     assert.equal(now.metadata?.resourceVersion, "5", "the PUT carries the resourceVersion it was computed from");
-    assert.deepEqual((now.spec as { refreshInterval: string }).refreshInterval, "1h0m0s");
+    assert.equal((now.spec as { refreshInterval: string }).refreshInterval, ces.spec.externalSecretSpec.refreshInterval, "the spec is restored");
     assert.deepEqual(now.metadata?.ownerReferences?.map((r) => r.kind), ["ConfigMap", "ClusterExternalSecret"]);
   });
 
