@@ -420,6 +420,38 @@ describe("the chart, installed on the apiserver", () => {
     assert.deepEqual(forbiddenLines(sync.logs), [], "no call of the controller was refused");
   });
 
+  test("the controller, as its own ServiceAccount, fans out a ClusterExternalSecret, restores and deletes its ExternalSecrets (its RBAC is enough)", { timeout: 2 * 60_000 }, async () => {
+    const ns = app.name;
+    await sm().send(new CreateSecretCommand({ Name: "chart/ces", SecretString: "ces-canary" }));
+    const custom = admin.makeApiClient(k8s.CustomObjectsApi);
+    const ces = { group: "external-secrets.io", version: "v1", plural: "clusterexternalsecrets", name: `chart-ces-${release}` };
+    await objects.create({
+      apiVersion: "external-secrets.io/v1", kind: "ClusterExternalSecret", metadata: { name: ces.name },
+      spec: { namespaces: [ns], externalSecretName: "from-ces", externalSecretSpec: { secretStoreRef: { name: "aws", kind: "SecretStore" }, refreshInterval: "1h", data: [{ secretKey: "value", remoteRef: { key: "chart/ces" } }] } },
+    } as k8s.KubernetesObject);
+    await sync!.waitForSecret(ns, "from-ces", (s) => decode(s, "value") === "ces-canary");
+    const status = () => custom.getClusterCustomObject(ces) as Promise<{ status?: { provisionedNamespaces?: string[]; conditions?: Array<{ type: string; status: string }> } }>;
+    await waitUntil("ClusterExternalSecret Ready", async () => (await status()).status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false, { timeoutMs: 30_000 });
+    // An edit of its ExternalSecret is put back (update).
+    const es = { group: "external-secrets.io", version: "v1", namespace: ns, plural: "externalsecrets", name: "from-ces" };
+    await custom.patchNamespacedCustomObject({ ...es, body: { spec: { refreshInterval: "5m" } } }, merge);
+    await waitUntil("the edited ExternalSecret restored", async () => ((await custom.getNamespacedCustomObject(es)) as { spec: { refreshInterval: string } }).spec.refreshInterval === "1h", { timeoutMs: 30_000 });
+    // The namespace is no longer selected: the ExternalSecret is deleted (delete).
+    await custom.patchClusterCustomObject({ ...ces, body: { spec: { namespaces: null, namespaceSelectors: [{ matchLabels: { "ferry.dev/nothing": "x" } }] } } }, merge);
+    await waitUntil("the ExternalSecret deleted", async () => custom.getNamespacedCustomObject(es).then(() => false, () => true), { timeoutMs: 30_000 });
+    await custom.deleteClusterCustomObject(ces);
+    assert.deepEqual(forbiddenLines(sync!.logs), [], "no call of the ClusterExternalSecret controller was refused");
+  });
+
+  test("processClusterExternalSecret: false turns the controller's ClusterExternalSecret handling and its ExternalSecret writes off", async () => {
+    const all = await template("ferry", "ferry-system", ["--set", "controller.processClusterExternalSecret=false", "--set", "webhook.enabled=false"]);
+    const clusterRules = all.filter((m) => m.kind === "ClusterRole").flatMap((m) => (m as unknown as k8s.V1ClusterRole).rules ?? []);
+    assert.ok(!clusterRules.some((r) => r.resources?.includes("externalsecrets") && r.verbs.includes("create")), "no ExternalSecret writes");
+    assert.ok(!clusterRules.some((r) => r.resources?.includes("clusterexternalsecrets")));
+    const deployment = find(all, "Deployment", "-controller") as unknown as k8s.V1Deployment;
+    assert.ok(deployment.spec!.template.spec!.containers[0]!.args!.includes("--enable-cluster-external-secret-reconciler=false"));
+  });
+
   test("the controller, as its own ServiceAccount, pushes a PushSecret and deletes what it pushed (its RBAC is enough)", { timeout: 2 * 60_000 }, async () => {
     const ns = app.name;
     const logs: string[] = [];
@@ -479,7 +511,7 @@ describe("the chart, installed on the apiserver", () => {
     await refused("patch a Secret", () => c.patchNamespacedSecret({ namespace: ns, name: "jwt", body: { metadata: { labels: { x: "y" } } }, dryRun: "All" }, merge));
     await refused("create a ServiceAccount", () => c.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: "x" } }, dryRun: "All" }));
     await refused("modify a CRD", () => kc.makeApiClient(k8s.ApiextensionsV1Api).patchCustomResourceDefinition({ name: "externalsecrets.external-secrets.io", body: { metadata: { labels: { x: "y" } } }, dryRun: "All" }, merge));
-    await refused("create an ExternalSecret", () => kc.makeApiClient(k8s.CustomObjectsApi).createNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: ns, plural: "externalsecrets", body: { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "x" }, spec: {} }, dryRun: "All" }));
+    await refused("patch an ExternalSecret", () => kc.makeApiClient(k8s.CustomObjectsApi).patchNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: ns, plural: "externalsecrets", name: "x", body: { metadata: { labels: { x: "y" } } }, dryRun: "All" }, merge));
     await refused("bind itself a ClusterRole", () => kc.makeApiClient(k8s.RbacAuthorizationV1Api).createClusterRoleBinding({ body: { metadata: { name: `x-${release}` }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "User", name: "x" }] }, dryRun: "All" }));
 
     const A = app.name;
@@ -489,6 +521,11 @@ describe("the chart, installed on the apiserver", () => {
       ...["get", "patch", "update"].flatMap((verb) => ["externalsecrets.external-secrets.io/status", "secretstores.external-secrets.io/status"].map((resource) => ({ verb, resource, namespace: A }))),
       { verb: "patch", resource: "clustersecretstores.external-secrets.io/status", name: "any" },
       { verb: "update", resource: "externalsecrets.external-secrets.io/finalizers", namespace: A },
+      // ClusterExternalSecrets: the informer, /status, ESO's finalizer removed, and the ExternalSecrets they own.
+      ...["get", "list", "watch", "patch"].map((verb) => ({ verb, resource: "clusterexternalsecrets.external-secrets.io" })),
+      { verb: "patch", resource: "clusterexternalsecrets.external-secrets.io/status", name: "any" },
+      { verb: "update", resource: "clusterexternalsecrets.external-secrets.io/finalizers", name: "any" },
+      ...["create", "update", "delete"].map((verb) => ({ verb, resource: "externalsecrets.external-secrets.io", namespace: A })),
       ...["get", "list", "watch", "patch"].map((verb) => ({ verb, resource: "pushsecrets.external-secrets.io", namespace: A })),
       ...["get", "patch"].map((verb) => ({ verb, resource: "pushsecrets.external-secrets.io/status", namespace: A })),
       ...["create", "update", "delete"].map((verb) => ({ verb, resource: "pushsecrets.external-secrets.io", namespace: A })),
@@ -503,7 +540,9 @@ describe("the chart, installed on the apiserver", () => {
       { verb: "get", resource: "leases.coordination.k8s.io", namespace: R, name: leaseName },
       { verb: "update", resource: "leases.coordination.k8s.io", namespace: R, name: leaseName },
     ], [
-      ...["create", "update", "patch", "delete"].map((verb) => ({ verb, resource: "externalsecrets.external-secrets.io", namespace: A })),
+      { verb: "patch", resource: "externalsecrets.external-secrets.io", namespace: A },
+      { verb: "deletecollection", resource: "externalsecrets.external-secrets.io", namespace: A },
+      ...["create", "update", "delete"].map((verb) => ({ verb, resource: "clusterexternalsecrets.external-secrets.io", name: "any" })),
       ...["create", "update", "patch", "delete"].map((verb) => ({ verb, resource: "clusterpushsecrets.external-secrets.io", name: "any" })),
       ...["create", "update", "delete"].map((verb) => ({ verb, resource: "secretstores.external-secrets.io", namespace: A })),
       { verb: "delete", resource: "clustersecretstores.external-secrets.io", name: "any" },
