@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { Command, Option } from "commander";
 import { loadKubeConfig, reportStartupErrors } from "./cli-support.ts";
 import { Registry, collectDefaultMetrics } from "prom-client";
@@ -28,6 +30,11 @@ export interface WebhookFlags {
   excludeNamespace: string[];
   healthAddr: string;
   logLevel: LogLevel;
+  leaderElect: boolean;
+  leaderElectionNamespace: string;
+  leaderElectionId: string;
+  shutdownDrainSeconds: number;
+  shutdownTimeoutSeconds: number;
 }
 
 interface ConfigurationFlags {
@@ -64,6 +71,11 @@ export function webhookCommand(): Command {
     .option("--recovery-window-days <days>", "recovery window of scheduled deletions when the store sets none (AWS default: 30)", intIn("--recovery-window-days", 7, 30))
     .option("--exclude-namespace <name>", "refuse write-through in this namespace too (repeatable; Ferry's own namespace belongs here)", collect, process.env.POD_NAMESPACE ? [process.env.POD_NAMESPACE] : [])
     .option("--health-addr <addr>", "address for /healthz, /readyz and /metrics", ":8081")
+    .option("--leader-elect", "run the Secret controller (finalizers, deletion policy, read-back) only on the replica holding a Lease; every replica serves admission", false)
+    .option("--leader-election-namespace <name>", "namespace of the leader election Lease", process.env.POD_NAMESPACE ?? "default")
+    .option("--leader-election-id <name>", "name of the leader election Lease", "ferry-write-through")
+    .option("--shutdown-drain-seconds <s>", "after SIGTERM: readiness off, admission still answered for this long", intIn("--shutdown-drain-seconds", 0, 300), 5)
+    .option("--shutdown-timeout-seconds <s>", "then: in-flight reviews and reconciles get this long before they are cut (keep drain + timeout + 10 within the pod's grace period)", intIn("--shutdown-timeout-seconds", 1, 300), 10)
     .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error"]).default("info"))
     .addHelpText(
       "after",
@@ -101,6 +113,15 @@ export function webhookCommand(): Command {
   return command;
 }
 
+/**
+ * The shutdown budget: drain (readiness off, still serving), then close with a timeout for what is in
+ * flight. The chart derives terminationGracePeriodSeconds from the same numbers (preStop + drain + timeout
+ * + the controller's 5 s abort grace + margin), so the process exits, Lease released, before SIGKILL.
+ */
+export function shutdownPlan(flags: Pick<WebhookFlags, "shutdownDrainSeconds" | "shutdownTimeoutSeconds">): { drainMs: number; closeTimeoutMs: number } {
+  return { drainMs: flags.shutdownDrainSeconds * 1000, closeTimeoutMs: flags.shutdownTimeoutSeconds * 1000 };
+}
+
 /** The CN the docs and the chart issue the apiserver's webhook client certificate with. */
 export const DEFAULT_CLIENT_NAME = "kube-apiserver-admission-client";
 
@@ -135,11 +156,14 @@ export async function runWebhook(flags: WebhookFlags): Promise<void> {
     excludeNamespaces: flags.excludeNamespace,
     logger,
     registry,
+    ...(flags.leaderElect
+      ? { leaderElection: { namespace: flags.leaderElectionNamespace, name: flags.leaderElectionId, identity: `${hostname()}_${randomBytes(4).toString("hex")}` } }
+      : {}),
   });
 
   const health = new HealthServer({ address: flags.healthAddr, registry, logger });
   health.addHealthCheck("ping", () => true);
-  health.addReadinessCheck("webhook", () => manager.ready || "caches not synced or server not listening");
+  health.addReadinessCheck("webhook", () => manager.ready || (manager.server.draining ? "shutting down" : "caches not synced or server not listening"));
   health.addReadinessCheck("certificate", () => {
     const notAfter = manager.server.certificate.notAfter;
     return !notAfter || notAfter.getTime() > Date.now() || `serving certificate expired at ${notAfter.toISOString()}`;
@@ -147,9 +171,14 @@ export async function runWebhook(flags: WebhookFlags): Promise<void> {
   await health.start();
 
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    await manager.stop();
+    const plan = shutdownPlan(flags);
+    logger.info({ signal, ...plan }, "shutting down: readiness off, still answering admission reviews while draining");
+    manager.drain();
+    await new Promise((resolve) => setTimeout(resolve, plan.drainMs));
+    logger.info({}, "drain period over: closing the admission server and stopping the controller");
+    await manager.stop({ closeTimeoutMs: plan.closeTimeoutMs });
     await health.stop();
+    logger.info({}, "shut down");
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

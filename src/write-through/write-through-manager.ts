@@ -4,7 +4,9 @@ import { SecretsManagerWriterProvider } from "../providers/aws/secretsmanager/wr
 import type { AwsStoreSpec } from "../providers/aws/spec.ts";
 import { ClientNodeKubeAccess, type KubeAccess } from "../providers/kube-access.ts";
 import type { WriterProvider } from "../providers/provider.ts";
-import { Controller } from "../runtime/controller.ts";
+import { Controller, type Reconciler } from "../runtime/controller.ts";
+import { LeaderElector } from "../runtime/leader-election.ts";
+import { LeaderLoop } from "../runtime/leader-loop.ts";
 import { KubeEventRecorder, type EventRecorder } from "../runtime/event-recorder.ts";
 import { Informer } from "../runtime/informer.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
@@ -46,6 +48,11 @@ export interface WriteThroughManagerOptions {
   kubeAccess?: KubeAccess;
   events?: EventRecorder;
   certPollIntervalMs?: number;
+  /**
+   * Run the Secret controller (finalizer, deletion policy, read-back) only on the replica holding this
+   * Lease. Every replica serves admission requests regardless. Without it the controller runs here.
+   */
+  leaderElection?: { namespace: string; name: string; identity: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
 }
 
 /**
@@ -55,13 +62,19 @@ export interface WriteThroughManagerOptions {
  */
 export class WriteThroughManager {
   readonly server: WebhookServer;
-  readonly controller: Controller;
   readonly secrets: Informer<KubeObject>;
   /** The cluster identity in ownership tags. */
   readonly cluster: string;
   readonly #informers: Informer<KubeObject>[];
   readonly #writers: WriterProvider<AwsStoreSpec>;
   readonly #logger: Logger;
+  readonly #reconciler: Reconciler;
+  readonly #leaderLoop: LeaderLoop | undefined;
+  #controller: Controller | undefined;
+  #unregister: (() => void) | undefined;
+  #stopping: Promise<void> | undefined;
+  #draining = false;
+  #shutdownBudget: { timeoutMs?: number } = {};
 
   constructor(options: WriteThroughManagerOptions) {
     const logger = (this.#logger = options.logger ?? silentLogger);
@@ -109,7 +122,7 @@ export class WriteThroughManager {
     const events =
       options.events ??
       new KubeEventRecorder({ kubeConfig, component: "ferry-write-through", onError: (err) => logger.warn({ err: String(err) }, "could not record event") });
-    const reconciler = new SecretReconciler({
+    this.#reconciler = new SecretReconciler({
       getSecret: (ns, name) => this.secrets.get(ns, name),
       namespaceTerminating: (ns) => !!namespaces.get(undefined, ns)?.metadata?.deletionTimestamp,
       // Deletion proceeds with a store that reports not Ready: its credentials may still delete.
@@ -122,28 +135,101 @@ export class WriteThroughManager {
       defaultRecoveryWindowDays: options.defaultRecoveryWindowDays,
       cluster,
     });
-    this.controller = new Controller({ name: "write-through", concurrency: 2, logger, reconciler });
-    this.secrets.addEventHandler(this.controller.handlers());
+    const election = options.leaderElection;
+    this.#leaderLoop = election
+      ? new LeaderLoop({
+          newElector: () => new LeaderElector({ kubeConfig, ...election, logger }),
+          lead: (signal) => this.#lead(signal),
+          logger,
+        })
+      : undefined;
   }
 
-  /** Caches synced and the server listening. */
+  /** The Secret controller of the current leadership term (always, without leader election); undefined on a standby. */
+  get controller(): Controller | undefined {
+    return this.#controller;
+  }
+
+  /** Whether this replica runs the Secret controller now. */
+  get leading(): boolean {
+    return this.#leaderLoop ? this.#leaderLoop.leading : this.#controller !== undefined;
+  }
+
+  /** Caches synced and the server listening, and not draining for shutdown. */
   get ready(): boolean {
-    return this.server.listening && this.#informers.every((i) => i.hasSynced);
+    return !this.#draining && this.server.listening && this.#informers.every((i) => i.hasSynced);
   }
 
   async start(signal?: AbortSignal): Promise<void> {
     for (const i of this.#informers) i.start();
     await Promise.all(this.#informers.map((i) => i.waitForSync(signal)));
-    this.controller.start();
+    if (this.#leaderLoop) this.#leaderLoop.start();
+    else this.#controller = this.#startController();
     await this.server.start();
-    this.#logger.info({ url: this.server.url }, "write-through webhook started");
+    this.#logger.info({ url: this.server.url, leaderElection: !!this.#leaderLoop }, "write-through webhook started");
   }
 
-  async stop(): Promise<void> {
-    await this.server.stop();
-    await this.controller.stop();
+  /**
+   * Readiness off (the Service stops sending new calls once the endpoint update propagates) while the server
+   * keeps answering whatever still arrives: with failurePolicy Fail, a refused connection during a rollout
+   * fails a user's write. stop() then closes.
+   */
+  drain(): void {
+    this.#draining = true;
+    this.server.drain();
+  }
+
+  /**
+   * Closes the server (in-flight reviews get `closeTimeoutMs` to finish), stops the controller (releasing
+   * the Lease after its last write) and the informers. Idempotent.
+   */
+  stop(options: { closeTimeoutMs?: number } = {}): Promise<void> {
+    this.#stopping ??= this.#stop(options.closeTimeoutMs);
+    return this.#stopping;
+  }
+
+  async #stop(closeTimeoutMs: number | undefined): Promise<void> {
+    this.#draining = true;
+    const budget = closeTimeoutMs === undefined ? {} : { timeoutMs: closeTimeoutMs };
+    // In parallel, so the whole stop fits one budget (plus the controller's abort grace) inside the pod's
+    // grace period, and the Lease is released before the kubelet's SIGKILL.
+    await Promise.all([
+      this.server.stop(budget),
+      (async () => {
+        this.#shutdownBudget = budget;
+        if (this.#leaderLoop) await this.#leaderLoop.stop();
+        else if (this.#controller) await this.#stopController(this.#controller, budget);
+      })(),
+    ]);
     await Promise.all(this.#informers.map((i) => i.stop()));
     (this.#writers as { close?: () => void }).close?.();
+  }
+
+  /** A Controller runs once: every leadership term gets a new one, fed by the shared Secret informer. */
+  #startController(): Controller {
+    const controller = new Controller({ name: "write-through", concurrency: 2, logger: this.#logger, reconciler: this.#reconciler });
+    // Replays the cached Secrets as adds: a new leader looks at every labelled Secret once.
+    this.#unregister = this.secrets.addEventHandler(controller.handlers());
+    controller.start();
+    return controller;
+  }
+
+  async #stopController(controller: Controller, options: { timeoutMs?: number } = {}): Promise<void> {
+    this.#unregister?.();
+    this.#unregister = undefined;
+    await controller.stop(options);
+    if (this.#controller === controller) this.#controller = undefined;
+  }
+
+  /** One leadership term: the controller runs until the signal aborts. */
+  async #lead(signal: AbortSignal): Promise<void> {
+    const controller = (this.#controller = this.#startController());
+    this.#logger.info({}, "leading: write-through Secret controller started");
+    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
+    // Leadership lost: another replica may already be deleting, so in-flight reconciles are aborted at once.
+    const lost = !this.#stopping;
+    await this.#stopController(controller, lost ? { timeoutMs: 0 } : this.#shutdownBudget);
+    this.#logger.info({ lost }, "write-through Secret controller stopped");
   }
 }
 

@@ -95,6 +95,7 @@ export class WebhookServer {
   #stopWatchingCa: (() => void) | undefined;
   #reviews = 0;
   #refused = 0;
+  #draining = false;
 
   constructor(options: WebhookServerOptions) {
     this.#address = parseAddress(options.address ?? ":9443");
@@ -200,20 +201,45 @@ export class WebhookServer {
     );
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Shutdown's first step: /readyz on this port answers 503 and every answer closes its connection, so the
+   * apiserver's kept-alive connection is not reused and its next call goes to a replica that stays. Reviews
+   * are still answered: with failurePolicy Fail a refused connection would fail a user's write.
+   */
+  drain(): void {
+    this.#draining = true;
+    this.#server.closeIdleConnections();
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /**
+   * Stops listening; reviews in flight get `timeoutMs` (default 10 s) to be answered, then their
+   * connections are cut so shutdown fits the pod's grace period.
+   */
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     this.certificate.stop();
     this.#stopWatchingCa?.();
     if (!this.#server.listening) return;
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      this.#server.closeIdleConnections();
-    });
+    this.#draining = true;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    const cut = setTimeout(() => this.#server.closeAllConnections(), options.timeoutMs ?? 10_000);
+    await closed;
+    clearTimeout(cut);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const url = new URL(req.url ?? "/", "https://webhook.invalid");
     const path = url.pathname;
+    if (this.#draining) res.setHeader("connection", "close");
+    if (req.method === "GET" && path === "/readyz" && this.#draining) {
+      send(res, 503, "text/plain; charset=utf-8", "shutting down\n");
+      return;
+    }
     if (req.method === "GET" && (path === "/healthz" || path === "/readyz")) {
       send(res, 200, "text/plain; charset=utf-8", "ok\n");
       return;

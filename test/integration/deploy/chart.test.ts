@@ -112,7 +112,7 @@ describe("the chart, rendered", () => {
     assert.equal(renderInstallDoc(doc, values), doc, "docs/install.md is stale: run node tools/helm/values-doc.ts --write");
   });
 
-  test("the webhook is off by default; on, it authenticates the apiserver's certificate and a NetworkPolicy admits only its addresses", async () => {
+  test("the webhook is off by default; on, it authenticates the apiserver's certificate, a NetworkPolicy admits only its addresses, it drains within its grace period", async () => {
     const off = await template("ferry", "ferry-system");
     assert.deepEqual(off.filter((m) => m.metadata.name.includes("webhook") || m.kind === "MutatingWebhookConfiguration").map((m) => `${m.kind}/${m.metadata.name}`), []);
 
@@ -130,6 +130,13 @@ describe("the chart, rendered", () => {
       { from: [{ ipBlock: { cidr: "127.0.0.1/32" } }], ports: [{ port: "https", protocol: "TCP" }] },
       { ports: [{ port: "health", protocol: "TCP" }] },
     ]);
+    const shutdown = (find(on, "Deployment", "-webhook") as Manifest & { spec: { template: { spec: { terminationGracePeriodSeconds: number; containers: Array<{ args: string[]; lifecycle: unknown }> } } } }).spec.template.spec;
+    assert.deepEqual(shutdown.containers[0]!.lifecycle, { preStop: { exec: { command: ["sleep", "5"] } } });
+    assert.ok(shutdown.containers[0]!.args.includes("--shutdown-drain-seconds=5") && shutdown.containers[0]!.args.includes("--shutdown-timeout-seconds=10"));
+    // preStop 5 + drain 5 + close timeout 10 + the controller's abort grace 5 + margin 10.
+    assert.equal(shutdown.terminationGracePeriodSeconds, 35);
+    assert.ok(shutdown.containers[0]!.args.includes("--leader-elect"));
+    assert.ok(shutdown.containers[0]!.args.includes("--leader-election-id=ferry-write-through"));
     const open = await template("ferry", "ferry-system", [...webhookOn, "--set", "webhook.clientAuth.mode=none", "--set", "webhook.networkPolicy.enabled=false"]);
     const openArgs = (find(open, "Deployment", "-webhook") as Manifest & { spec: { template: { spec: { containers: Array<{ args: string[] }> } } } }).spec.template.spec.containers[0]!.args;
     assert.ok(openArgs.includes("--insecure-skip-client-auth"));
@@ -585,6 +592,8 @@ describe("the chart, installed on the apiserver", () => {
       clientAuth: { mode: "certificate", caFile: env.state.pki.caCert, allowedNames: [WEBHOOK_CLIENT_NAME] },
       // Resolved as its own ServiceAccount: the kube-system UID through the namespace list it may do.
       cluster: await resolveClusterIdentity(tokens.webhook, undefined),
+      // The chart's leader election, as its ServiceAccount: the Secret controller below runs as the leader.
+      leaderElection: { namespace: system.name, name: "ferry-write-through", identity: `chart-test-${release}`, retryPeriodMs: 500, renewDeadlineMs: 5_000, leaseDurationMs: 10_000 },
       hashKey: randomBytes(32),
       excludeNamespaces: [system.name],
       defaultRecoveryWindowDays: 7,
@@ -592,6 +601,7 @@ describe("the chart, installed on the apiserver", () => {
     });
     // Informers on stores, namespaces and Secrets: list and watch as the webhook's ServiceAccount.
     await manager.start(AbortSignal.timeout(30_000));
+    await waitUntil("the webhook's Secret controller to lead", async () => manager.leading, { timeoutMs: 20_000 });
     try {
       // The chart's webhook entry, pointed at this process and confined to the test's namespace.
       const chartConfig = find(rendered, "MutatingWebhookConfiguration", "-write-through") as Manifest & { webhooks: Array<Record<string, unknown>> };
@@ -664,13 +674,17 @@ describe("the chart, installed on the apiserver", () => {
       { verb: "create", resource: "serviceaccounts/token", namespace: A },
       { verb: "create", resource: "events", namespace: A },
       { verb: "patch", resource: "events", namespace: A },
+      // Leader election of its Secret controller: its own Lease only.
+      { verb: "create", resource: "leases.coordination.k8s.io", namespace: system.name },
+      ...["get", "update"].map((verb) => ({ verb, resource: "leases.coordination.k8s.io", namespace: system.name, name: "ferry-write-through" })),
     ], [
       ...["create", "update", "delete"].map((verb) => ({ verb, resource: "secrets", namespace: A })),
       ...["update", "delete"].map((verb) => ({ verb, resource: "externalsecrets.external-secrets.io", namespace: A })),
       { verb: "patch", resource: "externalsecrets.external-secrets.io/status", namespace: A },
       { verb: "patch", resource: "secretstores.external-secrets.io/status", namespace: A },
       { verb: "create", resource: "secretstores.external-secrets.io", namespace: A },
-      { verb: "create", resource: "leases.coordination.k8s.io", namespace: system.name },
+      { verb: "create", resource: "leases.coordination.k8s.io", namespace: A },
+      ...["get", "update"].map((verb) => ({ verb, resource: "leases.coordination.k8s.io", namespace: system.name, name: leaseName })),
       { verb: "get", resource: "configmaps", namespace: A },
       { verb: "list", resource: "pods" },
       { verb: "get", resource: "nodes", name: "any" },
