@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash, createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -88,13 +88,31 @@ before(async () => {
 }, { timeout: 30 * 60_000 });
 
 describe("the chart, rendered", () => {
-  test("crds/ holds exactly the generated CRDs (refresh with tools/helm/sync-crds.sh)", () => {
+  test("files/crds/ holds exactly the generated CRDs (refresh with tools/helm/sync-crds.sh)", () => {
     const generated = join(chartDir, "..", "..", "crds");
     const names = readdirSync(generated).filter((f) => f.endsWith(".yaml")).sort();
-    assert.deepEqual(readdirSync(join(chartDir, "crds")).sort(), names);
+    assert.deepEqual(readdirSync(join(chartDir, "files", "crds")).sort(), names);
     for (const name of names) {
-      assert.equal(readFileSync(join(chartDir, "crds", name), "utf8"), readFileSync(join(generated, name), "utf8"), `${name} differs: run tools/helm/sync-crds.sh`);
+      assert.equal(readFileSync(join(chartDir, "files", "crds", name), "utf8"), readFileSync(join(generated, name), "utf8"), `${name} differs: run tools/helm/sync-crds.sh`);
     }
+    // Not crds/: Helm installs that directory once and never upgrades it.
+    assert.ok(!existsSync(join(chartDir, "crds")), "no crds/ directory");
+  });
+
+  test("installCRDs (default true) renders the generated CRDs as templates, kept on uninstall; false renders none", async () => {
+    const generated = join(chartDir, "..", "..", "crds");
+    const expected = readdirSync(generated).filter((f) => f.endsWith(".yaml")).map((f) => manifests(readFileSync(join(generated, f), "utf8"))[0]!);
+    const rendered = (await template("ferry", "ferry-system")).filter((m) => m.kind === "CustomResourceDefinition");
+    assert.deepEqual(rendered.map((m) => m.metadata.name).sort(), expected.map((m) => m.metadata.name).sort());
+    for (const crd of rendered) {
+      const source = expected.find((m) => m.metadata.name === crd.metadata.name)!;
+      assert.deepEqual(crd.metadata.annotations, { "helm.sh/resource-policy": "keep" }, crd.metadata.name);
+      const { annotations: _annotations, ...metadata } = crd.metadata;
+      assert.deepEqual({ ...crd, metadata }, source, `${crd.metadata.name}: the generated CRD, unchanged`);
+    }
+    assert.equal((await template("ferry", "ferry-system", ["--set", "installCRDs=false"])).filter((m) => m.kind === "CustomResourceDefinition").length, 0);
+    const annotated = (await template("ferry", "ferry-system", ["--set", "crds.keep=false", "--set", "crds.annotations.team=platform"])).filter((m) => m.kind === "CustomResourceDefinition");
+    assert.ok(annotated.every((m) => JSON.stringify(m.metadata.annotations) === JSON.stringify({ team: "platform" })));
   });
 
   test("helm lint --strict passes, with every component and the ServiceMonitors on", async () => {
@@ -302,7 +320,6 @@ describe("the chart, installed on the apiserver", () => {
     app = await env.createNamespace("ferry-app");
     const version = await admin.makeApiClient(k8s.VersionApi).getCode();
     renderArgs = [
-      "--include-crds",
       "--kube-version", version.gitVersion,
       "--set", "csiProvider.enabled=true",
       "--set", "controller.serviceAccount.roleArn=arn:aws:iam::123456789012:role/ferry-sync",
