@@ -232,4 +232,22 @@ describe("Controller", () => {
     assert.deepEqual(reconciler.calls.sort(), ["ns/es1", "ns/es2", "ns/self"]);
     await controller.stop();
   });
+
+  test("maxRetryDelayMs caps the backoff of the failures it names, and only those", async () => {
+    const clock = new FakeClock();
+    const reconciler = new ScriptedReconciler();
+    reconciler.behaviour = async (key) => {
+      throw Object.assign(new Error(`${key} failed`), { transient: key.endsWith("/kube") });
+    };
+    const controller = new Controller({ name: "test", reconciler, clock, maxRetryDelayMs: (err) => ((err as { transient?: boolean }).transient ? 5_000 : undefined) });
+    controller.start();
+    controller.enqueue({ namespace: "n", name: "kube" });
+    controller.enqueue({ namespace: "n", name: "aws" });
+    // 1 + 2 + 4 + 5 + 5 s for the capped key; 1 + 2 + 4 + 8 s for the other.
+    await clock.advanceAsync(17_000);
+    const count = (k: string) => reconciler.calls.filter((c) => c === k).length;
+    assert.equal(count("n/kube"), 6, "attempts at 0, 1, 3, 7, 12 and 17 s");
+    assert.equal(count("n/aws"), 5, "attempts at 0, 1, 3, 7 and 15 s");
+    await controller.stop({ timeoutMs: 0 });
+  });
 });

@@ -66,6 +66,13 @@ export interface ControllerOptions {
   metrics?: ControllerMetrics;
   /** How long stop() waits for in-flight reconciles before aborting them; default 30 s. */
   shutdownTimeoutMs?: number;
+  /**
+   * The longest retry delay for a failure, when the failure says the wait should be short: e.g. an
+   * unreachable apiserver (isTransientKubeError) is retried at least this often, so every object converges
+   * soon after it returns instead of sitting out a backoff that grew during the outage. Undefined: the rate
+   * limiter's delay as is.
+   */
+  maxRetryDelayMs?: (err: unknown) => number | undefined;
 }
 
 /** How long stop() still waits for reconciles after aborting them. */
@@ -95,6 +102,7 @@ export class Controller {
   readonly #clock: Clock;
   readonly #metrics: ControllerMetrics;
   readonly #shutdownTimeoutMs: number;
+  readonly #maxRetryDelayMs: ((err: unknown) => number | undefined) | undefined;
   readonly #abort = new AbortController();
   readonly #inFlight = new Map<string, Promise<void>>();
   #workers: Promise<void>[] = [];
@@ -109,6 +117,7 @@ export class Controller {
     this.#clock = options.clock ?? realClock;
     this.#metrics = options.metrics ?? {};
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 30_000;
+    this.#maxRetryDelayMs = options.maxRetryDelayMs;
     this.queue = new WorkQueue({
       clock: this.#clock,
       metrics: this.#metrics,
@@ -226,7 +235,7 @@ export class Controller {
         this.#logger.error({ key, ...errorFields(err) }, "reconcile failed permanently; not retrying until the object changes");
         this.#metrics.reconciled?.("terminal", seconds());
       } else {
-        this.queue.addRateLimited(key);
+        this.queue.addRateLimited(key, { maxDelayMs: this.#maxRetryDelayMs?.(err) });
         this.#logger.warn({ key, ...errorFields(err), retries: this.queue.numRequeues(key) }, "reconcile failed; retrying with backoff");
         this.#metrics.reconciled?.("error", seconds());
       }

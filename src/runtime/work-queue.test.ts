@@ -55,6 +55,35 @@ describe("WorkQueue", () => {
     assert.equal(await q.get(), "a");
   });
 
+  test("a failing key added directly meanwhile still waits out its next, longer backoff", async () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue({ clock, rateLimiter: new ItemExponentialRateLimiter(1_000, 60_000) });
+    q.addRateLimited("a"); // failure 1: retry in 1 s
+    q.add("a"); // pulled forward (an event, read-ahead)
+    assert.equal(await q.get(), "a");
+    q.done("a");
+    q.addRateLimited("a"); // failure 2: retry in 2 s
+    clock.advance(1_000);
+    assert.equal(q.length, 0, "the 1 s retry was dropped when the key was handed out early");
+    clock.advance(1_000);
+    assert.equal(q.length, 1);
+  });
+
+  test("addRateLimited caps the delay when asked, still counting the failure; retryState reports the backoff", async () => {
+    const clock = new FakeClock();
+    const q = new WorkQueue({ clock, rateLimiter: new ItemExponentialRateLimiter(1_000, 7 * 60_000) });
+    for (let i = 0; i < 6; i++) q.addRateLimited("a", { maxDelayMs: 15_000 });
+    assert.deepEqual(q.retryState("a"), { failures: 6, delayMs: 15_000, dueInMs: 1_000 }, "the first, 1 s, delay is still the earliest pending");
+    assert.equal(q.retryState("b"), undefined);
+    clock.advance(1_000);
+    assert.equal(await q.get(), "a");
+    q.done("a");
+    q.addRateLimited("a", { maxDelayMs: 15_000 }); // 2^6 s = 64 s uncapped
+    assert.deepEqual(q.retryState("a"), { failures: 7, delayMs: 15_000, dueInMs: 15_000 });
+    q.forget("a");
+    assert.equal(q.retryState("a"), undefined);
+  });
+
   test("addAfter fires when due; the earliest time wins", async () => {
     const clock = new FakeClock();
     const q = new WorkQueue({ clock });

@@ -61,6 +61,8 @@ export class WorkQueue {
   readonly #processing = new Set<string>();
   readonly #addedAt = new Map<string, number>();
   readonly #startedAt = new Map<string, number>();
+  /** The delay each key backing off was last given by addRateLimited. */
+  readonly #retryDelay = new Map<string, number>();
   readonly #getters: Array<(key: string | undefined) => void> = [];
 
   // Delayed adds: the due time per key, a min-heap of (due, key) with lazily dropped stale entries, and one
@@ -145,16 +147,37 @@ export class WorkQueue {
     this.#schedule();
   }
 
-  /** Adds the key after the rate limiter's delay for it (a failed attempt). */
-  addRateLimited(key: string): void {
+  /**
+   * Adds the key after the rate limiter's delay for it (a failed attempt), at most `maxDelayMs` when given
+   * (a caller that knows the failure is short-lived, such as an unreachable apiserver, caps the wait so the
+   * key converges soon after the outage ends; the failure still counts, so the backoff keeps growing to the cap).
+   */
+  addRateLimited(key: string, options: { maxDelayMs?: number | undefined } = {}): void {
     if (this.#shuttingDown) return;
     this.#metrics.retry?.();
-    this.addAfter(key, this.#rateLimiter.when(key));
+    const delay = Math.min(this.#rateLimiter.when(key), options.maxDelayMs ?? Number.POSITIVE_INFINITY);
+    this.#retryDelay.set(key, delay);
+    this.addAfter(key, delay);
   }
 
   /** Clears the key's failure history; call after a successful attempt. */
   forget(key: string): void {
     this.#rateLimiter.forget(key);
+    this.#retryDelay.delete(key);
+  }
+
+  /**
+   * A key backing off after failures: how many, the delay it was given, and how long until it is due
+   * (0 when queued now). Undefined for a key without failures. Lets a caller doing work ahead of time
+   * (read-ahead) respect the backoff instead of pulling the key forward.
+   */
+  retryState(key: string): { failures: number; delayMs: number; dueInMs: number | undefined } | undefined {
+    const failures = this.#rateLimiter.numRequeues(key);
+    const delayMs = this.#retryDelay.get(key);
+    if (failures === 0 || delayMs === undefined) return undefined;
+    const at = this.#waiting.get(key);
+    const dueInMs = at !== undefined ? Math.max(0, at - this.#clock.monotonic()) : this.#dirty.has(key) ? 0 : undefined;
+    return { failures, delayMs, dueInMs };
   }
 
   numRequeues(key: string): number {
@@ -230,6 +253,12 @@ export class WorkQueue {
     }
     this.#dirty.delete(key);
     this.#processing.add(key);
+    // A key handed out early (added directly while a delayed add was pending) drops that pending time: the
+    // attempt that starts now decides the next one (requeueAfter, or a longer backoff after a failure).
+    // Otherwise the stale, earlier time would win over the new backoff in addAfter, and every direct add of
+    // a failing key would buy it an extra attempt: backoff bypassed (client-go keeps both; its controllers
+    // do not enqueue keys ahead of time as read-ahead does).
+    this.#waiting.delete(key); // its heap entry goes stale and is skipped when it comes up
     const now = this.#clock.monotonic();
     const added = this.#addedAt.get(key);
     this.#addedAt.delete(key);

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { pickCompanions } from "./read-ahead.ts";
+import { pickCompanions, retryMayJoinBatch } from "./read-ahead.ts";
 import { PrefetchCache } from "./prefetch-cache.ts";
 
 const ids = (...keys: string[]) => keys.map((key) => ({ key }));
@@ -90,4 +90,17 @@ describe("PrefetchCache", () => {
     now = 1000;
     assert.equal(cache.has("ns/a", "1-x"), false);
   });
+});
+
+describe("retryMayJoinBatch", () => {
+  const cases: Array<[string, { delayMs: number; dueInMs: number | undefined } | undefined, boolean]> = [
+    ["not backing off", undefined, true],
+    ["retry due now (queued)", { delayMs: 8_000, dueInMs: 0 }, true],
+    ["retry due within the 1 s floor", { delayMs: 2_000, dueInMs: 900 }, true],
+    ["retry due within a tenth of a long backoff", { delayMs: 120_000, dueInMs: 11_000 }, true],
+    ["retry due later than a tenth of its backoff", { delayMs: 120_000, dueInMs: 30_000 }, false],
+    ["retry 4 s away on an 8 s backoff", { delayMs: 8_000, dueInMs: 4_000 }, false],
+    ["not scheduled (being processed)", { delayMs: 8_000, dueInMs: undefined }, false],
+  ];
+  for (const [name, state, want] of cases) test(name, () => assert.equal(retryMayJoinBatch(state), want));
 });

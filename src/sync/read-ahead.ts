@@ -28,3 +28,21 @@ export function pickCompanions<C extends ReadAheadCandidate>(
   }
   return { companions, ids: [...batch.values()] };
 }
+
+/** A retry may be read ahead this much before it is due, at least: retries that fell due together share a batch. */
+export const RETRY_READ_AHEAD_FLOOR_MS = 1_000;
+
+/**
+ * Whether an ExternalSecret backing off after a failure may join another's batch now. Only when its retry
+ * is due within a tenth of its backoff (at least RETRY_READ_AHEAD_FLOOR_MS): read-ahead then moves a retry
+ * slightly earlier, as it moves refreshes, and failing ExternalSecrets still retry together in batches.
+ * Pulling retries forward without this bound bypassed the per-key backoff: during an apiserver outage
+ * (reads work, writes fail) every batch re-enqueued up to 19 failing ExternalSecrets at once, one retried
+ * 13 times in 1.1 s and the inflated failure counts then held them for minutes after the apiserver was back.
+ * `undefined` state: the ExternalSecret is not backing off.
+ */
+export function retryMayJoinBatch(state: { delayMs: number; dueInMs: number | undefined } | undefined): boolean {
+  if (!state) return true;
+  if (state.dueInMs === undefined) return false;
+  return state.dueInMs <= Math.max(RETRY_READ_AHEAD_FLOOR_MS, state.delayMs / 10);
+}

@@ -2,13 +2,19 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { NoSecretError, remoteSecretIdKey, type ReadOutcome, type RemoteSecretId, type SecretsClient } from "../providers/provider.ts";
 import { ReadCoalescer } from "./read-coalescer.ts";
+import { CallBackoff } from "./call-backoff.ts";
 
 /** A provider client that records each readSecrets call's ids. */
 class CountingClient implements SecretsClient {
   calls: string[][] = [];
+  signals: Array<AbortSignal | undefined> = [];
   fail: Error | undefined;
-  async readSecrets(ids: readonly RemoteSecretId[]): Promise<Map<string, ReadOutcome>> {
+  /** While set, calls wait for it (a slow provider). */
+  gate: Promise<void> | undefined;
+  async readSecrets(ids: readonly RemoteSecretId[], signal?: AbortSignal): Promise<Map<string, ReadOutcome>> {
     this.calls.push(ids.map((i) => i.key));
+    this.signals.push(signal);
+    if (this.gate) await this.gate;
     if (this.fail) throw this.fail;
     return new Map(ids.map((id): [string, ReadOutcome] => [
       remoteSecretIdKey(id),
@@ -85,5 +91,49 @@ describe("ReadCoalescer", () => {
     const client = new CountingClient();
     assert.equal((await new ReadCoalescer(client).read([])).size, 0);
     assert.equal(client.calls.length, 0);
+  });
+
+  test("after a failed call, reads fail fast with that error until the client's backoff is over, then one call probes", async () => {
+    const client = new CountingClient();
+    let now = 0;
+    let recovered = 0;
+    const c = new ReadCoalescer(client, { windowMs: 1, maxBatch: 20 }, { backoff: new CallBackoff({ now: () => now, initialMs: 2_000, random: () => 0 }), onRecovered: () => recovered++ });
+    client.fail = new Error("BatchGetSecretValue: InternalServiceError");
+    await assert.rejects(c.read([{ key: "a" }]), /InternalServiceError/);
+    for (let i = 0; i < 10; i++) await assert.rejects(c.read([{ key: `k${i}` }]), /InternalServiceError/);
+    assert.equal(client.calls.length, 1, "ten reads during the wait cost no call");
+    now += 2_000;
+    await assert.rejects(c.read([{ key: "b" }]));
+    assert.equal(client.calls.length, 2, "one probe after the wait");
+    now += 3_000;
+    await assert.rejects(c.read([{ key: "b" }]));
+    assert.equal(client.calls.length, 2, "the wait doubled (4 s)");
+    now += 1_000;
+    client.fail = undefined;
+    await c.read([{ key: "c" }]);
+    assert.equal(recovered, 1, "a success after failures reports the recovery");
+    await c.read([{ key: "d" }]);
+    assert.deepEqual([client.calls.length, recovered], [4, 1], "healthy again: every read calls, no backoff");
+  });
+
+  test("a batch is aborted only when every caller waiting for it has aborted", async () => {
+    const client = new CountingClient();
+    const c = new ReadCoalescer(client, { windowMs: 1, maxBatch: 20 });
+    const one = new AbortController();
+    const two = new AbortController();
+    let open!: () => void;
+    client.gate = new Promise((resolve) => (open = resolve));
+    const reads = Promise.allSettled([c.read([{ key: "a" }], one.signal), c.read([{ key: "b" }], two.signal)]);
+    while (client.calls.length === 0) await new Promise((r) => setTimeout(r, 1));
+    const batchSignal = client.signals[0]!;
+    one.abort();
+    assert.equal(batchSignal.aborted, false, "the other caller still wants the batch");
+    two.abort();
+    assert.equal(batchSignal.aborted, true);
+    open();
+    client.gate = undefined;
+    await reads;
+    await c.read([{ key: "c" }]);
+    assert.equal(client.signals[1], undefined, "a caller without a signal: the batch cannot be aborted");
   });
 });

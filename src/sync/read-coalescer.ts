@@ -1,4 +1,5 @@
 import { remoteSecretIdKey, type ReadOutcome, type RemoteSecretId, type SecretsClient } from "../providers/provider.ts";
+import type { CallBackoff } from "./call-backoff.ts";
 
 export interface ReadCoalescerOptions {
   /** How long a read waits for companions before the batch goes out. */
@@ -9,6 +10,7 @@ export interface ReadCoalescerOptions {
 
 interface Waiter {
   ids: readonly RemoteSecretId[];
+  signal: AbortSignal | undefined;
   resolve: (outcomes: Map<string, ReadOutcome>) => void;
   reject: (err: unknown) => void;
 }
@@ -27,18 +29,37 @@ export class ReadCoalescer {
   #pendingIds = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   readonly #onBatch: ((ids: number) => void) | undefined;
+  readonly #backoff: CallBackoff | undefined;
+  readonly #onRecovered: (() => void) | undefined;
 
-  /** `onBatch` observes each batch sent to the provider, with its count of distinct ids (metrics). */
-  constructor(client: SecretsClient, options: ReadCoalescerOptions = { windowMs: 5, maxBatch: 20 }, hooks: { onBatch?: ((ids: number) => void) | undefined } = {}) {
+  /**
+   * `onBatch` observes each batch sent to the provider, with its count of distinct ids (metrics). With
+   * `backoff`, a batch that fails as a whole makes reads fail fast until its wait is over (CallBackoff), and
+   * `onRecovered` is called when a batch succeeds after such a failure.
+   */
+  constructor(
+    client: SecretsClient,
+    options: ReadCoalescerOptions = { windowMs: 5, maxBatch: 20 },
+    hooks: { onBatch?: ((ids: number) => void) | undefined; backoff?: CallBackoff | undefined; onRecovered?: (() => void) | undefined } = {},
+  ) {
     this.#client = client;
     this.#options = options;
     this.#onBatch = hooks.onBatch;
+    this.#backoff = hooks.backoff;
+    this.#onRecovered = hooks.onRecovered;
   }
 
-  read(ids: readonly RemoteSecretId[]): Promise<Map<string, ReadOutcome>> {
+  /**
+   * Reads `ids` in the next batch. `signal` is the caller's (its reconcile's): the batch is aborted only
+   * when every caller waiting for it has aborted, so one stopping reconcile never fails the others' reads.
+   */
+  read(ids: readonly RemoteSecretId[], signal?: AbortSignal): Promise<Map<string, ReadOutcome>> {
     if (ids.length === 0) return Promise.resolve(new Map<string, ReadOutcome>());
+    const blocked = this.#backoff?.blocked();
+    if (blocked !== undefined) return Promise.reject(asError(blocked));
+    if (signal?.aborted) return Promise.reject(asError(signal.reason));
     return new Promise((resolve, reject) => {
-      this.#pending.push({ ids, resolve, reject });
+      this.#pending.push({ ids, signal, resolve, reject });
       for (const id of ids) this.#pendingIds.add(remoteSecretIdKey(id));
       if (this.#pendingIds.size >= this.#options.maxBatch) this.#flush();
       else this.#timer ??= setTimeout(() => this.#flush(), this.#options.windowMs);
@@ -54,8 +75,10 @@ export class ReadCoalescer {
     const unique = new Map<string, RemoteSecretId>();
     for (const w of waiters) for (const id of w.ids) unique.set(remoteSecretIdKey(id), id);
     this.#onBatch?.(unique.size);
-    this.#client.readSecrets([...unique.values()]).then(
+    const abort = allAborted(waiters.map((w) => w.signal));
+    this.#client.readSecrets([...unique.values()], abort.signal).finally(abort.dispose).then(
       (outcomes) => {
+        if (this.#backoff?.succeeded()) this.#onRecovered?.();
         for (const w of waiters) {
           const mine = new Map<string, ReadOutcome>();
           for (const id of w.ids) {
@@ -66,10 +89,32 @@ export class ReadCoalescer {
         }
       },
       (err: unknown) => {
+        // An abort is the callers' doing, not the provider's failure.
+        if (!waiters.every((w) => w.signal?.aborted)) this.#backoff?.failed(err);
         for (const w of waiters) w.reject(err);
       },
     );
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * A signal that aborts once all of `signals` have; never when one of them is absent (a caller that cannot be
+ * stopped). `dispose` removes its listeners: the callers' signals (a controller's) outlive every batch.
+ */
+export function allAborted(signals: ReadonlyArray<AbortSignal | undefined>): { signal: AbortSignal | undefined; dispose: () => void } {
+  if (signals.length === 0 || signals.some((s) => s === undefined)) return { signal: undefined, dispose: () => {} };
+  const all = [...new Set(signals as AbortSignal[])];
+  const combined = new AbortController();
+  const check = () => {
+    if (all.every((s) => s.aborted)) combined.abort(all[0]!.reason);
+  };
+  for (const s of all) s.addEventListener("abort", check);
+  check();
+  return { signal: combined.signal, dispose: () => all.forEach((s) => s.removeEventListener("abort", check)) };
 }
 
 /** One coalescer per provider client, released with the client. */

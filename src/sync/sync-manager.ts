@@ -45,6 +45,8 @@ export interface SyncManagerOptions {
   readAhead?: boolean | undefined;
   /** Metrics hooks (SyncMetrics): syncs, reconcile durations, conditions, read batches, work queues. */
   metrics?: SyncObserver | undefined;
+  /** Deadline of each Kubernetes API call a reconcile makes (DEFAULT_KUBE_REQUEST_TIMEOUT_MS, 30 s). */
+  kubeRequestTimeoutMs?: number | undefined;
 }
 
 
@@ -82,7 +84,8 @@ export class SyncManager {
 
     const events = options.events ?? new KubeEventRecorder({ kubeConfig, component: "ferry-controller", onError: (err) => logger.warn({ err: String(err) }, "could not record event") });
     const kube = options.kube ?? new ClientNodeKubeAccess(kubeConfig);
-    const status = new StatusWriter(kubeConfig);
+    const kubeTimeouts = { timeoutMs: options.kubeRequestTimeoutMs };
+    const status = new StatusWriter(kubeConfig, kubeTimeouts);
     const resolver = new StoreResolver({
       secretStores: informers.secretStores,
       clusterSecretStores: informers.clusterSecretStores,
@@ -108,7 +111,7 @@ export class SyncManager {
       resolver,
       provider,
       kube,
-      secrets: new KubeSecrets(kubeConfig, informers.managedSecrets),
+      secrets: new KubeSecrets(kubeConfig, informers.managedSecrets, kubeTimeouts),
       status,
       events,
       transforms: options.transforms,

@@ -19,7 +19,7 @@ import type { StsApi } from "./auth/sts.ts";
 import { callError, Redactor } from "./errors.ts";
 import { sdkParameterStoreApi, type ParameterStoreApi } from "./parameterstore/api.ts";
 import { ParameterStoreSecretsClient } from "./parameterstore/client.ts";
-import { createSecretsManagerClient, createSsmClient, defaultChainCredentials, sdkStsFactory, type SdkClientOptions } from "./sdk-clients.ts";
+import { createSecretsManagerClient, createSsmClient, defaultChainCredentials, sdkStsFactory, type AwsTimeouts, type SdkClientOptions } from "./sdk-clients.ts";
 import { sdkSecretsManagerApi, type SecretsManagerApi } from "./secretsmanager/api.ts";
 import { SecretsManagerSecretsClient } from "./secretsmanager/client.ts";
 import type { AwsStoreSpec } from "./spec.ts";
@@ -33,7 +33,7 @@ export interface AwsApiFactory {
   secretsManager(options: SdkClientOptions, credentials: CredentialSource, dispose: Disposables): SecretsManagerApi;
   parameterStore(options: SdkClientOptions, credentials: CredentialSource, dispose: Disposables): ParameterStoreApi;
   /** The SDK default chain for stores without `auth`, one per region, shared by all of them. */
-  defaultCredentials(options: { region: string; onApiCall?: ApiCallObserver | undefined; now: Clock }): CredentialSource;
+  defaultCredentials(options: { region: string; onApiCall?: ApiCallObserver | undefined; now: Clock; timeouts?: AwsTimeouts | undefined }): CredentialSource;
 }
 
 export type { Disposables } from "./store-cache.ts";
@@ -61,6 +61,8 @@ export interface AwsProviderOptions {
   apis?: AwsApiFactory | undefined;
   /** Cache entries kept (least recently used dropped first); one per store, or per store and namespace for referent auth. */
   maxCachedClients?: number | undefined;
+  /** Connection and per-attempt deadlines of every SDK client (DEFAULT_AWS_TIMEOUTS). */
+  timeouts?: AwsTimeouts | undefined;
 }
 
 
@@ -77,14 +79,16 @@ export class AwsProvider implements Provider<AwsStoreSpec> {
   readonly #apis: AwsApiFactory;
   readonly #clients: StoreCache<SecretsClient>;
   readonly #defaultCredentials: DefaultCredentialsByRegion;
+  readonly #timeouts: AwsTimeouts | undefined;
 
   constructor(options: AwsProviderOptions = {}) {
+    this.#timeouts = options.timeouts;
     this.#onApiCall = options.onApiCall;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
     this.#apis = options.apis ?? sdkApiFactory;
     this.#clients = new StoreCache(options.maxCachedClients ?? 1000);
-    this.#defaultCredentials = new DefaultCredentialsByRegion({ create: (o) => this.#apis.defaultCredentials(o), onApiCall: this.#onApiCall, now: this.#now });
+    this.#defaultCredentials = new DefaultCredentialsByRegion({ create: (o) => this.#apis.defaultCredentials({ ...o, timeouts: this.#timeouts }), onApiCall: this.#onApiCall, now: this.#now });
   }
 
   /** As ESO: the AWS provider reads and writes (PushSecret, write-through). */
@@ -112,7 +116,7 @@ export class AwsProvider implements Provider<AwsStoreSpec> {
 
     const redactor = new Redactor();
     const disposables: Disposables = [];
-    const sdkOptions: SdkClientOptions = { region: spec.region, retrySettings: store.spec.retrySettings, onApiCall: this.#onApiCall };
+    const sdkOptions: SdkClientOptions = { region: spec.region, retrySettings: store.spec.retrySettings, onApiCall: this.#onApiCall, timeouts: this.#timeouts };
     const chain = buildCredentialChain({
       spec,
       store: identity,

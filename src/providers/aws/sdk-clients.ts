@@ -22,6 +22,31 @@ export interface SdkClientOptions {
   region: string;
   retrySettings?: RetrySettings | undefined;
   onApiCall?: ApiCallObserver | undefined;
+  /** Connection and per-attempt deadlines; DEFAULT_AWS_TIMEOUTS when absent. */
+  timeouts?: AwsTimeouts | undefined;
+}
+
+/**
+ * Deadlines on every AWS request. The SDK's own defaults are none at all: a black-holed endpoint (a
+ * dropped SYN, a proxy that accepts and never answers) holds the caller until the OS gives up, minutes
+ * later, and every worker with it (ESO #3420 is the same hang in the Go SDK without a client timeout).
+ */
+export interface AwsTimeouts {
+  /** TCP + TLS connection setup, per attempt. */
+  connectMs: number;
+  /** One attempt, from sending the request to the last byte of the response. The SDK's retries each get their own. */
+  requestMs: number;
+}
+
+/** 3 s to connect (a healthy regional endpoint answers in milliseconds); 10 s per attempt (a batch of 20 values is small). */
+export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = { connectMs: 3_000, requestMs: 10_000 };
+
+/**
+ * The SDK's requestHandler options for these deadlines. `throwOnRequestTimeout`: without it the SDK only
+ * logs a warning when requestTimeout passes and keeps waiting.
+ */
+export function requestHandlerConfig(timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS): { requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } } {
+  return { requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs, throwOnRequestTimeout: true } };
 }
 
 /** ESO: without retrySettings the SDK default retryer; with it, maxRetries (default 3) and a fixed retryInterval. */
@@ -109,14 +134,14 @@ export function observeApiCalls(stack: MiddlewareStackLike, provider: AwsApiProv
 }
 
 export function createSecretsManagerClient(options: SdkClientOptions, credentials: CredentialSource): SecretsManagerClient {
-  const client = new SecretsManagerClient({ region: options.region, credentials: sdkCredentials(credentials), ...retryConfig(options.retrySettings) });
+  const client = new SecretsManagerClient({ region: options.region, credentials: sdkCredentials(credentials), ...retryConfig(options.retrySettings), ...requestHandlerConfig(options.timeouts) });
   observeApiCalls(client.middlewareStack, "AWS/SecretsManager", options.onApiCall);
   explainNonJsonResponses(client.middlewareStack, "Secrets Manager");
   return client;
 }
 
 export function createSsmClient(options: SdkClientOptions, credentials: CredentialSource): SSMClient {
-  const client = new SSMClient({ region: options.region, credentials: sdkCredentials(credentials), ...retryConfig(options.retrySettings) });
+  const client = new SSMClient({ region: options.region, credentials: sdkCredentials(credentials), ...retryConfig(options.retrySettings), ...requestHandlerConfig(options.timeouts) });
   observeApiCalls(client.middlewareStack, "AWS/ParameterStore", options.onApiCall);
   explainNonJsonResponses(client.middlewareStack, "SSM");
   return client;
@@ -137,6 +162,7 @@ export function createStsClient(options: SdkClientOptions, credentials: Credenti
           ),
         }),
     ...retryConfig(options.retrySettings),
+    ...requestHandlerConfig(options.timeouts),
   });
   observeApiCalls(client.middlewareStack, "AWS/STS", options.onApiCall);
   explainNonJsonResponses(client.middlewareStack, "STS");
@@ -159,11 +185,13 @@ export function sdkStsFactory(options: SdkClientOptions, track: (client: { destr
  * credentials, instance role), cached like every other hop and shared by all stores without `auth`.
  * Its internal STS calls are observed too.
  */
-export function defaultChainCredentials(options: { region: string; onApiCall?: ApiCallObserver | undefined; now: Clock }): CredentialSource {
+export function defaultChainCredentials(options: { region: string; onApiCall?: ApiCallObserver | undefined; now: Clock; timeouts?: AwsTimeouts | undefined }): CredentialSource {
   const plugin = {
     applyToStack: (stack: unknown) => observeApiCalls(stack as MiddlewareStackLike, "AWS/STS", options.onApiCall),
   };
-  const chain = fromNodeProviderChain({ clientConfig: { region: options.region }, clientPlugins: [plugin] });
+  // The chain's own STS client (IRSA's AssumeRoleWithWebIdentity) gets the same deadlines; the container and
+  // instance metadata providers have their own 1 s default timeouts.
+  const chain = fromNodeProviderChain({ clientConfig: { region: options.region, ...requestHandlerConfig(options.timeouts) }, clientPlugins: [plugin] });
   return new CachedCredentials({
     now: options.now,
     // Keys from the environment have no expiry: re-read them now and then, as the chain itself is cheap.

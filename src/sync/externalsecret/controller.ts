@@ -4,6 +4,7 @@ import type { KubeAccess } from "../../providers/kube-access.ts";
 import type { Provider } from "../../providers/provider.ts";
 import type { AwsStoreSpec } from "../../providers/aws/spec.ts";
 import { Controller } from "../../runtime/controller.ts";
+import { kubeOutageRetryCap } from "../kube-outage-retry.ts";
 import type { EventRecorder } from "../../runtime/event-recorder.ts";
 import type { KubeObject } from "../../runtime/list-watcher.ts";
 import type { Logger } from "../../runtime/logger.ts";
@@ -101,15 +102,15 @@ export class ExternalSecretController {
         return invalid;
       },
       resolveStore: (es) => resolver.resolve(es),
-      readerFor: async (store, requester) => {
+      readerFor: async (store, requester, signal) => {
         const parsed = (store as { parsed?: ParsedStore }).parsed!;
         const client = await provider.clientFor({ store: providerStoreRef(parsed), namespace: requester.namespace, kube });
-        return readers.readerFor(client, store, requester);
+        return readers.readerFor(client, store, requester, signal);
       },
       hasPrefetched: (es) => readers.hasPrefetched(es),
       transforms: options.transforms,
       secrets: options.secrets,
-      writeStatus: (target, s) => options.status.patch("externalsecrets", target, s),
+      writeStatus: (target, s, signal) => options.status.patch("externalsecrets", target, s, signal),
       events: options.events,
       now: options.now,
       random: options.random,
@@ -128,8 +129,9 @@ export class ExternalSecretController {
       concurrency: options.concurrency ?? 8,
       logger: options.logger.child({ controller: "externalsecret" }),
       reconciler: {
-        reconcile: (req) => timed(metrics, { namespace: req.namespace ?? "", name: req.name }, (r) => reconciler.reconcile(r), (r) => externalSecrets.get(r.namespace, r.name) !== undefined),
+        reconcile: (req, signal) => timed(metrics, { namespace: req.namespace ?? "", name: req.name }, (r) => reconciler.reconcile(r, signal), (r) => externalSecrets.get(r.namespace, r.name) !== undefined),
       },
+      maxRetryDelayMs: kubeOutageRetryCap,
       ...(metrics?.controller ? { metrics: metrics.controller("externalsecret") } : {}),
     });
 

@@ -6,7 +6,8 @@ import type { Logger } from "../../runtime/logger.ts";
 import type { WorkQueue } from "../../runtime/work-queue.ts";
 import { requestOfKey } from "../informer-events.ts";
 import { PrefetchCache } from "../prefetch-cache.ts";
-import { pickCompanions, type ReadAheadCandidate } from "../read-ahead.ts";
+import { pickCompanions, retryMayJoinBatch, type ReadAheadCandidate } from "../read-ahead.ts";
+import { CallBackoff } from "../call-backoff.ts";
 import { ReadCoalescer, type ReadCoalescerOptions } from "../read-coalescer.ts";
 import { readAheadHorizonMs } from "../refresh-policy.ts";
 import { plannedReads, type PayloadReader } from "../remote-data.ts";
@@ -16,11 +17,16 @@ import { SiblingReads, siblingGroupOf, siblingShareMs } from "./sibling-reads.ts
 import { dueWithin, durationMs, type ResolvedStore } from "./reconciler.ts";
 import type { V1Secret } from "@kubernetes/client-node";
 
-/** Per provider client: the coalescer that merges concurrent reads and the outcomes read ahead. */
+/**
+ * Per provider client: the coalescer that merges concurrent reads (with the client's backoff after a failed
+ * call), the outcomes read ahead, and the ExternalSecrets whose read failed during an outage, retried
+ * together the moment a call succeeds again.
+ */
 interface ClientReader {
   coalescer: ReadCoalescer;
   prefetched: PrefetchCache;
   siblings: SiblingReads;
+  failedDuringOutage: Set<string>;
 }
 
 /** A companion claimed while its batch is being assembled. */
@@ -34,7 +40,7 @@ export interface ReadAheadReadersOptions {
   externalSecrets: Informer<KubeObject>;
   byStore: ExternalSecretsByStore;
   /** The ExternalSecret work queue: read-ahead looks at what it will hand out soon and enqueues companions. */
-  queue: () => Pick<WorkQueue, "pending">;
+  queue: () => Pick<WorkQueue, "pending" | "retryState">;
   enqueue: (request: { namespace: string; name: string }) => void;
   /** The cached, parsed ExternalSecret (undefined when it does not parse). */
   parse: (raw: KubeObject) => ExternalSecret | undefined;
@@ -48,6 +54,8 @@ export interface ReadAheadReadersOptions {
   /** Off: every ExternalSecret reads only for itself (coalescing still merges identical concurrent reads). */
   readAhead: boolean;
   now: () => number;
+  /** Monotonic milliseconds, for the per-client backoff after failed calls; default performance.now. */
+  monotonic?: (() => number) | undefined;
   onBatch?: ((ids: number) => void) | undefined;
   logger: Logger;
 }
@@ -85,10 +93,23 @@ export class ReadAheadReaders {
   #clientReader(client: SecretsClient): ClientReader {
     let r = this.#clientReaders.get(client);
     if (!r) {
+      const failedDuringOutage = new Set<string>();
+      const coalescer = new ReadCoalescer(client, this.#o.coalescing, {
+        onBatch: this.#o.onBatch,
+        backoff: new CallBackoff({ now: this.#o.monotonic ?? (() => performance.now()) }),
+        // The provider answers again: every ExternalSecret that failed meanwhile retries now, together, so
+        // read-ahead batches them (queued, so due) instead of each waiting out its own backoff.
+        onRecovered: () => {
+          this.#o.logger.info({ externalSecrets: failedDuringOutage.size }, "provider calls succeed again; retrying the ExternalSecrets that failed meanwhile");
+          for (const key of failedDuringOutage) this.#o.enqueue(requestOfKey(key));
+          failedDuringOutage.clear();
+        },
+      });
       r = {
-        coalescer: new ReadCoalescer(client, this.#o.coalescing, { onBatch: this.#o.onBatch }),
+        coalescer,
         prefetched: new PrefetchCache({ ttlMs: 60_000, now: this.#o.now }),
         siblings: new SiblingReads({ now: this.#o.now }),
+        failedDuringOutage,
       };
       this.#clientReaders.set(client, r);
     }
@@ -101,8 +122,8 @@ export class ReadAheadReaders {
    * jitter window. Those get the outcomes cached for a minute and are enqueued to refresh now. ExternalSecrets
    * fanned out by one ClusterExternalSecret share one read (sibling-reads.ts).
    */
-  readerFor(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }): PayloadReader {
-    const { coalescer, prefetched, siblings } = this.#clientReader(client);
+  readerFor(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }, signal?: AbortSignal): PayloadReader {
+    const { coalescer, prefetched, siblings, failedDuringOutage } = this.#clientReader(client);
     const requesterKey = `${requester.namespace}/${requester.name}`;
     return {
       read: async (ids) => {
@@ -130,7 +151,7 @@ export class ReadAheadReaders {
         const companions = this.#o.readAhead ? await this.#companions(client, store, requester, ids) : [];
         const picked = pickCompanions(ids, companions, MAX_BATCH);
         for (const c of companions) if (!picked.companions.includes(c)) this.#inBatch.delete(c.key);
-        const reading = coalescer.read(picked.ids);
+        const reading = coalescer.read(picked.ids, signal);
         for (const c of picked.companions) this.#inBatch.set(c.key, reading);
         if (group) {
           const intervalMs = durationMs((raw && this.#o.parse(raw))?.spec.refreshInterval);
@@ -139,6 +160,10 @@ export class ReadAheadReaders {
         let outcomes: Awaited<typeof reading>;
         try {
           outcomes = await reading;
+        } catch (err) {
+          // Bounded: one entry per ExternalSecret on this client, cleared when calls succeed again.
+          if (!signal?.aborted) failedDuringOutage.add(requesterKey);
+          throw err;
         } finally {
           for (const c of picked.companions) if (this.#inBatch.get(c.key) === reading) this.#inBatch.delete(c.key);
         }
@@ -159,7 +184,7 @@ export class ReadAheadReaders {
         }
         return new Map(ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!]));
       },
-      find: (query) => client.findSecrets(query),
+      find: (query) => client.findSecrets(query, signal),
     };
   }
 
@@ -178,6 +203,8 @@ export class ReadAheadReaders {
     for (const key of this.#o.queue().pending(MAX_READ_AHEAD_MS)) {
       if (budget <= 0 || examined >= 4 * MAX_BATCH) break;
       if (!onStore.has(key) || key === `${requester.namespace}/${requester.name}` || this.#prefetchedIn.has(key) || this.#inBatch.has(key)) continue;
+      // A failing ExternalSecret keeps its backoff: read ahead only when its retry is about due anyway.
+      if (!retryMayJoinBatch(this.#o.queue().retryState(key))) continue;
       examined++;
       // Claimed now, before any await, so a concurrent search skips it; released by the caller if unused.
       this.#inBatch.set(key, CLAIMED);

@@ -60,17 +60,18 @@ export interface ExternalSecretReconcilerDeps {
    * The provider reader for a store as used by this ExternalSecret (credentials and clients cached inside;
    * the requester lets the reader fill its batch with other ExternalSecrets' reads).
    */
-  readerFor(store: ResolvedStore, requester: { namespace: string; name: string }): Promise<PayloadReader>;
+  readerFor(store: ResolvedStore, requester: { namespace: string; name: string }, signal?: AbortSignal): Promise<PayloadReader>;
   /** Whether values were read ahead for this ExternalSecret at its current version (the reader then uses them). */
   hasPrefetched?: ((es: ExternalSecret) => boolean) | undefined;
   transforms: ValueTransforms;
   secrets: {
-    get(namespace: string, name: string): Promise<V1Secret | undefined>;
-    create(secret: V1Secret, fieldManager: string): Promise<void>;
-    update(secret: V1Secret, fieldManager: string): Promise<void>;
-    delete(namespace: string, name: string, uid: string): Promise<void>;
+    get(namespace: string, name: string, signal?: AbortSignal): Promise<V1Secret | undefined>;
+    create(secret: V1Secret, fieldManager: string, signal?: AbortSignal): Promise<void>;
+    update(secret: V1Secret, fieldManager: string, signal?: AbortSignal): Promise<void>;
+    delete(namespace: string, name: string, uid: string, signal?: AbortSignal): Promise<void>;
   };
-  writeStatus(target: { namespace: string; name: string }, status: ExternalSecretStatusUpdate): Promise<void>;
+  /** Every call takes the reconcile's signal: a stopping controller cuts them instead of waiting out their deadline. */
+  writeStatus(target: { namespace: string; name: string }, status: ExternalSecretStatusUpdate, signal?: AbortSignal): Promise<void>;
   events: EventRecorder;
   now(): number;
   random?: (() => number) | undefined;
@@ -110,7 +111,7 @@ export class ExternalSecretReconciler {
     this.#deps = deps;
   }
 
-  async reconcile(request: { namespace: string; name: string }): Promise<ReconcileOutcome> {
+  async reconcile(request: { namespace: string; name: string }, signal?: AbortSignal): Promise<ReconcileOutcome> {
     const d = this.#deps;
     let es = d.getExternalSecret(request.namespace, request.name);
     if (es === undefined) return {}; // Deleted: an Owner Secret goes with it through garbage collection.
@@ -124,7 +125,7 @@ export class ExternalSecretReconciler {
     const targetName = spec.target.name ?? name;
     const creationPolicy = spec.target.creationPolicy;
     const deletionPolicy = spec.target.deletionPolicy;
-    const existing = await d.secrets.get(namespace, targetName);
+    const existing = await d.secrets.get(namespace, targetName, signal);
     const input = refreshInputFor(es, existing, now);
     const { refreshPolicy, refreshIntervalMs, lastRefreshMs, currentResourceVersion: currentVersion } = input;
     const decision = refreshDecision({ ...input, prefetched: d.hasPrefetched?.(es) ?? false });
@@ -138,7 +139,7 @@ export class ExternalSecretReconciler {
     try {
       const store = d.resolveStore(es);
       phase = "provider";
-      const reader = await d.readerFor(store, request);
+      const reader = await d.readerFor(store, request, signal);
       const resolved = await resolveRemoteData(spec, reader, d.transforms, deletionPolicy);
       for (const key of resolved.missing) {
         d.events.event(ref(es, request), "Normal", "MissingProviderSecret", `secret ${key} is missing in the provider (deletionPolicy ${deletionPolicy})`);
@@ -147,15 +148,15 @@ export class ExternalSecretReconciler {
       if (resolved.data.size === 0 && deletionPolicy === "Delete") {
         const ours = existing?.metadata?.ownerReferences?.some((r) => r.controller && r.uid === es.metadata.uid);
         if (existing && ours) {
-          await d.secrets.delete(namespace, targetName, existing.metadata!.uid!);
+          await d.secrets.delete(namespace, targetName, existing.metadata!.uid!, signal);
           d.events.event(ref(es, request), "Normal", "Deleted", `deleted Secret ${targetName}: no data left in the provider (deletionPolicy Delete)`);
         }
-        await this.#markReady(es, "SecretDeleted", "secret deleted due to DeletionPolicy=Delete", now, currentVersion, targetName);
+        await this.#markReady(es, "SecretDeleted", "secret deleted due to DeletionPolicy=Delete", now, currentVersion, targetName, signal);
         d.onSync?.(es, "success");
         return requeue(now);
       }
       if (resolved.data.size === 0 && deletionPolicy === "Retain" && existing) {
-        await this.#markReady(es, "SecretSynced", "secret retained due to DeletionPolicy=Retain", now, currentVersion, targetName);
+        await this.#markReady(es, "SecretSynced", "secret retained due to DeletionPolicy=Retain", now, currentVersion, targetName, signal);
         d.onSync?.(es, "success");
         return requeue(now);
       }
@@ -168,7 +169,7 @@ export class ExternalSecretReconciler {
             // ESO waits for a Merge target without failing the app's health: Ready=True / SecretMissing, the
             // refresh recorded, a look again at the next interval (pkg/controllers/externalsecret,
             // externalsecret_controller.go, CreatePolicyMerge → markAsDone(ConditionReasonSecretMissing)).
-            await this.#markReady(es, "SecretMissing", MSG_SECRET_MISSING, now, currentVersion, undefined);
+            await this.#markReady(es, "SecretMissing", MSG_SECRET_MISSING, now, currentVersion, undefined, signal);
             d.onSync?.(es, "success");
             return requeue(now);
           }
@@ -179,17 +180,19 @@ export class ExternalSecretReconciler {
         }
         if (desired.changed) {
           const manager = fieldManagerFor(name);
-          if (existing) await d.secrets.update(desired.secret, manager);
-          else await d.secrets.create(desired.secret, manager);
+          if (existing) await d.secrets.update(desired.secret, manager, signal);
+          else await d.secrets.create(desired.secret, manager, signal);
           d.events.event(ref(es, request), "Normal", existing ? "Updated" : "Created", `${existing ? "updated" : "created"} Secret ${targetName}`);
         }
       }
-      await this.#markReady(es, "SecretSynced", "secret synced", now, currentVersion, targetName);
+      await this.#markReady(es, "SecretSynced", "secret synced", now, currentVersion, targetName, signal);
       d.onSync?.(es, "success");
       return requeue(now);
     } catch (err) {
       d.onSync?.(es, "error");
       const message = failureMessage(phase, err);
+      // Not the reconcile's signal: when it aborted (shutdown), the status still says why the sync stopped,
+      // within the call's own deadline.
       await this.#setStatus(es, { type: READY, status: "False", reason: "SecretSyncedError", message }, {}).catch(() => undefined);
       d.events.event(ref(es, request), "Warning", "UpdateFailed", message);
       throw err;
@@ -209,10 +212,10 @@ export class ExternalSecretReconciler {
   }
 
   /** Ready=True with the refresh recorded; `targetName` undefined when there is no Secret to bind (SecretMissing). */
-  async #markReady(es: ExternalSecret, reason: string, message: string, now: number, version: string, targetName: string | undefined): Promise<void> {
+  async #markReady(es: ExternalSecret, reason: string, message: string, now: number, version: string, targetName: string | undefined, signal: AbortSignal | undefined): Promise<void> {
     const refreshTime = new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z");
     const binding = targetName === undefined ? {} : { binding: { name: targetName } };
-    await this.#setStatus(es, { type: READY, status: "True", reason, message }, { refreshTime, syncedResourceVersion: version, ...binding });
+    await this.#setStatus(es, { type: READY, status: "True", reason, message }, { refreshTime, syncedResourceVersion: version, ...binding }, signal);
     this.#lastSync.set(`${es.metadata.namespace}/${es.metadata.name}`, { uid: es.metadata.uid, refreshTime, syncedResourceVersion: version });
   }
 
@@ -236,14 +239,14 @@ export class ExternalSecretReconciler {
   }
 
   /** Writes status only when something changes: a status write is an API call and a watch event for everyone. */
-  async #setStatus(es: ExternalSecret, ready: Omit<Condition, "lastTransitionTime">, fields: Omit<ExternalSecretStatusUpdate, "conditions">): Promise<void> {
+  async #setStatus(es: ExternalSecret, ready: Omit<Condition, "lastTransitionTime">, fields: Omit<ExternalSecretStatusUpdate, "conditions">, signal?: AbortSignal): Promise<void> {
     const conditions = setCondition(es.status?.conditions, ready, new Date(this.#deps.now()));
     const unchanged =
       sameConditions(conditions, es.status?.conditions) &&
       (fields.refreshTime === undefined || fields.refreshTime === String(es.status?.refreshTime ?? "")) &&
       (fields.syncedResourceVersion === undefined || fields.syncedResourceVersion === es.status?.syncedResourceVersion);
     if (unchanged) return;
-    await this.#deps.writeStatus({ namespace: es.metadata.namespace ?? "", name: es.metadata.name ?? "" }, { conditions, ...fields });
+    await this.#deps.writeStatus({ namespace: es.metadata.namespace ?? "", name: es.metadata.name ?? "" }, { conditions, ...fields }, signal);
   }
 }
 

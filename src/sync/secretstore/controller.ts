@@ -1,4 +1,5 @@
 import { unsupportedProviderMessage } from "../../apis/parse.ts";
+import { kubeOutageRetryCap } from "../kube-outage-retry.ts";
 import type { KubeAccess } from "../../providers/kube-access.ts";
 import type { Provider } from "../../providers/provider.ts";
 import type { AwsStoreSpec } from "../../providers/aws/spec.ts";
@@ -89,6 +90,7 @@ export class StoreControllers {
         concurrency: 2,
         logger: logger.child({ controller: kind.toLowerCase() }),
         reconciler: { reconcile: (req) => reconciler.reconcile(kind, req) },
+        maxRetryDelayMs: kubeOutageRetryCap,
         ...(metrics?.controller ? { metrics: metrics.controller(kind.toLowerCase()) } : {}),
       });
     this.secretStore = controller("SecretStore");
