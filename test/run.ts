@@ -2,11 +2,16 @@
 // (unit tests under src/, integration tests under test/) on Node's test runner, and tears down.
 // `npm test -- --unit` runs only the unit tests, without the environment.
 import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { startEnvironment, type RunningEnvironment } from "./env/environment.ts";
 
 const unitOnly = process.argv.includes("--unit");
 const extra = process.argv.slice(2).filter((a) => a !== "--unit");
 const patterns = extra.length > 0 ? extra : unitOnly ? ["src/**/*.test.ts"] : ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"];
+
+// The template engine (ESO's template package compiled to wasm) is a build artifact the controller loads at
+// run time: build or reuse it (cached by source hash) before any test imports the controller.
+execFileSync("bash", ["tools/template-wasm/build.sh", "--out", "dist/template-engine.wasm"], { stdio: ["ignore", "ignore", "inherit"] });
 
 let env: RunningEnvironment | undefined;
 if (!unitOnly) env = await startEnvironment();

@@ -4,8 +4,17 @@
  * template that loops; nothing here needs to cooperate with that.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { WireRequest } from "./protocol.ts";
-import { WasmInstance } from "./wasm-instance.ts";
+import type { WireRequest, WireResponse } from "./protocol.ts";
+
+// node:wasi announces itself as experimental when loaded. The engine uses none of its experimental surface
+// (no preopens, no environment), and the line would only confuse operators reading the controller's log.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const text = typeof warning === "string" ? warning : warning.message;
+  if (text.startsWith("WASI is an experimental feature")) return;
+  (emitWarning as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+});
+const { WasmInstance } = await import("./wasm-instance.ts");
 
 export interface WorkerInit {
   module: WebAssembly.Module;
@@ -20,7 +29,7 @@ export interface WorkerCall {
 export type WorkerMessage =
   | { kind: "ready" }
   | { kind: "failed"; error: string }
-  | { kind: "result"; id: number; response: import("./protocol.ts").WireResponse; recycle: boolean }
+  | { kind: "result"; id: number; response: WireResponse; recycle: boolean }
   | { kind: "crashed"; id: number; error: string };
 
 const port = parentPort;

@@ -69,6 +69,7 @@ export class TemplateEngine {
   #queue: Pending[] = [];
   #inFlight: (Pending & { timer: NodeJS.Timeout }) | undefined;
   #nextId = 1;
+  #starting = false;
   #closed = false;
 
   constructor(options: TemplateEngineOptions = {}) {
@@ -157,15 +158,20 @@ export class TemplateEngine {
   }
 
   #pump(): void {
-    if (this.#inFlight || this.#queue.length === 0 || this.#closed) return;
+    if (this.#starting || this.#inFlight || this.#queue.length === 0 || this.#closed) return;
     const next = this.#queue.shift()!;
+    // Claimed synchronously: a second #pump before the worker is ready must not send a second call.
+    this.#starting = true;
     void this.#ensureWorker().then(
       (worker) => {
+        this.#starting = false;
         const timer = setTimeout(() => this.#expire(), this.#options.deadlineMs);
         this.#inFlight = { ...next, timer };
+        worker.ref();
         worker.postMessage(next.call);
       },
       (err: unknown) => {
+        this.#starting = false;
         next.resolve({ kind: "crashed", message: `template engine unavailable: ${err instanceof Error ? err.message : String(err)}` });
         this.#worker = undefined;
         this.#pump();
@@ -195,6 +201,8 @@ export class TemplateEngine {
       if (message.recycle) this.#restart(worker);
       current.resolve(message.response);
     }
+    // An idle engine must not keep the process alive; a busy one must (see #pump).
+    if (this.#queue.length === 0) worker.unref();
     this.#pump();
   }
 
@@ -214,8 +222,6 @@ export class TemplateEngine {
     const module = await this.#module;
     const init: WorkerInit = { module, maxMemoryBytes: this.#options.maxMemoryBytes };
     const worker = new Worker(new URL("./engine-worker.ts", import.meta.url), { workerData: init });
-    // The controller must be able to exit while the engine idles.
-    worker.unref();
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: WorkerMessage) => {
         if (m.kind === "ready") {

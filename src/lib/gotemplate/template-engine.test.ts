@@ -1,0 +1,77 @@
+// The engine's own guarantees, beyond ESO's semantics (which gotemplate.oracle.test.ts checks): a runaway
+// template is cut off at the deadline with a clear error while other renders proceed, output is capped, and
+// error text never carries a data value.
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { REDACTED } from "./redact.ts";
+import { TemplateEngine } from "./template-engine.ts";
+
+const utf8 = (s: string) => new Uint8Array(Buffer.from(s, "utf8"));
+const text = (b: Uint8Array | undefined) => Buffer.from(b ?? new Uint8Array()).toString("utf8");
+
+const engine = new TemplateEngine({ deadlineMs: 1_500, maxOutputBytes: 64 * 1024 });
+after(() => engine.close());
+
+test("renders ESO's Go-template semantics: printf of a map, fromJson float64, toJson escaping", async () => {
+  const out = await engine.render(
+    {
+      m: '{{ printf "%v" (dict "k" "v") }}',
+      f: '{{ ("{\\"n\\":12345678901}" | fromJson).n }}',
+      j: '{{ dict "h" "<&>" | toJson }}',
+    },
+    {},
+  );
+  assert.ok(out.ok);
+  assert.equal(text(out.data.m), "map[k:v]");
+  assert.equal(text(out.data.f), "1.2345678901e+10");
+  assert.equal(text(out.data.j), '{"h":"\\u003c\\u0026\\u003e"}');
+});
+
+test("an endless template is stopped at the deadline while other renders queued behind it complete", async () => {
+  const endless = engine.render({ loop: "{{ range 100000000000 }}{{ end }}" }, {});
+  const others = Array.from({ length: 5 }, (_, i) => engine.render({ k: "{{ .v }}" }, { v: utf8(`value-${i}`) }));
+  // The event loop stays free while the worker spins.
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 20);
+  const stopped = await endless;
+  clearInterval(ticker);
+  assert.equal(stopped.ok, false);
+  assert.ok(!stopped.ok && stopped.failure.kind === "timeout");
+  assert.match(!stopped.ok ? stopped.failure.message : "", /did not finish within 1500ms and was stopped/);
+  assert.ok(ticks > 10, `event loop ran ${ticks} ticks during the render`);
+  for (const [i, o] of (await Promise.all(others)).entries()) {
+    assert.ok(o.ok);
+    assert.equal(text(o.data.k), `value-${i}`);
+  }
+});
+
+test("output past the cap is an error, not a huge Secret", async () => {
+  const out = await engine.render({ big: "{{ range 100000 }}0123456789{{ end }}" }, {});
+  assert.ok(!out.ok);
+  assert.match(out.failure.message, /more than the limit of 65536 bytes/);
+});
+
+test("size-amplifying functions are bounded", async () => {
+  for (const t of ['{{ repeat 2000000000 "x" }}', "{{ until 2000000000 }}", "{{ randAlpha 2000000000 }}", "{{ seq 2000000000 }}"]) {
+    const out = await engine.render({ k: t }, {});
+    assert.ok(!out.ok, t);
+    assert.equal(out.failure.kind, "template", t);
+  }
+});
+
+test("error text never carries a data value", async () => {
+  const canary = "CANARY-9f8e7d6c";
+  for (const t of ["{{ fail .secret }}", "{{ mustRegexMatch .secret .secret }}", '{{ .secret | fromJson | toJson | fail }}', "{{ .secret | semver }}"]) {
+    const out = await engine.render({ k: t }, { secret: utf8(`(${canary}"`) });
+    assert.ok(!out.ok, t);
+    assert.ok(!out.failure.message.includes(canary), `${t}: ${out.failure.message}`);
+  }
+  const failed = await engine.render({ k: "{{ fail .secret }}" }, { secret: utf8(canary) });
+  assert.ok(!failed.ok && failed.failure.message.endsWith(`error calling fail: ${REDACTED}`), !failed.ok ? failed.failure.message : "");
+});
+
+test("parse reports syntax errors and unknown functions without data", async () => {
+  const errors = await engine.parse({ ok: "{{ .a | upper }}", fn: "{{ nosuch .a }}", syntax: "{{ if }}", env: '{{ env "HOME" }}' });
+  assert.deepEqual(Object.keys(errors).sort(), ["env", "fn", "syntax"]);
+  assert.equal(errors.fn, 'template: fn:1: function "nosuch" not defined');
+});
