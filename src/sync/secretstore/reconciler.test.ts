@@ -31,7 +31,8 @@ function world(validation: StoreValidation | Error) {
 describe("SecretStoreReconciler", () => {
   const cases: Array<{ name: string; validation: StoreValidation | Error; status: string; reason: string; capabilities?: string; event: RegExp }> = [
     { name: "valid store", validation: { result: "Ready", capabilities: "ReadWrite" }, status: "True", reason: "Valid", capabilities: "ReadWrite", event: /^Normal Valid/ },
-    { name: "referent auth cannot be checked", validation: { result: "Unknown", capabilities: "ReadWrite", message: "credentials are resolved per namespace" }, status: "True", reason: "ValidationUnknown", capabilities: "ReadWrite", event: /^Normal ValidationUnknown/ },
+    // ESO: ValidationUnknown with its fixed message; the cause goes to a Warning Event.
+    { name: "validation cannot be determined", validation: { result: "Unknown", capabilities: "ReadWrite", message: "STS did not answer" }, status: "True", reason: "ValidationUnknown", capabilities: "ReadWrite", event: /^Warning ValidationUnknown: STS did not answer/ },
     { name: "unsupported provider", validation: { result: "Error", reason: "InvalidProviderConfig", message: 'provider "vault" is not supported by Ferry' }, status: "False", reason: "InvalidProviderConfig", event: /^Warning InvalidProviderConfig: provider "vault"/ },
     { name: "credentials rejected", validation: { result: "Error", reason: "InvalidProviderConfig", message: "unable to validate store: AccessDenied" }, status: "False", reason: "InvalidProviderConfig", event: /^Warning InvalidProviderConfig: unable to validate store/ },
     // ESO v0.20 validateStore: a client that cannot be built (its credentials Secret does not exist) is

@@ -74,13 +74,16 @@ export class SecretStoreReconciler {
       ready =
         validation.result === "Ready"
           ? { type: "Ready", status: "True", reason: "Valid", message: "store validated" }
-          : { type: "Ready", status: "True", reason: "ValidationUnknown", message: validation.message };
+          : // ESO: Ready=True / ValidationUnknown / "could not determine validation status", the cause only in a
+            // Warning Event (secretstore/common.go validateStore, errValidationUnknownMsg).
+            { type: "Ready", status: "True", reason: "ValidationUnknown", message: "could not determine validation status" };
     }
     const conditions = setCondition(store.status?.conditions, ready, now);
     if (!sameConditions(conditions, store.status?.conditions) || capabilities !== store.status?.capabilities) {
       await d.writeStatus(store, { conditions, capabilities });
       const target = { apiVersion: "external-secrets.io/v1", kind, name: request.name, namespace: request.namespace, uid: store.uid };
-      if (ready.status === "False") d.events.event(target, "Warning", ready.reason!, ready.message!);
+      if (validation.result === "Unknown") d.events.event(target, "Warning", "ValidationUnknown", validation.message);
+      else if (ready.status === "False") d.events.event(target, "Warning", ready.reason!, ready.message!);
       else d.events.event(target, "Normal", ready.reason!, ready.message!);
     }
     const interval = store.refreshIntervalMs && store.refreshIntervalMs > 0 ? store.refreshIntervalMs : (d.defaultRequeueMs ?? 5 * 60_000);
