@@ -35,6 +35,8 @@ describe("SyncMetrics", () => {
       "externalsecret_provider_api_calls_count",
       "secretstore_status_condition",
       "clustersecretstore_status_condition",
+      "clusterexternalsecret_status_condition",
+      "clusterexternalsecret_reconcile_duration",
       "ferry_aws_api_calls_total",
       "ferry_read_batches_total",
       "ferry_read_batch_ids",
@@ -101,6 +103,19 @@ describe("SyncMetrics", () => {
       assert.deepEqual(await samples(registry, c.metric), []);
     });
   }
+
+  test("ClusterExternalSecret conditions and reconcile duration (ESO's cesmetrics names), removed on delete", async () => {
+    const registry = new Registry();
+    const m = new SyncMetrics(registry);
+    const ces = { namespace: "", name: "shared" };
+    m.clusterExternalSecretConditions(ces, [{ type: "Ready", status: "False", message: "one or more namespaces failed" }]);
+    m.clusterExternalSecretReconciled(ces, 2);
+    assert.deepEqual(await series(registry, "clusterexternalsecret_status_condition", ["name", "condition", "status"]), { "shared,Ready,True": 0, "shared,Ready,False": 1 });
+    assert.deepEqual(await series(registry, "clusterexternalsecret_reconcile_duration", ["name"]), { shared: 2_000_000 });
+    m.clusterExternalSecretConditions(ces, undefined);
+    assert.deepEqual(await samples(registry, "clusterexternalsecret_status_condition"), []);
+    assert.deepEqual(await samples(registry, "clusterexternalsecret_reconcile_duration"), []);
+  });
 
   test("a deleted ExternalSecret's series are removed, another's stay", async () => {
     const registry = new Registry();

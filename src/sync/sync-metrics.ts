@@ -31,6 +31,8 @@ export class SyncMetrics implements SyncObserver {
   readonly #readAheadPrefetched: Counter;
   readonly #readAheadHits: Counter;
   readonly #storeCondition: Record<StoreKind, Gauge<ConditionLabels>>;
+  readonly #cesCondition: Gauge<ConditionLabels>;
+  readonly #cesReconcileDuration: Gauge<"name" | "namespace">;
   readonly #controllers: ControllerMetricsSet;
   /** Condition types with series, per "kind/namespace/name", so they can be removed. */
   readonly #conditionTypes = new Map<string, Set<string>>();
@@ -60,6 +62,9 @@ export class SyncMetrics implements SyncObserver {
     const storeGauge = (prefix: string, what: string) =>
       new Gauge({ name: `${prefix}_status_condition`, help: `${what} status conditions: 1 for the current status of each condition, 0 for the others.`, labelNames: ["name", "namespace", "condition", "status"], registers });
     this.#storeCondition = { SecretStore: storeGauge("secretstore", "SecretStore"), ClusterSecretStore: storeGauge("clustersecretstore", "ClusterSecretStore") };
+    // ESO's cesmetrics names; ESO publishes the Ready series only while True, Ferry True and False always.
+    this.#cesCondition = storeGauge("clusterexternalsecret", "ClusterExternalSecret");
+    this.#cesReconcileDuration = new Gauge({ name: "clusterexternalsecret_reconcile_duration", help: "Duration of the last ClusterExternalSecret reconcile, in nanoseconds (as ESO).", labelNames: ["name", "namespace"], registers });
     this.#controllers = new ControllerMetricsSet(registry);
     for (const counter of [this.#readBatches, this.#readAheadPrefetched, this.#readAheadHits]) counter.inc(0);
   }
@@ -93,6 +98,15 @@ export class SyncMetrics implements SyncObserver {
 
   storeConditions(kind: StoreKind, store: ObjectRef, conditions: readonly Condition[] | undefined): void {
     this.#setConditions(this.#storeCondition[kind], `${kind}/${store.namespace}/${store.name}`, store, conditions);
+  }
+
+  clusterExternalSecretConditions(ces: ObjectRef, conditions: readonly Condition[] | undefined): void {
+    this.#setConditions(this.#cesCondition, `ClusterExternalSecret//${ces.name}`, ces, conditions);
+    if (conditions === undefined) this.#cesReconcileDuration.remove({ name: ces.name, namespace: ces.namespace });
+  }
+
+  clusterExternalSecretReconciled(ces: ObjectRef, ms: number): void {
+    this.#cesReconcileDuration.set({ name: ces.name, namespace: ces.namespace }, Math.round(ms * 1e6));
   }
 
   readBatch(ids: number): void {

@@ -21,6 +21,10 @@ export interface SyncObserver {
   externalSecretConditions?(es: ObjectRef, conditions: readonly Condition[] | undefined): void;
   /** A store's conditions as the cluster has them now; undefined: the store was deleted. */
   storeConditions?(kind: StoreKind, store: ObjectRef, conditions: readonly Condition[] | undefined): void;
+  /** A ClusterExternalSecret's conditions as the cluster has them now; undefined: it was deleted. */
+  clusterExternalSecretConditions?(ces: ObjectRef, conditions: readonly Condition[] | undefined): void;
+  /** One ClusterExternalSecret reconcile finished after `ms`, whatever its outcome. */
+  clusterExternalSecretReconciled?(ces: ObjectRef, ms: number): void;
   /** One batched read went to the provider with this many distinct ids. */
   readBatch?(ids: number): void;
   /** Read-ahead: "prefetched" an ExternalSecret's reads in another's batch; "hit" a reconcile used them. */

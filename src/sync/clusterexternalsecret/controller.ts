@@ -82,7 +82,17 @@ export class ClusterExternalSecretController {
       name: "clusterexternalsecret",
       concurrency: 2,
       logger: logger.child({ controller: "clusterexternalsecret" }),
-      reconciler: { reconcile: (req) => reconciler.reconcile(req) },
+      reconciler: {
+        reconcile: async (req) => {
+          const started = performance.now();
+          try {
+            return await reconciler.reconcile(req);
+          } finally {
+            // Not for a deleted one: its series went with it and must not come back.
+            if (cesInformer.get(undefined, req.name)) options.metrics?.clusterExternalSecretReconciled?.({ namespace: "", name: req.name }, performance.now() - started);
+          }
+        },
+      },
       ...(options.metrics?.controller ? { metrics: options.metrics.controller("clusterexternalsecret") } : {}),
     }));
     const enqueue = (name: string) => controller.enqueue({ name });
@@ -94,6 +104,18 @@ export class ClusterExternalSecretController {
         if (metadataChanged(o, n)) enqueue(n.metadata?.name ?? "");
       },
     });
+
+    // Condition gauges follow the cluster's objects; a deleted object's series go with it.
+    const metrics = options.metrics;
+    if (metrics?.clusterExternalSecretConditions) {
+      const ref = (o: KubeObject) => ({ namespace: "", name: o.metadata?.name ?? "" });
+      const conditions = (o: KubeObject) => (o as { status?: ClusterExternalSecretStatus }).status?.conditions ?? [];
+      cesInformer.addEventHandler({
+        add: (o) => metrics.clusterExternalSecretConditions?.(ref(o), conditions(o)),
+        update: (_o, n) => metrics.clusterExternalSecretConditions?.(ref(n), conditions(n)),
+        delete: (o) => metrics.clusterExternalSecretConditions?.(ref(o), undefined),
+      });
+    }
 
     // A namespace created, deleted, relabelled or terminating: the ClusterExternalSecrets it was or is selected by.
     const onNamespace = (before: KubeObject | undefined, after: KubeObject | undefined) => {

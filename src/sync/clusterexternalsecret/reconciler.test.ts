@@ -112,7 +112,9 @@ describe("ClusterExternalSecretReconciler", () => {
     await reconciler.reconcile({ name: "shared" });
     assert.deepEqual(w.status?.failedNamespaces, [{ namespace: "b", reason: 'could not create or update ExternalSecret: externalsecrets.external-secrets.io is forbidden: User "x" cannot create' }]);
     w.fail.set("b/shared", new WriteError(409, "already exists"));
+    w.writes.length = 0;
     await assert.rejects(reconciler.reconcile({ name: "shared" }), FanOutConflictError);
+    assert.deepEqual(w.writes, [], "a stale cache is not reported as a failure: no status write, a retry");
   });
 
   test("the force-sync annotation is passed on; refreshTime sets the requeue", async () => {

@@ -127,10 +127,11 @@ export class ClusterExternalSecretReconciler {
       }
     }
 
+    // A 409 means the cache was behind (an ExternalSecret this controller just created or changed): retry soon
+    // from fresh state (ESO requeues conflicts at once), without reporting a failure that is not one.
+    if (conflict) throw new FanOutConflictError(`ClusterExternalSecret ${name}: a write conflicted; retrying`);
     const status = cesStatusOf(ces.status, { externalSecretName: esName, provisioned, failed });
     if (!sameStatus(ces.status, status)) await d.writes.patchStatus(name, statusPatch(status));
-    // A 409 means the cache was behind: retry soon from fresh state (ESO requeues conflicts at once).
-    if (conflict) throw new FanOutConflictError(`ClusterExternalSecret ${name}: a write conflicted; retrying`);
     const refreshMs = refreshTimeMs(ces);
     return refreshMs > 0 ? { requeueAfterMs: refreshMs } : {};
   }
