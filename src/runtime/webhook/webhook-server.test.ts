@@ -1,6 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { request as httpsRequest } from "node:https";
+import { Agent, request as httpsRequest } from "node:https";
 import { Writable } from "node:stream";
 import { createLogger } from "../logger.ts";
 import type { AdmissionRequest } from "./admission-review.ts";
@@ -201,5 +201,55 @@ describe("timeoutOf", () => {
   test("reads the apiserver's Go durations", () => {
     const cases: Array<[string | null, number]> = [[null, 7], ["10s", 10_000], ["1m30s", 90_000], ["500ms", 500], ["bogus", 7], ["0s", 7]];
     for (const [value, ms] of cases) assert.equal(timeoutOf(value, 7), ms, String(value));
+  });
+});
+
+describe("WebhookServer shutdown", () => {
+  test("drain: /readyz fails, reviews are still answered and close their connection; stop cuts what hangs past its timeout", async () => {
+    const authority = await testCertificateAuthority();
+    const cert = await authority.issue("drain");
+    let hang = false;
+    const server = new WebhookServer({
+      address: "127.0.0.1:0",
+      certFile: cert.certFile,
+      keyFile: cert.keyFile,
+      clientAuth: { mode: "none" },
+      handlers: {
+        "/mutate": async () => {
+          // A handler that ignores its signal: only stop()'s timeout can end it.
+          if (hang) await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
+          return { allowed: true };
+        },
+      },
+    });
+    await server.start();
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        httpsRequest(`${server.url}${path}`, { ca: cert.ca, agent: false }, (r) => { r.resume(); resolve(r.statusCode ?? 0); }).on("error", reject).end();
+      });
+    const admit = () =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = httpsRequest(`${server.url}/mutate`, { method: "POST", ca: cert.ca, agent: new Agent({ keepAlive: true }), headers: { "content-type": "application/json" } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+        });
+        req.on("error", reject);
+        req.end(reviewBody());
+      });
+
+    assert.equal(await get("/readyz"), 200);
+    assert.equal((await admit()).connection, "keep-alive");
+    server.drain();
+    assert.equal(await get("/readyz"), 503);
+    assert.deepEqual(await admit(), { status: 200, connection: "close" });
+
+    hang = true;
+    const inFlight = admit().catch((err: Error) => err);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await server.stop({ timeoutMs: 300 });
+    assert.ok(Date.now() - started < 5_000, "stop returned after cutting the hung review");
+    assert.ok((await inFlight) instanceof Error, "the hung review's connection was cut");
+    assert.equal(server.listening, false);
   });
 });
