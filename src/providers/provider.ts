@@ -93,6 +93,14 @@ export class ThrottledError extends Error {
   override readonly name = "ThrottledError";
 }
 
+/**
+ * The provider or the network failed in a way that says nothing about the store's configuration: a 5xx,
+ * a reset or refused connection, a timeout. Retried with backoff; never a reason to mark a store invalid.
+ */
+export class ProviderUnavailableError extends Error {
+  override readonly name = "ProviderUnavailableError";
+}
+
 /** A store that cannot work as configured (bad region, missing auth secret, unsupported provider). */
 export class InvalidStoreError extends Error {
   override readonly name = "InvalidStoreError";

@@ -50,7 +50,11 @@ describe("AWS errors", () => {
       [awsError("CredentialsProviderError"), "no-credentials"],
       [awsError("ValidationException"), "invalid-request"],
       [new InvalidStoreError("x"), "provider"],
-      [awsError("InternalServiceError", "", 500), "other"],
+      [awsError("InternalServiceError", "", 500), "unavailable"],
+      [awsError("HTTP503", "", 503), "unavailable"],
+      [Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }), "unavailable"],
+      [awsError("TimeoutError", "socket timed out", 0), "unavailable"],
+      [awsError("SomethingNew", "", 400), "other"],
     ];
     for (const [err, kind] of cases) assert.equal(describeAwsError(err).kind, kind, `${err.name}: ${err.message}`);
   });

@@ -5,7 +5,7 @@
  * access key ids are masked, and every credential the store's chain has handled is redacted by value.
  * The original SDK error is not attached as `cause`: it holds the raw HTTP response.
  */
-import { AccessDeniedError, InvalidStoreError, NoSecretError, ThrottledError } from "../provider.ts";
+import { AccessDeniedError, InvalidStoreError, NoSecretError, ProviderUnavailableError, ThrottledError } from "../provider.ts";
 
 export type AwsErrorKind =
   /** The secret or parameter does not exist, or is scheduled for deletion. */
@@ -17,6 +17,8 @@ export type AwsErrorKind =
   /** No credentials could be obtained (SDK default chain empty). */
   | "no-credentials"
   | "invalid-request"
+  /** AWS or the network failed transiently: a 5xx, a reset or refused connection, a timeout. */
+  | "unavailable"
   /**
    * Already a provider error, raised by Ferry's own credential chain (a missing auth Secret, a denied
    * AssumeRole) and passed through the SDK's credential provider: the whole call failed, as is.
@@ -53,6 +55,9 @@ const CREDENTIALS_REJECTED = new Set([
   "IncompleteSignature",
 ]);
 const MARKED_FOR_DELETION = /marked (for )?delet/i;
+/** Node's and undici's codes for a connection that failed or was cut, and the SDK's timeouts. */
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]);
+const TIMEOUTS = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
 
 const MAX_REDACTED_VALUES = 64;
 
@@ -93,6 +98,7 @@ export function sanitizeAwsMessage(message: string, redactor?: Redactor): string
 
 interface SdkErrorShape {
   name?: unknown;
+  code?: unknown;
   message?: unknown;
   Code?: unknown;
   $metadata?: { httpStatusCode?: unknown };
@@ -118,6 +124,7 @@ function kindOf(code: string, status: number | undefined, message: string, e: Sd
   if (ACCESS_DENIED.has(code) || status === 403) return "access-denied";
   if (code === "CredentialsProviderError") return "no-credentials";
   if (code === "ValidationException" || code === "InvalidParameterException" || code === "InvalidRequestException") return "invalid-request";
+  if ((status !== undefined && status >= 500) || TIMEOUTS.has(code) || (typeof e.code === "string" && NETWORK_CODES.has(e.code))) return "unavailable";
   return "other";
 }
 
@@ -128,7 +135,7 @@ function kindOf(code: string, status: number | undefined, message: string, e: Sd
 export function itemError(err: unknown, key: string, subject: string, redactor?: Redactor): Error {
   const info = describeAwsError(err, redactor);
   if (info.kind === "not-found") return new NoSecretError(key, `${subject} not found (${info.code})`);
-  if (err instanceof AccessDeniedError || err instanceof ThrottledError || err instanceof InvalidStoreError) return err;
+  if (err instanceof AccessDeniedError || err instanceof ThrottledError || err instanceof InvalidStoreError || err instanceof ProviderUnavailableError) return err;
   return callError(err, subject, redactor);
 }
 
@@ -145,13 +152,21 @@ export function callError(err: unknown, what: string, redactor?: Redactor): Erro
       return new AccessDeniedError(text);
     case "no-credentials":
       return new InvalidStoreError(`${what}: no AWS credentials: ${info.message}`);
+    case "unavailable":
+      return new ProviderUnavailableError(text);
     default:
       return new Error(text);
   }
 }
 
-function isProviderError(err: unknown): err is NoSecretError | AccessDeniedError | ThrottledError | InvalidStoreError {
-  return err instanceof NoSecretError || err instanceof AccessDeniedError || err instanceof ThrottledError || err instanceof InvalidStoreError;
+function isProviderError(err: unknown): err is NoSecretError | AccessDeniedError | ThrottledError | InvalidStoreError | ProviderUnavailableError {
+  return (
+    err instanceof NoSecretError ||
+    err instanceof AccessDeniedError ||
+    err instanceof ThrottledError ||
+    err instanceof InvalidStoreError ||
+    err instanceof ProviderUnavailableError
+  );
 }
 
 /** Whether a failure concerns the whole call (every id in it), not one secret. */

@@ -15,6 +15,7 @@ test("nonJsonBody: which SDK errors came from a response that was not AWS's, and
     { name: "HTML page", err: sdkFailure("SyntaxError", "Unexpected token '<', \"<html><bod\"... is not valid JSON", 503, { "content-type": "text/html" }), want: "an HTML page" },
     { name: "markup without a type", err: sdkFailure("SyntaxError", "Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON", 502, {}), want: "an HTML page" },
     { name: "plain text with a length", err: sdkFailure("SyntaxError", "Unexpected token 'u'", 503, { "Content-Type": "text/plain", "Content-Length": "39" }), want: "a 39-byte text/plain body" },
+    { name: "STS (XML) given an HTML page", err: sdkFailure("Error", "@aws-sdk XML parse error: unexpected content.", 503, { "content-type": "text/html" }), want: "an HTML page" },
     { name: "empty body", err: sdkFailure("Unknown", "UnknownError", 503, { "content-length": "0" }), want: "an empty body" },
     { name: "an AWS error is left alone", err: sdkFailure("InternalServiceError", "boom", 500, { "x-amzn-errortype": "InternalServiceError" }), want: undefined },
     { name: "a success status is left alone", err: sdkFailure("SyntaxError", "Unexpected token", 200, {}), want: undefined },

@@ -1,6 +1,6 @@
 /**
  * An AWS API answer that is not AWS's: a load balancer's or proxy's 502/503/504 page, an empty body. The
- * SDK then throws whatever its JSON parser threw (`SyntaxError: Unexpected token '<', "<html><bod"... is not
+ * SDK then throws whatever its JSON (or, for STS, XML) parser threw (`SyntaxError: Unexpected token '<', "<html><bod"... is not
  * valid JSON`, plus a hint to inspect a hidden field) or an `UnknownError` named after the status, and that
  * text reached conditions and Events. This middleware replaces such an error, after the SDK's retries,
  * with one that says what happened: service, operation, HTTP status, and what kind of body came back (never
@@ -42,7 +42,8 @@ export function nonJsonBody(err: unknown): string | undefined {
   const headers = lowerCaseKeys(response.headers ?? {});
   // An AWS error names its type in this header (awsJson1.1) or in a JSON body the SDK parsed.
   if (headers["x-amzn-errortype"]) return undefined;
-  const unparsable = e.name === "SyntaxError";
+  // JSON APIs (Secrets Manager, SSM): JSON.parse's SyntaxError. Query APIs (STS): the SDK's XML parser.
+  const unparsable = e.name === "SyntaxError" || (typeof e.message === "string" && e.message.startsWith("@aws-sdk XML parse error"));
   const unnamed = e.name === "Unknown" || e.name === "UnknownError" || e.name === String(response.statusCode) || e.message === "UnknownError";
   if (!unparsable && !unnamed) return undefined;
   // The SDK keeps no copy of the body; JSON.parse's message starts with the character it choked on.

@@ -2,7 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SecretStoreReconciler, type StoreValidation, type StoreView } from "./reconciler.ts";
 import type { Condition } from "../conditions.ts";
-import { InvalidStoreError } from "../../providers/provider.ts";
+import { ApiException } from "@kubernetes/client-node";
+import { AccessDeniedError, InvalidStoreError, ProviderUnavailableError, ThrottledError } from "../../providers/provider.ts";
 
 function world(validation: StoreValidation | Error) {
   const w = {
@@ -39,7 +40,8 @@ describe("SecretStoreReconciler", () => {
     // InvalidProviderConfig / "unable to create client"; credentials that do not resolve are
     // InvalidProviderConfig / "unable to validate store". ESO no longer sets ValidationFailed.
     { name: "credentials Secret does not exist", validation: new InvalidStoreError("SecretStore team-a/aws: secret team-a/missing: not found"), status: "False", reason: "InvalidProviderConfig", event: /^Warning InvalidProviderConfig: unable to create client: SecretStore team-a\/aws: secret team-a\/missing: not found/ },
-    { name: "validation throws", validation: new Error("connect ECONNREFUSED"), status: "False", reason: "InvalidProviderConfig", event: /unable to validate store: connect ECONNREFUSED/ },
+    { name: "credentials denied", validation: new AccessDeniedError("assume role arn:aws:iam::1:role/x: AccessDenied"), status: "False", reason: "InvalidProviderConfig", event: /unable to validate store: assume role/ },
+    { name: "an unclassified error", validation: new Error("something odd"), status: "False", reason: "InvalidProviderConfig", event: /unable to validate store: something odd/ },
   ];
   for (const c of cases) {
     test(c.name, async () => {
@@ -61,4 +63,24 @@ describe("SecretStoreReconciler", () => {
     assert.equal(w.writes.length, 1);
     assert.equal(w.events.length, 1);
   });
+
+  const transient: Array<[string, Error]> = [
+    ["throttled", new ThrottledError("AssumeRole: ThrottlingException: Rate exceeded")],
+    ["AWS unavailable", new ProviderUnavailableError("AssumeRole: HTTP503: STS AssumeRole answered HTTP 503")],
+    ["connection reset", Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })],
+    ["apiserver overloaded", new ApiException(503, "Service Unavailable", "", {})],
+  ];
+  for (const [name, err] of transient) {
+    test(`a transient failure (${name}) keeps the store Ready and is retried with backoff`, async () => {
+      const { w, reconciler } = world({ result: "Ready", capabilities: "ReadWrite" });
+      await reconciler.reconcile("ClusterSecretStore", { name: "shared" });
+      w.validation = err;
+      // Thrown: the controller requeues with its rate limiter (seconds), not the 5-minute interval.
+      await assert.rejects(reconciler.reconcile("ClusterSecretStore", { name: "shared" }), err);
+      assert.equal(w.writes.length, 1, "no Ready=False written for a blip");
+      assert.equal(w.store.status?.conditions?.find((x) => x.type === "Ready")?.status, "True");
+      w.validation = { result: "Ready", capabilities: "ReadWrite" };
+      assert.equal((await reconciler.reconcile("ClusterSecretStore", { name: "shared" })).requeueAfterMs, 5 * 60_000);
+    });
+  }
 });

@@ -3,6 +3,7 @@ import type { EventRecorder } from "../../runtime/event-recorder.ts";
 import { sameConditions, setCondition, type Condition } from "../conditions.ts";
 import { describeError } from "../externalsecret/reconciler.ts";
 import { InvalidStoreError } from "../../providers/provider.ts";
+import { isTransientStoreFailure } from "./transient-failure.ts";
 
 export type StoreKind = "SecretStore" | "ClusterSecretStore";
 
@@ -61,6 +62,10 @@ export class SecretStoreReconciler {
     try {
       validation = await d.validate(kind, request.namespace, request.name);
     } catch (err) {
+      // A throttled or unavailable provider, a cut connection: the store keeps its condition and the queue
+      // retries with backoff (seconds, not the 5-minute interval). Only configuration and credential errors
+      // mark it Ready=False.
+      if (isTransientStoreFailure(err)) throw err;
       validation = { result: "Error", reason: "InvalidProviderConfig", message: storeFailureMessage(err) };
     }
 

@@ -32,7 +32,7 @@ after(async () => {
   await h.stop();
   await a.delete();
   await b.delete();
-  for (const name of [`only-${a.name}`, `labelled-${b.name}`]) {
+  for (const name of [`only-${a.name}`, `labelled-${b.name}`, `regex-${a.name}`]) {
     await h.custom.deleteClusterCustomObject({ group: "external-secrets.io", version: "v1", plural: "clustersecretstores", name }).catch(() => undefined);
   }
 });
@@ -55,6 +55,16 @@ describe("store access", () => {
     await h.apply(es("css-b", name, "ClusterSecretStore"), { namespace: b.name });
     await h.waitForReady(a.name, "css-a");
     const denied = await h.waitForReady(b.name, "css-b", (x) => readyCondition(x)?.status === "False");
+    assert.equal(readyCondition(denied)?.message, `ClusterSecretStore ${name} does not allow namespace ${b.name} (spec.conditions)`);
+  });
+
+  test("namespaceRegexes are Go regexps: (?i) admits a namespace as ESO does", async () => {
+    const name = `regex-${a.name}`;
+    await h.apply(store("ClusterSecretStore", name, { conditions: [{ namespaceRegexes: [`(?i)^${a.name.toUpperCase()}$`] }] }));
+    await h.apply(es("css-regex-a", name, "ClusterSecretStore"), { namespace: a.name });
+    await h.apply(es("css-regex-b", name, "ClusterSecretStore"), { namespace: b.name });
+    await h.waitForReady(a.name, "css-regex-a");
+    const denied = await h.waitForReady(b.name, "css-regex-b", (x) => readyCondition(x)?.status === "False");
     assert.equal(readyCondition(denied)?.message, `ClusterSecretStore ${name} does not allow namespace ${b.name} (spec.conditions)`);
   });
 
