@@ -11,6 +11,8 @@ import { parseDuration } from "../apis/duration.ts";
 import { translateEsoControllerArgs } from "./eso-controller-flags.ts";
 import { PushSecretManager } from "../pushsecret/push-secret-manager.ts";
 import { SyncManager } from "../sync/sync-manager.ts";
+import { DEFAULT_AWS_TIMEOUTS } from "../providers/aws/sdk-clients.ts";
+import { DEFAULT_KUBE_REQUEST_TIMEOUT_MS } from "../runtime/kube-call.ts";
 import { SyncMetrics } from "../sync/sync-metrics.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
 
@@ -27,6 +29,29 @@ export interface ControllerFlags {
   storeRequeueInterval?: number;
   logLevel: LogLevel;
   logTimeFormat: LogTimeFormat;
+  gracefulShutdownTimeout: number;
+  awsConnectTimeout: number;
+  awsRequestTimeout: number;
+  kubeRequestTimeout: number;
+}
+
+/**
+ * How long a graceful shutdown may take in all, by default: it must end inside the pod's
+ * terminationGracePeriodSeconds (30 s in the chart), or the kubelet's SIGKILL comes before the Lease is
+ * released and a standby waits out the whole leaseDuration (15 s) before it takes over.
+ */
+export const DEFAULT_SHUTDOWN_BUDGET_MS = 25_000;
+/** Part of the budget kept for releasing the Lease and closing the servers once reconciles have stopped. */
+const RELEASE_RESERVE_MS = 5_000;
+/** Controller.stop waits this long again after aborting reconciles that ignore their signal. */
+const ABORT_GRACE_MS = 5_000;
+
+/**
+ * Splits a shutdown budget: how long in-flight reconciles may finish before their signal aborts. What is
+ * left covers the abort grace and the Lease release, so the whole shutdown fits in `budgetMs`.
+ */
+export function drainTimeoutMs(budgetMs: number): number {
+  return Math.max(0, budgetMs - ABORT_GRACE_MS - RELEASE_RESERVE_MS);
 }
 
 /** A Go duration flag value, as milliseconds. */
@@ -86,6 +111,11 @@ export function controllerCommand(): Command {
     .option("--health-addr <addr>", "address for /healthz, /readyz and /metrics", ":8081")
     .option("--metrics-addr <addr>", "also serve /metrics on this address (ESO's --metrics-addr)")
     .option("--store-requeue-interval <duration>", "how often a store without spec.refreshInterval is validated again (ESO's flag, default 5m)", durationFlag)
+    // Deadlines and shutdown, grouped.
+    .option("--graceful-shutdown-timeout <duration>", "the whole shutdown on SIGTERM: reconciles finish or are aborted, then the Lease is released; keep it below the pod's terminationGracePeriodSeconds", durationFlag, DEFAULT_SHUTDOWN_BUDGET_MS)
+    .option("--aws-connect-timeout <duration>", "deadline to connect to an AWS endpoint, per attempt", durationFlag, DEFAULT_AWS_TIMEOUTS.connectMs)
+    .option("--aws-request-timeout <duration>", "deadline of one AWS request attempt, from sending to the last byte (the SDK retries each with its own)", durationFlag, DEFAULT_AWS_TIMEOUTS.requestMs)
+    .option("--kube-request-timeout <duration>", "deadline of one Kubernetes API call made by a reconcile", durationFlag, DEFAULT_KUBE_REQUEST_TIMEOUT_MS)
     .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error"]).default("info"))
     .addOption(new Option("--log-time-format <format>", "time in log lines (ESO's --zap-time-encoding values)").choices([...LOG_TIME_FORMATS]).default("iso8601"))
     .addHelpText(
@@ -109,7 +139,11 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = new SyncMetrics(registry);
-  const provider = new AwsProvider({ logger: logger.child({ provider: "aws" }), onApiCall: metrics.apiCall });
+  const provider = new AwsProvider({
+    logger: logger.child({ provider: "aws" }),
+    onApiCall: metrics.apiCall,
+    timeouts: { connectMs: flags.awsConnectTimeout, requestMs: flags.awsRequestTimeout },
+  });
   const manager = new SyncManager({
     kubeConfig,
     provider,
@@ -118,6 +152,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     concurrency: flags.concurrency,
     storeRequeueMs: flags.storeRequeueInterval,
     clusterExternalSecrets: flags.enableClusterExternalSecretReconciler,
+    kubeRequestTimeoutMs: flags.kubeRequestTimeout,
     logger,
     metrics,
   });
@@ -136,9 +171,10 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     await manager.start(signal);
     await pushSecrets.start(signal);
   };
+  // One drain for both, in parallel: the shutdown budget is for the whole process, not per manager.
+  const drainMs = drainTimeoutMs(flags.gracefulShutdownTimeout);
   const stop = async () => {
-    await pushSecrets.stop();
-    await manager.stop();
+    await Promise.all([pushSecrets.stop({ timeoutMs: drainMs }), manager.stop({ timeoutMs: drainMs })]);
   };
 
   const health = new HealthServer({ address: flags.healthAddr, registry, logger });
@@ -169,7 +205,12 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   let stopping = false;
   const shutdown = async (signal: string) => {
     stopping = true;
-    logger.info({ signal }, "shutting down");
+    logger.info({ signal, budgetMs: flags.gracefulShutdownTimeout }, "shutting down");
+    // The last resort: whatever hangs, the process is gone before the kubelet's SIGKILL.
+    setTimeout(() => {
+      logger.error({ budgetMs: flags.gracefulShutdownTimeout }, "shutdown did not finish within its budget; exiting");
+      process.exit(1);
+    }, flags.gracefulShutdownTimeout).unref();
     await stop();
     await elector?.stop();
     await health.stop();

@@ -239,9 +239,9 @@ export class PushSecretManager {
     return [...this.#owned, ...this.#shared].every((i) => i.hasSynced);
   }
 
-  async stop(): Promise<void> {
-    await this.cluster?.controller.stop();
-    await this.controller.stop();
+  /** `timeoutMs`: how long in-flight reconciles may finish before their signal aborts (Controller.stop). */
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    await Promise.all([this.cluster?.controller.stop(options), this.controller.stop(options)]);
     await this.sources.stop();
     await Promise.all(this.#owned.map((i) => i.stop()));
     if (this.#ownsWriters) this.#writers.close();

@@ -147,8 +147,9 @@ export class SyncManager {
     return this.informers.synced;
   }
 
-  async stop(): Promise<void> {
-    await Promise.all([this.#externalSecrets.stop(), this.#stores.stop(), this.#clusterExternalSecrets?.stop()]);
+  /** `timeoutMs`: how long in-flight reconciles may finish before their signal aborts (Controller.stop). */
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    await Promise.all([this.#externalSecrets.stop(options), this.#stores.stop(options), this.#clusterExternalSecrets?.stop(options)]);
     await this.informers.stop();
   }
 }

@@ -159,7 +159,7 @@ export class ClusterExternalSecretController {
     this.controller.start();
   }
 
-  async stop(): Promise<void> {
-    await this.controller.stop();
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    await this.controller.stop(options);
   }
 }

@@ -207,8 +207,8 @@ export class ExternalSecretController {
     this.controller.start();
   }
 
-  async stop(): Promise<void> {
-    await this.controller.stop();
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    await this.controller.stop(options);
   }
 }
 

@@ -119,7 +119,7 @@ export class StoreControllers {
     this.clusterSecretStore.start();
   }
 
-  async stop(): Promise<void> {
-    await Promise.all([this.secretStore.stop(), this.clusterSecretStore.stop()]);
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    await Promise.all([this.secretStore.stop(options), this.clusterSecretStore.stop(options)]);
   }
 }
