@@ -50,8 +50,8 @@ function startController(args: string[], leaseName: string): { child: ChildProce
     { env: { ...process.env, ...env.awsEnvironment(`http://127.0.0.1:${port}`) } },
   );
   let output = "";
-  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
   const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once("exit", (code) => resolve({ code, at: performance.now() })));
   return { child, output: () => output, exited };
 }
