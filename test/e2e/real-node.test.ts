@@ -185,7 +185,14 @@ describe("real node: Ferry's image, Helm chart, CSI driver and consuming pods", 
     (await e2e.kubectl(["exec", "-n", namespace, target, "--", "sh", "-c", `${script} | sha256sum`])).split(/\s/)[0];
 
   test("helm install: 2 controller replicas with a leader, the webhook with its certificate, the CSI provider DaemonSet", async () => {
-    await e2e.helm(["install", RELEASE, chartDir, ...e2e.installArgs()]);
+    try {
+      await e2e.helm(["install", RELEASE, chartDir, ...e2e.installArgs()]);
+    } catch (err) {
+      // Say why: which pods are not Ready, and what the failing ones last printed.
+      const pods = await e2e.kubectl(["get", "pods", "-n", RELEASE_NAMESPACE, "-o", "wide"]).catch((e: Error) => e.message);
+      const logs = await e2e.kubectl(["logs", "-n", RELEASE_NAMESPACE, "-l", `app.kubernetes.io/instance=${RELEASE}`, "--tail=5", "--prefix"]).catch((e: Error) => e.message);
+      throw new Error(`${(err as Error).message}\n${pods}\n${logs}`, { cause: err });
+    }
     const pods = await e2e.json<List<Pod>>(["get", "pods", "-n", RELEASE_NAMESPACE]);
     const byComponent = (c: string) => pods.items.filter((p) => p.metadata.name.startsWith(`${RELEASE}-${c}-`));
     assert.equal(byComponent("controller").filter(ready).length, 2, "2 controller replicas Ready");

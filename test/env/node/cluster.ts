@@ -76,10 +76,13 @@ export async function startNodeCluster(binaries: NodeBinaries, images: readonly 
     // PID 1 takes everything inside down at once (SIGKILL): nothing of the node needs a graceful stop, since
     // its state goes with the run.
     await namespace?.destroy();
+    const destroyed = Date.now();
     await Promise.all(processes.map((p) => p.stop(1_000)));
     const leftovers = await removeCgroupRoot(cgroupRoot);
+    const cgroupsRemoved = Date.now();
     if (!options.keepState) rmSync(stateDir, { recursive: true, force: true });
-    log(`stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s`);
+    const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+    log(`stopped in ${seconds(stopping, Date.now())} s (namespace ${seconds(stopping, destroyed)} s, cgroups ${seconds(destroyed, cgroupsRemoved)} s, files ${seconds(cgroupsRemoved, Date.now())} s)`);
     return { leftovers };
   };
 
