@@ -46,9 +46,9 @@ export interface E2e {
 
 export async function startE2e(): Promise<E2e> {
   const binaries = await ensureNodeBinaries();
-  const images = await buildImages();
+  const images = await buildImages(binaries.csiBinDir);
   const before = await hostState();
-  const cluster = await startNodeCluster(binaries, [images.pause, images.busybox, images.ferry]);
+  const cluster = await startNodeCluster(binaries, [images.pause, images.busybox, images.ferry, ...images.csi]);
   const aws = new SecretsManagerClient({ region: REGION, endpoint: cluster.motoUrl, credentials: { accessKeyId: "e2e", secretAccessKey: "e2e" } });
   const kubectl = (args: readonly string[], input?: string) => cluster.kubectl(args, input === undefined ? {} : { input });
   return {

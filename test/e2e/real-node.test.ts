@@ -3,7 +3,7 @@
 // with the real Secrets Store CSI driver calling the provider and moto as AWS. See test/env/node/.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { processesMentioning, hostState } from "../env/node/host-state.ts";
+import { cgroupsNamed, hostState, processesMentioning } from "../env/node/host-state.ts";
 import { BUSYBOX_IMAGE, RELEASE, RELEASE_NAMESPACE, chartDir, eventually, sha256, skipReason, startE2e, type E2e } from "./e2e-harness.ts";
 
 const skip = skipReason();
@@ -309,12 +309,13 @@ stringData:
   });
 
   test("teardown leaves the machine as it found it", async () => {
-    const stateDir = e2e.cluster.stateDir;
+    const { stateDir, cgroupRoot } = e2e.cluster;
     stopped = true;
     const { leftovers } = await e2e.cluster.stop();
     assert.deepEqual(leftovers, [], "cgroups removed");
     const after = await hostState();
     assert.deepEqual(after, e2e.before);
     assert.deepEqual(processesMentioning(stateDir), [], "no process of the node left");
+    assert.deepEqual(cgroupsNamed(cgroupRoot), [], "no cgroup of the node left");
   });
 });

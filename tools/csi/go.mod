@@ -6,6 +6,7 @@ go 1.25.9
 replace monis.app/mlog => ./mlog
 
 require (
+	github.com/container-storage-interface/spec v1.6.0
 	google.golang.org/grpc v1.79.3
 	k8s.io/kubelet v0.30.1
 )
@@ -13,7 +14,6 @@ require (
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	github.com/container-storage-interface/spec v1.6.0 // indirect
 	github.com/davecgh/go-spew v1.1.1 // indirect
 	github.com/emicklei/go-restful/v3 v3.11.0 // indirect
 	github.com/evanphx/json-patch/v5 v5.9.0 // indirect

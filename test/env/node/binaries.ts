@@ -19,6 +19,10 @@ export interface NodeBinaries extends KubernetesBinaries {
   registrar: string;
   /** Directory of the driver's CRDs. */
   csiCrds: string;
+  /** The driver's own Helm chart. */
+  csiChart: string;
+  /** Directory of the CSI binaries (driver, registrar, liveness probe). */
+  csiBinDir: string;
   containerd: string;
   ctr: string;
   cniBinDir: string;
@@ -73,6 +77,8 @@ export async function ensureNodeBinaries(): Promise<NodeBinaries> {
     csiDriver: join(csi, "secrets-store-csi-driver"),
     registrar: join(csi, "registrar"),
     csiCrds: join(csi, "crds"),
+    csiChart: join(csi, "chart"),
+    csiBinDir: csi,
     containerd: "/usr/bin/containerd",
     ctr: "/usr/bin/ctr",
     cniBinDir: "/usr/lib/cni",

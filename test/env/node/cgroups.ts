@@ -7,6 +7,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, 
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
+/** Every run's cgroup root is `<prefix><run id>`. */
+export const CGROUP_PREFIX = "ferry-e2e-";
+
 /** Mount points of cgroup (v1 and v2) filesystems. */
 export function cgroupMounts(): string[] {
   return readFileSync("/proc/self/mountinfo", "utf8")

@@ -1,7 +1,7 @@
 /**
  * A real single-node Kubernetes cluster inside namespaces the run creates (namespace.ts): etcd,
  * kube-apiserver, kube-controller-manager, kube-scheduler, containerd + runc, the CNI bridge, kubelet,
- * kube-proxy, moto, and the real Secrets Store CSI driver with Ferry's registrar. The test process reaches
+ * kube-proxy, moto, and (startCsiDriver) the real Secrets Store CSI driver installed with its own chart. The test process reaches
  * the apiserver and moto through loopback ports bridged to unix sockets (host-bridge.ts, relay.ts); pods
  * reach them at the node's address. stop() leaves the machine as it found it.
  */
@@ -17,7 +17,7 @@ import { cacheRoot } from "../paths.ts";
 import { generatePki, issue, type Pki } from "../pki.ts";
 import { probe } from "../http-probe.ts";
 import type { NodeBinaries } from "./binaries.ts";
-import { createCgroupRoot, removeCgroupRoot } from "./cgroups.ts";
+import { CGROUP_PREFIX, createCgroupRoot, removeCgroupRoot } from "./cgroups.ts";
 import {
   APISERVER_PORT,
   MOTO_PORT,
@@ -28,7 +28,9 @@ import {
   kubeProxyConfig,
   kubeletConfig,
 } from "./configs.ts";
+import { helm } from "../../../tools/helm/helm.ts";
 import { HostBridge } from "./host-bridge.ts";
+import { CSI_IMAGES } from "./image.ts";
 import { NODE_IP, NodeNamespace } from "./namespace.ts";
 
 const run = promisify(execFile);
@@ -39,6 +41,8 @@ export const CSI_DRIVER_NAME = "secrets-store.csi.k8s.io";
 
 export interface NodeCluster {
   stateDir: string;
+  /** The run's cgroup root in every hierarchy (kubelet's cgroupRoot). */
+  cgroupRoot: string;
   /** Kubeconfig for the host side (helm, kubectl, the tests): admin through the loopback bridge. */
   kubeconfig: string;
   /** moto as the test process reaches it. */
@@ -53,7 +57,7 @@ export interface NodeCluster {
   kubectl(args: readonly string[], options?: { input?: string; timeoutMs?: number }): Promise<string>;
   /** Runs a command inside the node's namespaces. */
   inside(command: string, args: readonly string[]): Promise<string>;
-  /** Starts the real Secrets Store CSI driver and the registrar as host processes of the node. */
+  /** Installs the real Secrets Store CSI driver with its own Helm chart (a DaemonSet on the node). */
   startCsiDriver(options: { rotationPollInterval: string }): Promise<void>;
   stop(options?: { keepState?: boolean }): Promise<{ leftovers: string[] }>;
 }
@@ -64,7 +68,7 @@ export async function startNodeCluster(binaries: NodeBinaries, images: readonly 
   const logDir = join(stateDir, "logs");
   mkdirSync(logDir);
   const runId = stateDir.split("-").at(-1)!;
-  const cgroupRoot = `ferry-e2e-${runId}`;
+  const cgroupRoot = `${CGROUP_PREFIX}${runId}`;
   const processes: ManagedProcess[] = [];
   const bridges: HostBridge[] = [];
   let namespace: NodeNamespace | undefined;
@@ -224,15 +228,28 @@ export async function startNodeCluster(binaries: NodeBinaries, images: readonly 
     const providerDir = join(stateDir, "providers");
     mkdirSync(providerDir, { recursive: true });
     const startCsiDriver = async (options: { rotationPollInterval: string }): Promise<void> => {
-      await kubectl(["apply", "--server-side", "-f", join(here, "csi-driver.yaml"), "-f", binaries.csiCrds]);
-      const csiSocket = join(kubeletRoot, "plugins", "csi-secrets-store", "csi.sock");
-      mkdirSync(join(kubeletRoot, "plugins", "csi-secrets-store"), { recursive: true });
-      start("secrets-store-csi-driver", binaries.csiDriver, [
-        `--endpoint=unix://${csiSocket}`, `--nodeid=${NODE_NAME}`, `--provider-volume=${providerDir}`, `--additional-provider-volume-paths=${providerDir}`,
-        `--kubeconfig=${adminInside}`, "--metrics-addr=127.0.0.1:18095", "--enable-secret-rotation=true", `--rotation-poll-interval=${options.rotationPollInterval}`,
-        "--provider-health-check=false", "-v=3",
-      ], { ...process.env, KUBECONFIG: adminInside });
-      start("registrar", binaries.registrar, [`--kubelet-registration-path=${csiSocket}`, `--plugin-registration-path=${join(kubeletRoot, "plugins_registry")}`]);
+      // As users install it: the driver's own Helm chart (from the pinned module), a DaemonSet with the
+      // driver, a registrar and a liveness probe, here with locally built images (image.ts, CSI_IMAGES).
+      const set = (key: string, value: string) => ["--set", `${key}=${value}`];
+      await helm(
+        [
+          "install", "csi-secrets-store", binaries.csiChart, "--namespace", "kube-system",
+          ...set("linux.image.repository", CSI_IMAGES.driver.repository), ...set("linux.image.tag", CSI_IMAGES.driver.tag), ...set("linux.image.pullPolicy", "Never"),
+          ...set("linux.registrarImage.repository", CSI_IMAGES.registrar.repository), ...set("linux.registrarImage.tag", CSI_IMAGES.registrar.tag), ...set("linux.registrarImage.pullPolicy", "Never"),
+          ...set("linux.livenessProbeImage.repository", CSI_IMAGES.livenessProbe.repository), ...set("linux.livenessProbeImage.tag", CSI_IMAGES.livenessProbe.tag), ...set("linux.livenessProbeImage.pullPolicy", "Never"),
+          // The CRD upgrade hooks run another image; the chart's crds/ directory installs the CRDs.
+          ...set("linux.crds.enabled", "false"),
+          ...set("linux.kubeletRootDir", kubeletRoot),
+          ...set("linux.providersDir", providerDir),
+          // Its default extra directory is a hostPath that would be created on the machine itself.
+          "--set-json", "linux.additionalProvidersDirs=null",
+          ...set("tokenRequests[0].audience", "sts.amazonaws.com"),
+          ...set("enableSecretRotation", "true"), ...set("rotationPollInterval", options.rotationPollInterval),
+          ...set("syncSecret.enabled", "true"),
+          "--wait", "--timeout", "180s",
+        ],
+        { env: { KUBECONFIG: kubeconfig } },
+      );
       await waitUntil(
         "CSINode lists secrets-store.csi.k8s.io",
         async () => (await kubectl(["get", "csinode", NODE_NAME, "-o", "jsonpath={.spec.drivers[*].name}"])).includes(CSI_DRIVER_NAME),
@@ -243,6 +260,7 @@ export async function startNodeCluster(binaries: NodeBinaries, images: readonly 
     log(`cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state ${stateDir})`);
     return {
       stateDir,
+      cgroupRoot,
       kubeconfig,
       motoUrl: `http://127.0.0.1:${motoBridge.port}`,
       motoUrlInCluster: `http://${NODE_IP}:${MOTO_PORT}`,

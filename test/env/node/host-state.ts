@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { cgroupMounts } from "./cgroups.ts";
+import { CGROUP_PREFIX, cgroupMounts } from "./cgroups.ts";
 import { KUBELET_KERNEL_TUNABLES } from "./namespace.ts";
 
 const run = promisify(execFile);
@@ -49,9 +49,10 @@ export async function hostState(): Promise<HostState> {
     .filter(Boolean)
     .map((l) => l.split(" ")[4]!)
     .sort();
+  // Other runs' node cgroups (another `npm test` on the machine) come and go; a run checks its own by name.
   const cgroups = cgroupMounts().flatMap((m) =>
     readdirSync(m, { withFileTypes: true })
-      .filter((e) => e.isDirectory())
+      .filter((e) => e.isDirectory() && !e.name.startsWith(CGROUP_PREFIX))
       .map((e) => join(m, e.name)),
   ).sort();
   const links = (await lines("ip", ["-o", "link", "show"])).map((l) => l.split(":")[1]!.trim().split("@")[0]!).sort();
@@ -65,6 +66,11 @@ export async function hostState(): Promise<HostState> {
     sysctls[key] = existsSync(path) ? readFileSync(path, "utf8").trim() : "(absent)";
   }
   return { mounts, cgroups, links, iptables, sysctls, paths: PATHS.filter((p) => existsSync(p)) };
+}
+
+/** Cgroups named `name` in any hierarchy. */
+export function cgroupsNamed(name: string): string[] {
+  return cgroupMounts().map((m) => join(m, name)).filter((d) => existsSync(d));
 }
 
 /** Processes whose command line mentions `marker` (the run's state directory). */

@@ -23,10 +23,19 @@ const here = dirname(new URL(import.meta.url).pathname);
 export const FERRY_IMAGE = { repository: "docker.io/library/ferry", tag: "e2e" } as const;
 export const BUSYBOX_IMAGE = "docker.io/library/busybox:e2e";
 
+/** The Secrets Store CSI driver's DaemonSet images, named for the driver chart's image values. */
+export const CSI_IMAGES = {
+  driver: { repository: "docker.io/library/secrets-store-csi-driver", tag: "e2e" },
+  registrar: { repository: "docker.io/library/csi-node-driver-registrar", tag: "e2e" },
+  livenessProbe: { repository: "docker.io/library/csi-livenessprobe", tag: "e2e" },
+} as const;
+
 export interface BuiltImages {
   ferry: string;
   pause: string;
   busybox: string;
+  /** The CSI driver, Ferry's registrar and liveness probe (tools/csi), as images for the driver's own chart. */
+  csi: string[];
 }
 
 const log = (message: string) => process.stderr.write(`[e2e-image ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -177,10 +186,38 @@ async function busyboxImage(dir: string): Promise<string> {
   });
 }
 
-/** Builds (or reuses) the three images; returns their docker-archive paths. */
-export async function buildImages(): Promise<BuiltImages> {
+/**
+ * One static binary as an image. The driver's image also gets busybox: the driver runs `mount -t tmpfs` for
+ * every volume (k8s.io/mount-utils).
+ */
+async function binaryImage(dir: string, ref: { repository: string; tag: string }, binary: string, path: string, withBusybox: boolean): Promise<string> {
+  const name = ref.repository.split("/").at(-1)!;
+  return cached(join(dir, `${name}-${hash(readFileSync(binary), path, String(withBusybox))}.tar`), async (tmp) => {
+    const stage = `${tmp}.stage`;
+    mkdirSync(join(stage, "bin"), { recursive: true });
+    if (withBusybox) {
+      copyFileSync("/bin/busybox", join(stage, "bin", "busybox"));
+      for (const applet of (await sh("/bin/busybox", ["--list"])).split("\n").filter((a) => a && a !== "busybox")) symlinkSync("busybox", join(stage, "bin", applet));
+      mkdirSync(join(stage, "tmp"), { recursive: true });
+    }
+    copyFileSync(binary, join(stage, path.replace(/^\//, "")));
+    await sh("chmod", ["0755", join(stage, path.replace(/^\//, ""))]);
+    await tarDir(stage, `${tmp}.layer`);
+    await pack(tmp, `${ref.repository}:${ref.tag}`, [`${tmp}.layer`], { entrypoint: [path] });
+    rmSync(stage, { recursive: true, force: true });
+    rmSync(`${tmp}.layer`, { force: true });
+  });
+}
+
+/** Builds (or reuses) the images; returns their docker-archive paths. */
+export async function buildImages(csiBinDir: string): Promise<BuiltImages> {
   const dir = join(cacheRoot, "e2e-images");
   const [pause, busybox] = [await pauseImage(dir), await busyboxImage(dir)];
+  const csi = [
+    await binaryImage(dir, CSI_IMAGES.driver, join(csiBinDir, "secrets-store-csi-driver"), "/secrets-store-csi", true),
+    await binaryImage(dir, CSI_IMAGES.registrar, join(csiBinDir, "registrar"), "/csi-node-driver-registrar", false),
+    await binaryImage(dir, CSI_IMAGES.livenessProbe, join(csiBinDir, "livenessprobe"), "/livenessprobe", false),
+  ];
   const ferry = await ferryImage(dir);
-  return { ferry, pause, busybox };
+  return { ferry, pause, busybox, csi };
 }

@@ -10,8 +10,8 @@ if (missing.length > 0) {
   process.exit(1);
 }
 const binaries = await ensureNodeBinaries();
-const images = await buildImages();
-const cluster = await startNodeCluster(binaries, [images.pause, images.busybox, images.ferry]);
+const images = await buildImages(binaries.csiBinDir);
+const cluster = await startNodeCluster(binaries, [images.pause, images.busybox, images.ferry, ...images.csi]);
 if (process.argv.includes("--csi")) await cluster.startCsiDriver({ rotationPollInterval: "10s" });
 console.log(`export KUBECONFIG=${cluster.kubeconfig}\nexport AWS_ENDPOINT_URL=${cluster.motoUrl}\n# kubectl: ${binaries.kubectl}\n# state: ${cluster.stateDir}`);
 const stop = async () => {

@@ -52,7 +52,10 @@ func (r *registrar) NotifyRegistrationStatus(_ context.Context, status *register
 func main() {
 	name := flag.String("driver-name", "secrets-store.csi.k8s.io", "the CSI driver's name")
 	endpoint := flag.String("kubelet-registration-path", "", "the CSI driver's socket path as kubelet sees it")
-	registry := flag.String("plugin-registration-path", "/var/lib/kubelet/plugins_registry", "kubelet's plugin registry directory")
+	// node-driver-registrar's flags and its /registration mount, so the driver's own Helm chart runs this image.
+	registry := flag.String("plugin-registration-path", "/registration", "kubelet's plugin registry directory (<kubelet-root>/plugins_registry)")
+	_ = flag.String("csi-address", "/csi/csi.sock", "the CSI driver's socket as this container sees it (accepted for node-driver-registrar compatibility)")
+	_ = flag.Int("v", 0, "log verbosity (accepted for node-driver-registrar compatibility)")
 	flag.Parse()
 	if *endpoint == "" {
 		fmt.Fprintln(os.Stderr, "registrar: --kubelet-registration-path is required")
