@@ -259,7 +259,9 @@ describe("real node: Ferry's image, Helm chart, CSI driver and consuming pods", 
   test("write-through: a Secret created through the webhook Service lands in AWS and etcd keeps no value", async () => {
     requireInstall();
     const value = `wt-${Date.now()}`;
-    await e2e.apply(`
+    // failurePolicy is Fail: while the webhook is not answering (a replica restarting on a starved machine) the
+    // apiserver refuses the Secret, and a client retries, as this does.
+    await eventually("the webhook to admit the Secret", async () => (await e2e.apply(`
 apiVersion: v1
 kind: Secret
 metadata:
@@ -269,7 +271,7 @@ metadata:
     ferry.dev/write-through: aws-secretsmanager
 stringData:
   token: ${value}
-`);
+`), true), 90_000);
     const secret = await e2e.json<{ data?: Record<string, string>; metadata: { annotations?: Record<string, string> } }>(["get", "secret", "-n", SEED_NAMESPACE, "written-through"]);
     const arn = secret.metadata.annotations?.["ferry.dev/write-through-arn"];
     assert.ok(arn, "the webhook recorded the AWS secret's ARN");
