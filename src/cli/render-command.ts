@@ -7,9 +7,11 @@ import type { ExternalSecret } from "../apis/external-secret.ts";
 import { formatIssues, parseExternalSecret } from "../apis/parse.ts";
 import { compileGoRegexp } from "../lib/goregexp/index.ts";
 import { NoSecretError, remoteSecretIdKey, type FindQuery, type ReadOutcome, type RemotePayload, type RemoteSecretId } from "../providers/provider.ts";
-import { desiredSecretOf } from "../sync/externalsecret/reconciler.ts";
+import { TemplateEngine } from "../lib/gotemplate/index.ts";
+import { renderedSecretOf } from "../sync/externalsecret/reconciler.ts";
 import { resolveRemoteData, type PayloadReader } from "../sync/remote-data.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
+import { unsupportedTargetFields } from "../sync/template/index.ts";
 import { readInputs, reportErrors, UserError } from "./cli-support.ts";
 
 export interface RenderFlags {
@@ -72,7 +74,14 @@ export async function renderSecret(es: ExternalSecret, values: ReadonlyMap<strin
   for (const key of resolved.missing) process.stderr.write(`note: ${label}: remote key ${key} is missing and skipped (deletionPolicy ${spec.target.deletionPolicy})\n`);
   if (spec.target.creationPolicy === "None") throw new UserError(`${label}: creationPolicy None: the controller writes no Secret`);
   if (resolved.data.size === 0 && spec.target.deletionPolicy === "Delete") throw new UserError(`${label}: no data: the Secret would be deleted (deletionPolicy Delete)`);
-  const desired = desiredSecretOf(es, { namespace, name }, resolved.data, undefined);
+  const unsupported = unsupportedTargetFields(spec);
+  if (unsupported.length > 0) throw new UserError(`${label}: ${unsupported.map((u) => `${u.path}: ${u.message}`).join("; ")}`);
+  const engine = new TemplateEngine();
+  const desired = await renderedSecretOf(es, { namespace, name }, resolved.data, undefined, engine)
+    .catch((err: unknown) => {
+      throw new UserError(`${label}: ${(err as Error).message}`);
+    })
+    .finally(() => engine.close());
   if (!desired.ok) throw new UserError(`${label}: ${desired.message}`);
   const secret = desired.secret;
   // Offline there is no uid: leave it out rather than print an empty one.

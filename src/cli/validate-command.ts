@@ -12,6 +12,8 @@ import {
   KIND_SECRET_STORE,
 } from "../apis/constants.ts";
 import type { ClusterExternalSecret } from "../apis/cluster-external-secret.ts";
+import type { ExternalSecret } from "../apis/external-secret.ts";
+import { unsupportedTargetFields } from "../sync/template/index.ts";
 import type { ClusterPushSecret, PushSecret } from "../apis/push-secret.ts";
 import { unsupportedPushSecretFields } from "../pushsecret/unsupported.ts";
 import { formatIssue, parseObject, type FieldIssue } from "../apis/parse.ts";
@@ -124,8 +126,12 @@ export function validateObject(at: string, obj: unknown): DocumentReport {
   const warnings = parsed.warnings.map(formatIssue);
   if (!parsed.ok) return { location, errors: parsed.errors.map(formatIssue), warnings };
   const errors: string[] = [];
-  if (kind === KIND_CLUSTER_EXTERNAL_SECRET) {
+  if (kind === KIND_EXTERNAL_SECRET) {
+    // What the controller would refuse with a condition.
+    errors.push(...unsupportedTargetFields((parsed.value as ExternalSecret).spec).map(formatIssue));
+  } else if (kind === KIND_CLUSTER_EXTERNAL_SECRET) {
     const { spec } = parsed.value as ClusterExternalSecret;
+    errors.push(...unsupportedTargetFields(spec.externalSecretSpec).map((u) => formatIssue({ path: u.path.replace(/^spec\./, "spec.externalSecretSpec."), message: u.message })));
     if (!spec.namespaceSelector && (spec.namespaceSelectors ?? []).length === 0 && (spec.namespaces ?? []).length === 0) {
       warnings.push("spec: selects no namespace: set namespaceSelectors (an empty selector {} selects every namespace)");
     }

@@ -10,6 +10,8 @@ import { DATA_HASH_ANNOTATION, MANAGED_LABEL, desiredSecret, fieldManagerFor, ty
 import { nextRefreshDelayMs, refreshDecision, type RefreshInput, type TargetState } from "../refresh-policy.ts";
 import { resolveRemoteData, type PayloadReader, type ValueTransforms } from "../remote-data.ts";
 import { syncedResourceVersion } from "../synced-resource-version.ts";
+import { sharedTemplateEngine } from "../../lib/gotemplate/index.ts";
+import { renderTemplate, TemplateRenderError, unsupportedTargetFields, type TemplateRenderer } from "../template/index.ts";
 
 export const EXTERNAL_SECRET_API_VERSION = "external-secrets.io/v1";
 
@@ -64,6 +66,8 @@ export interface ExternalSecretReconcilerDeps {
   /** Whether values were read ahead for this ExternalSecret at its current version (the reader then uses them). */
   hasPrefetched?: ((es: ExternalSecret) => boolean) | undefined;
   transforms: ValueTransforms;
+  /** Renders target.template; the process-wide engine (started on first use) when not given. */
+  templates?: TemplateRenderer | undefined;
   secrets: {
     get(namespace: string, name: string, signal?: AbortSignal): Promise<V1Secret | undefined>;
     create(secret: V1Secret, fieldManager: string, signal?: AbortSignal): Promise<void>;
@@ -137,6 +141,8 @@ export class ExternalSecretReconciler {
 
     let phase: FailurePhase = "store";
     try {
+      const unsupported = unsupportedTargetFields(spec);
+      if (unsupported.length > 0) throw new InvalidSpecError(unsupported.map((u) => `${u.path}: ${u.message}`).join("; "));
       const store = d.resolveStore(es);
       phase = "provider";
       const reader = await d.readerFor(store, request, signal);
@@ -163,7 +169,8 @@ export class ExternalSecretReconciler {
 
       phase = "write";
       if (creationPolicy !== "None") {
-        const desired = desiredSecretOf(es, { namespace, name }, resolved.data, existing);
+        // A template that fails leaves the Secret exactly as it is: nothing is written before this succeeds.
+        const desired = await renderedSecretOf(es, { namespace, name }, resolved.data, existing, d.templates ?? sharedTemplateEngine());
         if (!desired.ok) {
           if (desired.reason === "TargetMissing") {
             // ESO waits for a Merge target without failing the app's health: Ready=True / SecretMissing, the
@@ -251,14 +258,32 @@ export class ExternalSecretReconciler {
 }
 
 /**
- * The Secret an ExternalSecret produces from resolved data and the live Secret: the one mapping from spec to
- * desiredSecret's input, shared by the reconciler and `ferry render`.
+ * The Secret an ExternalSecret produces from the provider data and the live Secret, target.template applied:
+ * the one path shared by the reconciler and `ferry render`. Throws TemplateRenderError when a template fails.
+ */
+export async function renderedSecretOf(
+  es: ExternalSecret,
+  at: { namespace: string; name: string },
+  providerData: ReadonlyMap<string, Uint8Array>,
+  existing: V1Secret | undefined,
+  engine: TemplateRenderer,
+): Promise<DesiredSecret> {
+  const template = es.spec.target.template;
+  if (!template) return desiredSecretOf(es, at, providerData, existing);
+  const rendered = await renderTemplate(template, providerData, engine);
+  return desiredSecretOf(es, at, rendered.data, existing, { labels: rendered.labels, annotations: rendered.annotations });
+}
+
+/**
+ * The Secret an ExternalSecret produces from its final data (templates already applied) and the live Secret:
+ * the one mapping from spec to desiredSecret's input. `templated` is the metadata the templates rendered.
  */
 export function desiredSecretOf(
   es: ExternalSecret,
   at: { namespace: string; name: string },
   data: ReadonlyMap<string, Uint8Array>,
   existing: V1Secret | undefined,
+  templated?: { labels: Record<string, string>; annotations: Record<string, string> },
 ): DesiredSecret {
   const { target } = es.spec;
   return desiredSecret({
@@ -274,7 +299,8 @@ export function desiredSecretOf(
     targetName: target.name ?? at.name,
     creationPolicy: target.creationPolicy,
     type: target.template?.type,
-    templateMetadata: target.template?.metadata,
+    // Rendered, never the raw template text (ESO renders labels and annotations as templates too).
+    templateMetadata: target.template ? (templated ?? { labels: {}, annotations: {} }) : undefined,
     hasTemplate: target.template !== undefined,
     immutable: target.immutable ?? false,
     data,
@@ -323,6 +349,8 @@ export type FailurePhase = "store" | "provider" | "write";
  */
 export function failureMessage(phase: FailurePhase, err: unknown): string {
   if (err instanceof StoreUnavailableError || err instanceof InvalidSpecError || err instanceof TargetConflictError) return err.message;
+  // ESO: "could not update secret" wrapping "could not apply template: …" (externalsecret_controller.go).
+  if (err instanceof TemplateRenderError) return `could not update secret: ${err.message}`;
   const cause = describeError(err);
   return phase === "write" ? `could not update secret: ${cause}` : `could not get secret data from provider: ${cause}`;
 }
