@@ -2,6 +2,7 @@
 # Generated from deploy/image/spec.json by `npm run generate:image`; do not edit. The end-to-end tests build
 # the same image without Docker from the same file (test/env/node/image.ts) and run it on a real node.
 #
+#   npm run build:template-engine   # ESO's template code as wasm into dist/ (needs Go; ADR 0008)
 #   docker build -t ferry:0.1.0 .
 #   docker run --rm ferry:0.1.0 --help
 #
@@ -28,6 +29,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY src ./src
+COPY dist/template-engine.wasm ./dist/template-engine.wasm
 # Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd; the chart's
 # podSecurityContext uses the same user and group.
 USER 65532:65532

@@ -77,13 +77,15 @@ export function dockerignore(spec: ImageSpec): string {
 }
 
 export function dockerfile(spec: ImageSpec): string {
-  const copies = spec.files.include.map((p) => (p.endsWith("/") ? `COPY ${p.slice(0, -1)} ./${p.slice(0, -1)}` : p));
+  // Directories and files below the root keep their path (dist/template-engine.wasm → /app/dist/…).
+  const copies = spec.files.include.map((p) => (p.endsWith("/") ? `COPY ${p.slice(0, -1)} ./${p.slice(0, -1)}` : p.includes("/") ? `COPY ${p} ./${p}` : p));
   const plainFiles = copies.filter((c) => !c.startsWith("COPY "));
   const dirs = copies.filter((c) => c.startsWith("COPY "));
   return `# syntax=docker/dockerfile:1
 # Generated from deploy/image/spec.json by \`npm run generate:image\`; do not edit. The end-to-end tests build
 # the same image without Docker from the same file (test/env/node/image.ts) and run it on a real node.
 #
+#   npm run build:template-engine   # ESO's template code as wasm into dist/ (needs Go; ADR 0008)
 #   docker build -t ferry:0.1.0 .
 #   docker run --rm ferry:0.1.0 --help
 #

@@ -52,6 +52,11 @@ function vacuous(name: string, type: EsoFlagType, esoDefault: string, why: strin
   return { name, type, esoDefault, ferry: "accepted", ferryEquivalent: `no effect: ${why}`, translate: () => ok() };
 }
 
+/** A string ESO flag Ferry honours only at ESO's default. */
+function fixedString(name: string, esoDefault: string, behaviour: string, otherwise: string): EsoFlag {
+  return { name, type: "string", esoDefault, ferry: "accepted", ferryEquivalent: `\`${esoDefault}\` only: ${behaviour}`, translate: (v) => (v === esoDefault ? ok() : refused(otherwise)) };
+}
+
 const ZAP_TIME_ENCODINGS = ["epoch", "millis", "nano", "iso8601", "rfc3339", "rfc3339nano"];
 const ZAP_LEVELS: Readonly<Record<string, string>> = { debug: "debug", info: "info", warn: "warn", error: "error", dpanic: "error", panic: "error", fatal: "error" };
 
@@ -158,8 +163,8 @@ export const ESO_CONTROLLER_FLAGS: readonly EsoFlag[] = [
   fixedBool("enable-cluster-push-secret-reconciler", true, true, "ClusterPushSecrets are always served (cluster-wide mode)", "Ferry always serves ClusterPushSecrets; do not create any if they are unwanted"),
   vacuous("enable-generator-state", "bool", "true", "Ferry has no generators"),
   vacuous("generator-gc-grace-period", "duration", "2m0s", "Ferry has no generators"),
-  vacuous("template-left-delimiter", "string", "{{", "Ferry renders no templates"),
-  vacuous("template-right-delimiter", "string", "}}", "Ferry renders no templates"),
+  fixedString("template-left-delimiter", "{{", "templates use Go's default delimiters", "custom template delimiters are not supported by Ferry yet"),
+  fixedString("template-right-delimiter", "}}", "templates use Go's default delimiters", "custom template delimiters are not supported by Ferry yet"),
   vacuous("experimental-enable-aws-session-cache", "bool", "false", "a no-op in ESO too; Ferry always caches credentials"),
   vacuous("experimental-enable-vault-token-cache", "bool", "false", "Ferry has no Vault provider"),
   vacuous("experimental-vault-token-cache-size", "int", "262144", "Ferry has no Vault provider"),
