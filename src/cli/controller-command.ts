@@ -156,13 +156,11 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     logger,
     metrics,
   });
-  // PushSecrets share the sync path's store informers (one cache of stores and namespaces per process).
+  // PushSecrets share the sync path's informers (one cache of stores and namespaces per process).
   const pushSecrets = new PushSecretManager({
     kubeConfig,
     namespace: flags.namespace,
-    secretStores: manager.secretStores,
-    clusterSecretStores: manager.clusterSecretStores,
-    namespaces: manager.namespaces,
+    informers: manager.informers,
     metrics,
     onApiCall: metrics.apiCall,
     logger,

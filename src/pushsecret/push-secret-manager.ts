@@ -1,16 +1,17 @@
 import * as k8s from "@kubernetes/client-node";
-import { GROUP, PLURAL_PUSH_SECRETS, VERSION_V1ALPHA1 } from "../apis/constants.ts";
+import { GROUP, PLURAL_CLUSTER_PUSH_SECRETS, PLURAL_PUSH_SECRETS, VERSION_V1ALPHA1 } from "../apis/constants.ts";
 import { SecretsManagerWriterProvider } from "../providers/aws/secretsmanager/writer-provider.ts";
 import type { AwsStoreSpec } from "../providers/aws/spec.ts";
 import { ClientNodeKubeAccess, type KubeAccess } from "../providers/kube-access.ts";
 import { Controller, type Request } from "../runtime/controller.ts";
 import { KubeEventRecorder, type EventRecorder } from "../runtime/event-recorder.ts";
-import { Informer } from "../runtime/informer.ts";
+import type { Informer } from "../runtime/informer.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
 import { StoreUnavailableError } from "../sync/externalsecret/reconciler.ts";
 import { matchesLabelSelector, type LabelSelector } from "../sync/label-selector.ts";
 import { StoreResolver, type ParsedStore } from "../sync/store-resolver.ts";
+import { SyncInformers } from "../sync/sync-informers.ts";
 import type { SyncObserver } from "../sync/sync-observer.ts";
 import type { ApiCallObserver } from "../providers/provider.ts";
 import { ClusterPushSecretController } from "./cluster/cluster-push-secret-controller.ts";
@@ -25,10 +26,12 @@ export interface PushSecretManagerOptions {
   kubeConfig: k8s.KubeConfig;
   /** Watch and reconcile only this namespace. */
   namespace?: string | undefined;
-  /** Shared store informers (the sync path's); created here when absent. */
-  secretStores?: Informer<KubeObject> | undefined;
-  clusterSecretStores?: Informer<KubeObject> | undefined;
-  namespaces?: Informer<KubeObject> | undefined;
+  /**
+   * The sync path's shared informers: the store and namespace informers are reused and the PushSecret and
+   * ClusterPushSecret informers are added to them (started, synced and stopped with the others). Without
+   * them (tests, a PushSecret-only process) this manager creates its own.
+   */
+  informers?: SyncInformers | undefined;
   /** The writers, shared with write-through's implementation (one writer, one ownership check). */
   writers?: SecretsManagerWriterProvider | undefined;
   /** HMAC key of version tokens; a random per-process key when absent. */
@@ -57,8 +60,8 @@ export class PushSecretManager {
   readonly sources: SourceSecretWatch;
   /** ClusterPushSecrets (cluster-wide mode only: they need every namespace). */
   readonly cluster: ClusterPushSecretController | undefined;
-  readonly #owned: Informer<KubeObject>[];
-  readonly #shared: Informer<KubeObject>[];
+  readonly #informers: SyncInformers;
+  readonly #ownsInformers: boolean;
   readonly #writers: SecretsManagerWriterProvider;
   readonly #ownsWriters: boolean;
   readonly #logger: Logger;
@@ -69,14 +72,11 @@ export class PushSecretManager {
   constructor(options: PushSecretManagerOptions) {
     const { kubeConfig } = options;
     const logger = (this.#logger = options.logger ?? silentLogger);
-    const scope = options.namespace ? `/namespaces/${options.namespace}` : "";
-    const informer = (path: string) => new Informer<KubeObject>({ kubeConfig, path, logger: logger.child({ informer: path }) });
-    this.pushSecrets = informer(`/apis/${GROUP}/${VERSION_V1ALPHA1}${scope}/${PLURAL_PUSH_SECRETS}`);
-    const secretStores = options.secretStores ?? informer(`/apis/${GROUP}/v1${scope}/secretstores`);
-    const clusterSecretStores = options.clusterSecretStores ?? informer(`/apis/${GROUP}/v1/clustersecretstores`);
-    const namespaces = options.namespaces ?? (options.namespace ? undefined : informer("/api/v1/namespaces"));
-    this.#owned = [this.pushSecrets, ...(options.secretStores ? [] : [secretStores]), ...(options.clusterSecretStores ? [] : [clusterSecretStores]), ...(!options.namespaces && namespaces ? [namespaces] : [])];
-    this.#shared = [options.secretStores, options.clusterSecretStores, options.namespaces].filter((i): i is Informer<KubeObject> => i !== undefined);
+    // Shared with the sync path when given; otherwise this manager's own set, which it starts and stops.
+    const informers = (this.#informers = options.informers ?? new SyncInformers({ kubeConfig, namespace: options.namespace, logger }));
+    this.#ownsInformers = !options.informers;
+    this.pushSecrets = informers.add(`/apis/${GROUP}/${VERSION_V1ALPHA1}${informers.scope}/${PLURAL_PUSH_SECRETS}`);
+    const { secretStores, clusterSecretStores, namespaces } = informers;
 
     this.#ownsWriters = !options.writers;
     this.#writers = options.writers ?? new SecretsManagerWriterProvider({ logger: logger.child({ provider: "aws" }), onApiCall: options.onApiCall });
@@ -167,8 +167,17 @@ export class PushSecretManager {
         for (const key of this.#bySource.get(`${namespace}/${name}`) ?? []) this.controller.enqueue(requestOf(key));
       },
     });
-    this.cluster = namespaces && !options.namespace ? new ClusterPushSecretController({ kubeConfig, pushSecrets: this.pushSecrets, namespaces, logger, now: options.now, metrics: options.metrics?.controller?.("clusterpushsecret") }) : undefined;
-    if (this.cluster) this.#owned.push(this.cluster.clusterPushSecrets);
+    this.cluster = namespaces
+      ? new ClusterPushSecretController({
+          clusterPushSecrets: informers.add(`/apis/${GROUP}/${VERSION_V1ALPHA1}/${PLURAL_CLUSTER_PUSH_SECRETS}`),
+          kubeConfig,
+          pushSecrets: this.pushSecrets,
+          namespaces,
+          logger,
+          now: options.now,
+          metrics: options.metrics?.controller?.("clusterpushsecret"),
+        })
+      : undefined;
     this.#wire(secretStores, clusterSecretStores);
   }
 
@@ -226,9 +235,10 @@ export class PushSecretManager {
     this.sources.release(source.slice(0, source.indexOf("/")), key);
   }
 
+  /** Starts the informers (when they are this manager's own) or waits for the shared ones, then the controllers. */
   async start(signal?: AbortSignal): Promise<void> {
-    for (const i of this.#owned) i.start();
-    await Promise.all([...this.#owned, ...this.#shared].map((i) => i.waitForSync(signal)));
+    if (this.#ownsInformers) await this.#informers.start(signal);
+    else await Promise.all([this.pushSecrets, ...(this.cluster ? [this.cluster.clusterPushSecrets] : [])].map((i) => i.waitForSync(signal)));
     this.sources.start();
     this.controller.start();
     this.cluster?.controller.start();
@@ -236,14 +246,14 @@ export class PushSecretManager {
   }
 
   get synced(): boolean {
-    return [...this.#owned, ...this.#shared].every((i) => i.hasSynced);
+    return this.#informers.synced;
   }
 
   /** `timeoutMs`: how long in-flight reconciles may finish before their signal aborts (Controller.stop). */
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     await Promise.all([this.cluster?.controller.stop(options), this.controller.stop(options)]);
     await this.sources.stop();
-    await Promise.all(this.#owned.map((i) => i.stop()));
+    if (this.#ownsInformers) await this.#informers.stop();
     if (this.#ownsWriters) this.#writers.close();
   }
 }

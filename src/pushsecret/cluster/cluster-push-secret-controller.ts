@@ -1,7 +1,7 @@
 import * as k8s from "@kubernetes/client-node";
 import { GROUP, KIND_CLUSTER_PUSH_SECRET, PLURAL_CLUSTER_PUSH_SECRETS, PLURAL_PUSH_SECRETS, VERSION_V1ALPHA1 } from "../../apis/constants.ts";
 import { Controller, type ControllerMetrics } from "../../runtime/controller.ts";
-import { Informer } from "../../runtime/informer.ts";
+import type { Informer } from "../../runtime/informer.ts";
 import type { KubeObject } from "../../runtime/list-watcher.ts";
 import type { Logger } from "../../runtime/logger.ts";
 import { ClusterPushSecretReconciler } from "./cluster-push-secret-reconciler.ts";
@@ -18,6 +18,8 @@ export class ClusterPushSecretController {
   readonly controller: Controller;
 
   constructor(options: {
+    /** The ClusterPushSecret informer (added to the shared informers by the caller). */
+    clusterPushSecrets: Informer<KubeObject>;
     kubeConfig: k8s.KubeConfig;
     pushSecrets: Informer<KubeObject>;
     namespaces: Informer<KubeObject>;
@@ -26,7 +28,7 @@ export class ClusterPushSecretController {
     metrics?: ControllerMetrics | undefined;
   }) {
     const { kubeConfig, pushSecrets, namespaces, logger } = options;
-    this.clusterPushSecrets = new Informer<KubeObject>({ kubeConfig, path: `/apis/${GROUP}/${VERSION_V1ALPHA1}/${PLURAL_CLUSTER_PUSH_SECRETS}`, logger: logger.child({ informer: "clusterpushsecrets" }) });
+    this.clusterPushSecrets = options.clusterPushSecrets;
     const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
     const common = { group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS };
     const reconciler = new ClusterPushSecretReconciler({

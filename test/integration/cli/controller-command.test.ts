@@ -3,6 +3,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import * as k8s from "@kubernetes/client-node";
 import { TestEnvironment, waitUntil, type FaultProxy } from "../../env/index.ts";
 import { repoRoot } from "../../env/paths.ts";
 
@@ -69,6 +71,29 @@ describe("ferry controller", () => {
       // The sync metrics (docs/observability.md) are registered and their work queue series exist from the start.
       assert.match(metrics, /^# TYPE externalsecret_sync_calls_total counter$/m);
       assert.match(metrics, /^workqueue_depth\{name="externalsecret"\} \d+$/m);
+      assert.match(metrics, /^workqueue_depth\{name="pushsecret"\} \d+$/m);
+    });
+
+    test("pushes a PushSecret (the PushSecret controller runs in the same process, under the same lease)", async () => {
+      await waitUntil("the leader Lease", () => /became leader/.test(output), { timeoutMs: 30_000 });
+      const kc = env.kubeConfig();
+      const ns = await env.createNamespace("cli-push");
+      try {
+        const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+        await objects.create({ apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "aws", namespace: ns.name }, spec: { provider: { aws: { service: "SecretsManager", region: env.state.region } } } } as k8s.KubernetesObject);
+        await kc.makeApiClient(k8s.CoreV1Api).createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: "src" }, stringData: { token: "cli-push-value" } } });
+        await objects.create({
+          apiVersion: "external-secrets.io/v1alpha1", kind: "PushSecret", metadata: { name: "push", namespace: ns.name },
+          spec: { secretStoreRefs: [{ name: "aws" }], selector: { secret: { name: "src" } }, data: [{ match: { secretKey: "token", remoteRef: { remoteKey: `${ns.name}/pushed` } } }] },
+        } as k8s.KubernetesObject);
+        const sm = new SecretsManagerClient({ region: env.state.region, endpoint: proxy.url, credentials: { accessKeyId: env.awsEnvironment(proxy.url).AWS_ACCESS_KEY_ID ?? "test", secretAccessKey: env.awsEnvironment(proxy.url).AWS_SECRET_ACCESS_KEY ?? "test" } });
+        await waitUntil("the pushed secret in AWS", async () => {
+          const v = await sm.send(new GetSecretValueCommand({ SecretId: `${ns.name}/pushed` })).catch(() => undefined);
+          return v?.SecretBinary !== undefined && Buffer.from(v.SecretBinary).toString("utf8") === "cli-push-value";
+        }, { timeoutMs: 30_000 });
+      } finally {
+        await ns.delete();
+      }
     });
   });
 
