@@ -21,6 +21,8 @@ import { ParameterStoreTarget } from "./targets/parameter-store-target.ts";
 import type { PushTarget } from "./targets/push-target.ts";
 import { SecretsManagerTarget } from "./targets/secrets-manager-target.ts";
 import { VersionTokens } from "./version-tokens.ts";
+import { applyPushTemplate } from "./template.ts";
+import { sharedTemplateEngine, type TemplateEngine } from "../lib/gotemplate/index.ts";
 
 export interface PushSecretManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -34,6 +36,8 @@ export interface PushSecretManagerOptions {
   informers?: SyncInformers | undefined;
   /** The writers, shared with write-through's implementation (one writer, one ownership check). */
   writers?: SecretsManagerWriterProvider | undefined;
+  /** ESO's template engine for `spec.template`; the process-wide one when absent (loaded on first use). */
+  templates?: TemplateEngine | undefined;
   /** HMAC key of version tokens; a random per-process key when absent. */
   tokenKey?: Uint8Array | undefined;
   concurrency?: number | undefined;
@@ -135,6 +139,7 @@ export class PushSecretManager {
         return { ...store, handle: found };
       },
       targetFor,
+      applyTemplate: (template, data) => applyPushTemplate(options.templates ?? sharedTemplateEngine(), template, data),
       patchStatus: async (target, status) => {
         await custom.patchNamespacedCustomObjectStatus(
           { group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS, namespace: target.namespace, name: target.name, body: { status } },

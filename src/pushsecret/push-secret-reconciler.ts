@@ -24,6 +24,7 @@ import {
   type SyncedPushSecrets,
 } from "./plan.ts";
 import { sourceDataOf, type SourceData } from "./source-values.ts";
+import type { TemplateResult } from "./template.ts";
 import { PushConfigError, type PushTarget } from "./targets/push-target.ts";
 import { unsupportedPushSecretFields } from "./unsupported.ts";
 
@@ -42,6 +43,8 @@ export interface PushSecretReconcilerDeps {
   /** A store named in the status by an earlier sync (for deletions): no access re-check beyond existence. */
   lookupStore(store: StoreKey, namespace: string): ResolvedPushStore;
   targetFor(store: ResolvedPushStore, namespace: string): Promise<PushTarget>;
+  /** Applies `spec.template` to a copy of the source data (ESO's engine). */
+  applyTemplate(template: NonNullable<PushSecret["spec"]["template"]>, data: SourceData): Promise<TemplateResult>;
   patchStatus(target: { namespace: string; name: string }, status: object): Promise<void>;
   /** Replaces metadata.finalizers, conditional on the resourceVersion read. */
   setFinalizers(target: { namespace: string; name: string; resourceVersion: string }, finalizers: string[]): Promise<void>;
@@ -136,7 +139,16 @@ export class PushSecretReconciler {
       });
       return {};
     }
-    const data = sourceDataOf(source);
+    let data: SourceData = sourceDataOf(source);
+    if (ps.spec.template) {
+      // On a copy: the source Secret is never modified (ESO #5018 copies too).
+      const templated = await this.#deps.applyTemplate(ps.spec.template, data);
+      if (!templated.ok) {
+        await this.#fail(raw, status, templated.message);
+        throw new TerminalError(`PushSecret ${namespace}/${request.name}: template failed`);
+      }
+      data = templated.data;
+    }
 
     let plan: PlannedPush[];
     let storeKeys: StoreKey[];

@@ -17,7 +17,8 @@ describe("unsupportedPushSecretFields: refused loudly, never ignored", () => {
     ["a plain PushSecret", {}, []],
     ["a generator source", { selector: { generatorRef: { kind: "Password", name: "x" } } }, ["spec.selector.generatorRef"]],
     ["source Secrets by label", { selector: { secret: { selector: { matchLabels: { a: "b" } } } } }, ["spec.selector.secret.selector"]],
-    ["a template", { template: { type: "Opaque" } }, ["spec.template"]],
+    ["a template (ESO's engine renders it)", { template: { data: { k: "{{ .k }}" } } }, []],
+    ["templateFrom", { template: { templateFrom: [{ literal: "x" }] } }, ["spec.template.templateFrom"]],
     ["dataTo without a store", { dataTo: [{}] }, ["spec.dataTo[0].storeRef"]],
     ["dataTo rewrite.transform", { dataTo: [{ storeRef: { name: "aws" }, rewrite: [{ transform: { template: "x" } }] }] }, ["spec.dataTo[0].rewrite[0].transform"]],
     ["nothing to push", { data: [] }, ["spec.data"]],
@@ -30,10 +31,10 @@ describe("unsupportedPushSecretFields: refused loudly, never ignored", () => {
 describe("ferry validate on the push kinds", () => {
   test("a valid PushSecret passes", () => assert.deepEqual(validateObject("f:0", base), { location: "f:0 PushSecret/p", errors: [], warnings: [] }));
   test("v1 is not a PushSecret version", () => assert.match(validateObject("f:0", { ...base, apiVersion: "external-secrets.io/v1" }).errors.join(), /supported values: "external-secrets.io\/v1alpha1"/));
-  test("an unsupported field is an error with its path", () => assert.match(validateObject("f:0", withSpec({ template: { type: "Opaque" } })).errors.join(), /^spec\.template: templates are not supported/));
+  test("an unsupported field is an error with its path", () => assert.match(validateObject("f:0", withSpec({ selector: { generatorRef: { kind: "Password", name: "x" } } })).errors.join(), /^spec\.selector\.generatorRef: generators are not supported/));
   test("a ClusterPushSecret's template spec is checked under spec.pushSecretSpec", () => {
-    const cps = { apiVersion: "external-secrets.io/v1alpha1", kind: "ClusterPushSecret", metadata: { name: "c" }, spec: { namespaceSelectors: [{}], pushSecretSpec: { ...base.spec, template: {} } } };
-    assert.match(validateObject("f:0", cps).errors.join(), /^spec\.pushSecretSpec\.template:/);
+    const cps = { apiVersion: "external-secrets.io/v1alpha1", kind: "ClusterPushSecret", metadata: { name: "c" }, spec: { namespaceSelectors: [{}], pushSecretSpec: { ...base.spec, template: { templateFrom: [{ literal: "x" }] } } } };
+    assert.match(validateObject("f:0", cps).errors.join(), /^spec\.pushSecretSpec\.template\.templateFrom:/);
   });
   test("a store reference needs a name or a selector", () => assert.match(validateObject("f:0", withSpec({ secretStoreRefs: [{ kind: "SecretStore" }] })).errors.join(), /needs a name or a labelSelector/));
 });

@@ -12,8 +12,8 @@ export function unsupportedPushSecretFields(spec: PushSecretSpec): Array<{ path:
   if (spec.selector.secret?.selector) {
     out.push({ path: "spec.selector.secret.selector", message: "selecting source Secrets by label is not supported by Ferry yet; name the Secret (selector.secret.name)" });
   }
-  if (spec.template) {
-    out.push({ path: "spec.template", message: "templates are not supported by Ferry yet; push the Secret's keys as they are" });
+  if ((spec.template?.templateFrom?.length ?? 0) > 0) {
+    out.push({ path: "spec.template.templateFrom", message: "templateFrom is not supported for PushSecrets by Ferry yet; use template.data" });
   }
   for (const [i, block] of (spec.dataTo ?? []).entries()) {
     if (!block.storeRef) out.push({ path: `spec.dataTo[${i}].storeRef`, message: "Required: storeRef must specify either name or labelSelector" });

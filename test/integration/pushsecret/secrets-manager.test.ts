@@ -123,6 +123,31 @@ describe("PushSecret → Secrets Manager", () => {
     assert.equal(Buffer.from((await h.value(`${prefix}keep-new`))!.SecretBinary!).toString("utf8"), `${CANARY}-new`);
   });
 
+  test("template.data is rendered by ESO's engine on a copy; the source Secret is not modified", async () => {
+    await h.putSecret("tpl", { user: `${CANARY}-tu`, pass: `${CANARY}-tp` });
+    const before = await h.core.readNamespacedSecret({ namespace: h.namespace, name: "tpl" });
+    await h.apply(pushSecret("tpl", {
+      template: { data: { dsn: "postgres://{{ .user }}:{{ .pass }}@db/app" } },
+      data: [entry("dsn", `${prefix}tpl-dsn`), entry("user", `${prefix}tpl-user`)],
+    }));
+    await h.waitForPushSecret("tpl", synced);
+    assert.equal(Buffer.from((await h.value(`${prefix}tpl-dsn`))!.SecretBinary!).toString("utf8"), `postgres://${CANARY}-tu:${CANARY}-tp@db/app`);
+    assert.equal(Buffer.from((await h.value(`${prefix}tpl-user`))!.SecretBinary!).toString("utf8"), `${CANARY}-tu`, "keys not templated keep their values");
+    const after = await h.core.readNamespacedSecret({ namespace: h.namespace, name: "tpl" });
+    assert.deepEqual(after.data, before.data);
+    assert.equal(after.metadata?.resourceVersion, before.metadata?.resourceVersion);
+  });
+
+  test("a failing template is a clear condition without values, and nothing is pushed", async () => {
+    await h.putSecret("badtpl", { v: `${CANARY}-bad` });
+    await h.apply(pushSecret("badtpl", { template: { data: { out: '{{ fail (printf "boom %s" .v) }}' } }, data: [entry("out", `${prefix}badtpl`)] }));
+    const ps = await h.waitForPushSecret("badtpl", (p) => ready(p)?.status === "False");
+    assert.equal(ready(ps)?.reason, "Errored");
+    assert.match(ready(ps)?.message ?? "", /could not execute template/);
+    assert.doesNotMatch(ready(ps)?.message ?? "", new RegExp(CANARY));
+    assert.equal(await h.describe(`${prefix}badtpl`), undefined);
+  });
+
   test("a deleted source Secret is reported (SourceDeleted) and nothing remote is deleted", async () => {
     await h.putSecret("gone", { v: `${CANARY}-gone` });
     await h.apply(pushSecret("gone", { deletionPolicy: "Delete", data: [entry("v", `${prefix}gone`)] }));
