@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import * as k8s from "@kubernetes/client-node";
+import { EventAggregation } from "./event-aggregation.ts";
 
 export interface EventTarget {
   apiVersion: string;
@@ -17,14 +18,6 @@ export interface EventRecorder {
   event(target: EventTarget, type: EventType, reason: string, message: string): void;
 }
 
-interface Seen {
-  name: string;
-  namespace: string;
-  count: number;
-  firstTimestamp: Date;
-  lastWrite: number;
-}
-
 export interface KubeEventRecorderOptions {
   kubeConfig: k8s.KubeConfig;
   component: string;
@@ -33,6 +26,8 @@ export interface KubeEventRecorderOptions {
   aggregateWindowMs?: number;
   /** An aggregated Event's count is written at most this often (an error retried with backoff stays cheap). */
   minPatchIntervalMs?: number;
+  /** Distinct Events aggregated at once (client-go: 4096); the oldest is forgotten beyond it. */
+  maxAggregated?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -49,7 +44,7 @@ export class KubeEventRecorder implements EventRecorder {
   readonly #window: number;
   readonly #minPatchInterval: number;
   readonly #onError: (err: unknown) => void;
-  readonly #seen = new Map<string, Seen>();
+  readonly #seen: EventAggregation;
 
   constructor(options: KubeEventRecorderOptions) {
     this.#api = options.kubeConfig.makeApiClient(k8s.CoreV1Api);
@@ -58,6 +53,7 @@ export class KubeEventRecorder implements EventRecorder {
     this.#window = options.aggregateWindowMs ?? 10 * 60_000;
     this.#minPatchInterval = options.minPatchIntervalMs ?? 30_000;
     this.#onError = options.onError ?? (() => {});
+    this.#seen = new EventAggregation({ windowMs: this.#window, maxEntries: options.maxAggregated ?? 4096 });
   }
 
   event(target: EventTarget, type: EventType, reason: string, message: string): void {
@@ -66,9 +62,8 @@ export class KubeEventRecorder implements EventRecorder {
 
   async #record(target: EventTarget, type: EventType, reason: string, message: string): Promise<void> {
     const now = this.#now();
-    this.#evictOlderThan(now - this.#window);
     const key = JSON.stringify([target.uid ?? `${target.namespace}/${target.name}`, target.kind, type, reason, message]);
-    const seen = this.#seen.get(key);
+    const seen = this.#seen.get(key, now);
     if (seen) {
       seen.count++;
       if (now - seen.lastWrite < this.#minPatchInterval) return;
@@ -81,7 +76,7 @@ export class KubeEventRecorder implements EventRecorder {
     }
     const namespace = target.namespace ?? "default";
     const name = `${target.name}.${now.toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
-    this.#seen.set(key, { name, namespace, count: 1, firstTimestamp: new Date(now), lastWrite: now });
+    this.#seen.add(key, { name, namespace, count: 1, firstSeen: now, lastWrite: now });
     await this.#api.createNamespacedEvent({
       namespace,
       body: {
@@ -104,10 +99,6 @@ export class KubeEventRecorder implements EventRecorder {
         reportingInstance: this.#instance,
       },
     });
-  }
-
-  #evictOlderThan(cutoff: number): void {
-    for (const [key, seen] of this.#seen) if (seen.firstTimestamp.getTime() < cutoff) this.#seen.delete(key);
   }
 }
 
