@@ -28,7 +28,7 @@ export class EventAggregation {
   readonly #max: number;
 
   constructor(options: EventAggregationOptions) {
-    this.#entries = options.entries ?? new Map();
+    this.#entries = options.entries ?? new Map<string, AggregatedEvent>();
     this.#window = options.windowMs;
     this.#max = options.maxEntries;
   }
