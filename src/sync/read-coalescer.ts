@@ -116,22 +116,3 @@ export function allAborted(signals: ReadonlyArray<AbortSignal | undefined>): { s
   check();
   return { signal: combined.signal, dispose: () => all.forEach((s) => s.removeEventListener("abort", check)) };
 }
-
-/** One coalescer per provider client, released with the client. */
-export class ReadCoalescers {
-  readonly #byClient = new WeakMap<SecretsClient, ReadCoalescer>();
-  readonly #options: ReadCoalescerOptions | undefined;
-
-  constructor(options?: ReadCoalescerOptions) {
-    this.#options = options;
-  }
-
-  for(client: SecretsClient): ReadCoalescer {
-    let c = this.#byClient.get(client);
-    if (!c) {
-      c = new ReadCoalescer(client, this.#options);
-      this.#byClient.set(client, c);
-    }
-    return c;
-  }
-}

@@ -102,6 +102,13 @@ export class StoreControllers {
         add: (obj) => target.enqueue(requestOf(obj)),
         update: (_old, obj) => target.enqueue(requestOf(obj)),
       });
+      // A deleted store's cached clients and credentials go with it, instead of waiting for LRU eviction
+      // (a recreated store has a new uid, so nothing would ever use them again).
+      informerOf(kind).addEventHandler({
+        delete: (o) => {
+          if (o.metadata?.uid) provider.forgetStore(o.metadata.uid);
+        },
+      });
       // Condition gauges follow the cluster's objects; a deleted object's series go with it.
       if (metrics?.storeConditions) {
         const ref = (o: KubeObject) => ({ namespace: o.metadata?.namespace ?? "", name: o.metadata?.name ?? "" });

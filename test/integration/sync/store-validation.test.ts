@@ -5,9 +5,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { faults, waitUntil } from "../../env/index.ts";
+import { AwsProvider } from "../../../src/providers/aws/index.ts";
 import { startSync, type SyncHarness } from "./sync-harness.ts";
 
 let h: SyncHarness;
+let provider: AwsProvider;
 let ns: { name: string; delete: () => Promise<void> };
 
 interface StoreObject {
@@ -22,7 +24,8 @@ const storeWithRole = (name: string, role: string) => ({
 });
 
 before(async () => {
-  h = await startSync();
+  provider = new AwsProvider({});
+  h = await startSync({ provider });
   ns = await h.env.createNamespace("store-validation");
 });
 
@@ -77,5 +80,14 @@ describe("store validation: transient vs permanent", () => {
     }, { timeoutMs: 30_000 });
     assert.equal(ready!.reason, "InvalidProviderConfig");
     assert.match(ready!.message ?? "", /^unable to validate store: .*AccessDenied/);
+  });
+
+  test("deleting a store drops its cached clients and credentials (Provider.forgetStore)", async () => {
+    await h.apply({ apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "short-lived" }, spec: { provider: { aws: { service: "SecretsManager", region: h.env.state.region } } } }, { namespace: ns.name });
+    await waitUntil("SecretStore short-lived to be Valid", async () => (await readyOf("short-lived"))?.status === "True", { timeoutMs: 30_000 });
+    const cached = provider.cachedClients;
+    assert.ok(cached >= 1);
+    await h.custom.deleteNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "secretstores", name: "short-lived" });
+    await waitUntil("the store's client to be dropped", () => provider.cachedClients === cached - 1, { timeoutMs: 30_000 });
   });
 });
