@@ -2,7 +2,7 @@
 # Generated from deploy/image/spec.json by `npm run generate:image`; do not edit. The end-to-end tests build
 # the same image without Docker from the same file (test/env/node/image.ts) and run it on a real node.
 #
-#   npm run build:template-engine   # ESO's template code as wasm into dist/ (needs Go; ADR 0008)
+#   npm run build:template-engine   # ESO's template code as wasm into dist/ (needs Go; ADR 9)
 #   docker build -t ferry:0.1.0 .
 #   docker run --rm ferry:0.1.0 --help
 #
