@@ -12,20 +12,24 @@ export FERRY_TEST_ENV=${env.statePath}
 # logs: ${state.logDir}
 # Ctrl-C tears everything down.
 `);
+// One way out: a signal and a dead child both go through `stopping`. Without it, the children stopped by a
+// Ctrl-C looked "died" to the watchdog, which then kept the logs and exited 1 (a race on every SIGTERM).
 let stopping = false;
-const shutdown = () => {
+const watchdog = setInterval(() => {
+  const dead = env.processes.find((p) => !p.running);
+  if (dead === undefined || stopping) return;
+  console.error(`${dead.name} died:\n${dead.logTail()}`);
+  stopOnce({ keepLogs: true, code: 1 });
+}, 2_000);
+function stopOnce({ keepLogs, code }: { keepLogs: boolean; code: number }): void {
   if (stopping) return;
   stopping = true;
+  clearInterval(watchdog);
+  void env.stop({ keepLogs }).then(() => process.exit(code));
+}
+const shutdown = () => {
   console.log("\nstopping…");
-  void env.stop().then(() => process.exit(0));
+  stopOnce({ keepLogs: false, code: 0 });
 };
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
-setInterval(() => {
-  for (const p of env.processes) {
-    if (!p.running) {
-      console.error(`${p.name} died:\n${p.logTail()}`);
-      void env.stop({ keepLogs: true }).then(() => process.exit(1));
-    }
-  }
-}, 2_000);
