@@ -1,3 +1,4 @@
+import { goJsonString } from "./source-values.ts";
 /**
  * `remoteRef.property`: a value written into one key of a JSON document, as ESO's AWS provider does with
  * tidwall/sjson (`sjson.SetBytes(current, property, value)`): dotted paths nest (`a.b` is key b inside key a,
@@ -102,20 +103,9 @@ export function encodeSjsonString(value: Uint8Array): string {
   return goJsonMarshalString(text);
 }
 
-/** Go's encoding/json for a string (escapeHTML on). */
+/** Go's encoding/json for a string (escapeHTML on, json.Marshal's default). */
 export function goJsonMarshalString(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (c < 0x20 || ch === "<" || ch === ">" || ch === "&" || c === 0x2028 || c === 0x2029) out += `\\u${c.toString(16).padStart(4, "0")}`;
-    else out += ch;
-  }
-  return `${out}"`;
+  return goJsonString(text, { escapeHTML: true });
 }
 
 function decodeUtf8(bytes: Uint8Array): string {

@@ -62,8 +62,11 @@ export function wholeSecretJson(data: SourceData, values: "decoded" | "base64"):
   return new TextEncoder().encode(`{${members.join(",")}}`);
 }
 
-/** Go's encoding/json string with SetEscapeHTML(false): <, >, & stay; U+2028/2029 and controls are escaped. */
-export function goJsonString(text: string): string {
+/**
+ * Go's encoding/json string. With SetEscapeHTML(false) (the default here) <, >, & stay; json.Marshal escapes
+ * them (escapeHTML). U+2028/2029 and controls are always escaped.
+ */
+export function goJsonString(text: string, { escapeHTML = false }: { escapeHTML?: boolean } = {}): string {
   let out = '"';
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
@@ -72,7 +75,7 @@ export function goJsonString(text: string): string {
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
-    else if (c < 0x20 || c === 0x2028 || c === 0x2029) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else if (c < 0x20 || c === 0x2028 || c === 0x2029 || (escapeHTML && (ch === "<" || ch === ">" || ch === "&"))) out += `\\u${c.toString(16).padStart(4, "0")}`;
     else out += ch;
   }
   return `${out}"`;
