@@ -15,6 +15,9 @@ import { DEFAULT_AWS_TIMEOUTS } from "../providers/aws/sdk-clients.ts";
 import { DEFAULT_KUBE_REQUEST_TIMEOUT_MS } from "../runtime/kube-call.ts";
 import { SyncMetrics } from "../sync/sync-metrics.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
+import { ChangeEventMetrics } from "../changeevents/change-event-metrics.ts";
+import { ChangeEvents } from "../changeevents/change-events.ts";
+import { parseQueueFlag, type QueueConfig } from "../changeevents/queue-config.ts";
 
 export interface ControllerFlags {
   kubeconfig?: string;
@@ -33,6 +36,7 @@ export interface ControllerFlags {
   awsConnectTimeout: number;
   awsRequestTimeout: number;
   kubeRequestTimeout: number;
+  changeEventsQueue: QueueConfig[];
 }
 
 /**
@@ -94,6 +98,15 @@ export const parseBool = (value: string): boolean => {
   throw new InvalidArgumentError("must be true or false.");
 };
 
+/** A repeatable `--change-events-queue` value. */
+const queueFlag = (value: string, previous: QueueConfig[] = []): QueueConfig[] => {
+  try {
+    return [...previous, parseQueueFlag(value)];
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message}.`);
+  }
+};
+
 export function controllerCommand(): Command {
   return new Command("controller")
     .description("Run the sync controller: ExternalSecret, SecretStore, ClusterSecretStore and ClusterExternalSecret (external-secrets.io v1 and v1beta1) and PushSecret (v1alpha1) for AWS.")
@@ -116,6 +129,12 @@ export function controllerCommand(): Command {
     .option("--aws-connect-timeout <duration>", "deadline to connect to an AWS endpoint, per attempt", durationFlag, DEFAULT_AWS_TIMEOUTS.connectMs)
     .option("--aws-request-timeout <duration>", "deadline of one AWS request attempt, from sending to the last byte (the SDK retries each with its own)", durationFlag, DEFAULT_AWS_TIMEOUTS.requestMs)
     .option("--kube-request-timeout <duration>", "deadline of one Kubernetes API call made by a reconcile", durationFlag, DEFAULT_KUBE_REQUEST_TIMEOUT_MS)
+    .option(
+      "--change-events-queue <url>",
+      "read AWS change events (EventBridge → SQS) from this queue and refresh the ExternalSecrets that read a changed secret at once; repeatable; <region>=<url> when the URL names no region (docs/change-events.md)",
+      queueFlag,
+      [],
+    )
     .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error"]).default("info"))
     .addOption(new Option("--log-time-format <format>", "time in log lines (ESO's --zap-time-encoding values)").choices([...LOG_TIME_FORMATS]).default("iso8601"))
     .addHelpText(
@@ -139,6 +158,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = new SyncMetrics(registry);
+  const changeEventMetrics = flags.changeEventsQueue.length > 0 ? new ChangeEventMetrics(registry) : undefined;
   const provider = new AwsProvider({
     logger: logger.child({ provider: "aws" }),
     onApiCall: metrics.apiCall,
@@ -155,7 +175,20 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     kubeRequestTimeoutMs: flags.kubeRequestTimeout,
     logger,
     metrics,
+    onRemoteChangeSynced: changeEventMetrics && ((ms) => changeEventMetrics.synced(ms)),
   });
+  const changeEvents =
+    flags.changeEventsQueue.length > 0
+      ? new ChangeEvents({
+          queues: flags.changeEventsQueue,
+          sync: manager,
+          credentials: (region) => provider.defaultCredentials(region),
+          timeouts: provider.timeouts,
+          onApiCall: metrics.apiCall,
+          logger,
+          metrics: changeEventMetrics,
+        })
+      : undefined;
   // PushSecrets share the sync path's informers (one cache of stores and namespaces per process).
   const pushSecrets = new PushSecretManager({
     kubeConfig,
@@ -168,11 +201,12 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   const start = async (signal?: AbortSignal) => {
     await manager.start(signal);
     await pushSecrets.start(signal);
+    changeEvents?.start();
   };
   // One drain for both, in parallel: the shutdown budget is for the whole process, not per manager.
   const drainMs = drainTimeoutMs(flags.gracefulShutdownTimeout);
   const stop = async () => {
-    await Promise.all([pushSecrets.stop({ timeoutMs: drainMs }), manager.stop({ timeoutMs: drainMs })]);
+    await Promise.all([pushSecrets.stop({ timeoutMs: drainMs }), manager.stop({ timeoutMs: drainMs }), changeEvents?.stop()]);
   };
 
   const health = new HealthServer({ address: flags.healthAddr, registry, logger });

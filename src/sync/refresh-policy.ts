@@ -26,6 +26,8 @@ export interface RefreshInput {
   creationPolicy: string;
   /** Its values were read ahead in another ExternalSecret's batch: refresh now, early, at no AWS cost. */
   prefetched?: boolean | undefined;
+  /** A change event reported that its remote secret changed since it last read (src/changeevents). */
+  remoteChanged?: boolean | undefined;
   now: number;
 }
 
@@ -62,8 +64,15 @@ const periodicDue: Policy = (i) => {
 /** Read ahead for this ExternalSecret shortly before it was due (see read-ahead.ts): take the values now. */
 const prefetched: Policy = (i) => (i.prefetched ? "Prefetched" : undefined);
 
+/**
+ * The remote secret changed (a change event): read now instead of at the next refresh. Only what polls
+ * anyway — `Periodic` with an interval — so an event moves a refresh earlier and never adds one that
+ * `OnChange`, `CreatedOnce` or `refreshInterval: 0` rule out.
+ */
+const remoteChanged: Policy = (i) => (i.remoteChanged && i.refreshPolicy === "Periodic" && i.refreshIntervalMs > 0 ? "RemoteChanged" : undefined);
+
 /** Evaluated in order; the first reason wins. */
-const chain: readonly Policy[] = [neverSynced, resourceChanged, targetMissingOrTampered, periodicDue, prefetched];
+const chain: readonly Policy[] = [neverSynced, resourceChanged, targetMissingOrTampered, periodicDue, prefetched, remoteChanged];
 
 export function refreshDecision(input: RefreshInput): RefreshDecision {
   for (const policy of chain) {

@@ -47,6 +47,8 @@ export interface SyncManagerOptions {
   metrics?: SyncObserver | undefined;
   /** Deadline of each Kubernetes API call a reconcile makes (DEFAULT_KUBE_REQUEST_TIMEOUT_MS, 30 s). */
   kubeRequestTimeoutMs?: number | undefined;
+  /** How long after a change event its ExternalSecret's Secret was synced (src/changeevents metrics). */
+  onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
 }
 
 
@@ -123,6 +125,7 @@ export class SyncManager {
       readAhead: options.readAhead,
       onSync: options.onSync,
       metrics: options.metrics,
+      onRemoteChangeSynced: options.onRemoteChangeSynced,
     });
     this.#clusterExternalSecrets =
       informers.namespaces && options.clusterExternalSecrets !== false
@@ -141,6 +144,11 @@ export class SyncManager {
     this.#stores.start();
     this.#externalSecrets.start();
     this.#clusterExternalSecrets?.start();
+  }
+
+  /** A change event: these ExternalSecrets read their remote secret now (ExternalSecretController.refreshChanged). */
+  refreshChanged(request: { namespace: string; name: string }): void {
+    this.#externalSecrets.refreshChanged(request);
   }
 
   get synced(): boolean {

@@ -157,6 +157,8 @@ export function awsService(provider: string): string {
       return "ssm";
     case "AWS/STS":
       return "sts";
+    case "AWS/SQS":
+      return "sqs";
     default:
       return provider.replace(/^AWS\//, "").toLowerCase();
   }

@@ -19,7 +19,7 @@ import type { StsApi } from "./auth/sts.ts";
 import { callError, Redactor } from "./errors.ts";
 import { sdkParameterStoreApi, type ParameterStoreApi } from "./parameterstore/api.ts";
 import { ParameterStoreSecretsClient } from "./parameterstore/client.ts";
-import { createSecretsManagerClient, createSsmClient, defaultChainCredentials, sdkStsFactory, type AwsTimeouts, type SdkClientOptions } from "./sdk-clients.ts";
+import { DEFAULT_AWS_TIMEOUTS, createSecretsManagerClient, createSsmClient, defaultChainCredentials, sdkStsFactory, type AwsTimeouts, type SdkClientOptions } from "./sdk-clients.ts";
 import { sdkSecretsManagerApi, type SecretsManagerApi } from "./secretsmanager/api.ts";
 import { SecretsManagerSecretsClient } from "./secretsmanager/client.ts";
 import type { AwsStoreSpec } from "./spec.ts";
@@ -146,6 +146,19 @@ export class AwsProvider implements Provider<AwsStoreSpec> {
       "AWS client created",
     );
     return client;
+  }
+
+  /**
+   * The SDK default chain for `region`, the one stores without `auth` share (cached, refreshed before
+   * expiry): for the controller's own AWS calls, such as reading change-event queues.
+   */
+  defaultCredentials(region: string): CredentialSource {
+    return this.#defaultCredentials.for(region);
+  }
+
+  /** The connection and per-attempt deadlines every SDK client of this provider gets. */
+  get timeouts(): AwsTimeouts {
+    return this.#timeouts ?? DEFAULT_AWS_TIMEOUTS;
   }
 
   forgetStore(uid: string): void {

@@ -16,7 +16,7 @@ import type { Clock, CredentialSource } from "./auth/credentials.ts";
 import type { StsApi, StsFactory } from "./auth/sts.ts";
 import type { RetrySettings } from "./spec.ts";
 
-export type AwsApiProvider = "AWS/SecretsManager" | "AWS/ParameterStore" | "AWS/STS";
+export type AwsApiProvider = "AWS/SecretsManager" | "AWS/ParameterStore" | "AWS/STS" | "AWS/SQS";
 
 export interface SdkClientOptions {
   region: string;

@@ -20,6 +20,7 @@ import type { SyncInformers } from "../sync-informers.ts";
 import type { SyncObserver } from "../sync-observer.ts";
 import { ExternalSecretsByStore } from "./by-store-index.ts";
 import { ReadAheadReaders } from "./read-ahead-reader.ts";
+import { RemoteChanges } from "./remote-changes.ts";
 import { ExternalSecretReconciler, type InvalidExternalSecret } from "./reconciler.ts";
 
 export interface ExternalSecretControllerOptions {
@@ -39,6 +40,8 @@ export interface ExternalSecretControllerOptions {
   readAhead?: boolean | undefined;
   onSync?: ((es: ExternalSecret, outcome: "success" | "error") => void) | undefined;
   metrics?: SyncObserver | undefined;
+  /** How long after a change event its ExternalSecret's Secret was synced (refreshChanged). */
+  onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
 }
 
 /**
@@ -49,6 +52,8 @@ export class ExternalSecretController {
   readonly controller: Controller;
   readonly reconciler: ExternalSecretReconciler;
   readonly #informers: SyncInformers;
+  readonly #remoteChanges = new RemoteChanges();
+  readonly #readers: ReadAheadReaders;
 
   constructor(options: ExternalSecretControllerOptions) {
     const { informers, resolver, provider, kube, metrics } = options;
@@ -68,7 +73,7 @@ export class ExternalSecretController {
       return parsed ?? undefined;
     };
 
-    const readers = new ReadAheadReaders({
+    const readers = (this.#readers = new ReadAheadReaders({
       externalSecrets,
       byStore,
       queue: () => this.controller.queue,
@@ -86,7 +91,7 @@ export class ExternalSecretController {
       now: options.now,
       onBatch: metrics?.readBatch?.bind(metrics),
       logger: options.logger,
-    });
+    }));
 
     this.reconciler = new ExternalSecretReconciler({
       getExternalSecret: (namespace, name) => {
@@ -108,6 +113,8 @@ export class ExternalSecretController {
         return readers.readerFor(client, store, requester, signal);
       },
       hasPrefetched: (es) => readers.hasPrefetched(es),
+      remoteChanges: this.#remoteChanges,
+      onRemoteChangeSynced: options.onRemoteChangeSynced,
       transforms: options.transforms,
       secrets: options.secrets,
       writeStatus: (target, s, signal) => options.status.patch("externalsecrets", target, s, signal),
@@ -144,6 +151,7 @@ export class ExternalSecretController {
       delete: (o) => {
         byStore.remove(o);
         reconciler.forget(o.metadata?.namespace ?? "", o.metadata?.name ?? "");
+        this.#remoteChanges.forget(`${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`);
       },
     });
     externalSecrets.addEventHandler({
@@ -176,6 +184,17 @@ export class ExternalSecretController {
         delete: (o) => metrics.externalSecretConditions?.(ref(o), undefined),
       });
     }
+  }
+
+  /**
+   * The remote secret these ExternalSecrets read changed (a change event, src/changeevents): each reads it
+   * now rather than at its next refresh, past anything read ahead before the change.
+   */
+  refreshChanged(request: { namespace: string; name: string }): void {
+    const key = `${request.namespace}/${request.name}`;
+    this.#readers.forgetPrefetched(key);
+    this.#remoteChanges.mark(key);
+    this.controller.enqueue(request);
   }
 
   /** A managed Secret changed or vanished: the ExternalSecret that controls it, or targets it by name. */

@@ -90,6 +90,12 @@ export class ReadAheadReaders {
     return false;
   }
 
+  /** Outcomes read ahead before a change event are stale: the ExternalSecret's next reconcile reads again. */
+  forgetPrefetched(key: string): void {
+    this.#prefetchedIn.get(key)?.take(key, "");
+    this.#prefetchedIn.delete(key);
+  }
+
   #clientReader(client: SecretsClient): ClientReader {
     let r = this.#clientReaders.get(client);
     if (!r) {

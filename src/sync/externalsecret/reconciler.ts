@@ -10,6 +10,7 @@ import { DATA_HASH_ANNOTATION, MANAGED_LABEL, desiredSecret, fieldManagerFor, ty
 import { nextRefreshDelayMs, refreshDecision, type RefreshInput, type TargetState } from "../refresh-policy.ts";
 import { resolveRemoteData, type PayloadReader, type ValueTransforms } from "../remote-data.ts";
 import { syncedResourceVersion } from "../synced-resource-version.ts";
+import type { RemoteChanges } from "./remote-changes.ts";
 import { sharedTemplateEngine } from "../../lib/gotemplate/index.ts";
 import { renderTemplate, TemplateRenderError, unsupportedTargetFields, type TemplateRenderer } from "../template/index.ts";
 
@@ -65,6 +66,10 @@ export interface ExternalSecretReconcilerDeps {
   readerFor(store: ResolvedStore, requester: { namespace: string; name: string }, signal?: AbortSignal): Promise<PayloadReader>;
   /** Whether values were read ahead for this ExternalSecret at its current version (the reader then uses them). */
   hasPrefetched?: ((es: ExternalSecret) => boolean) | undefined;
+  /** Change events not yet read (remote-changes.ts): a pending one refreshes now; a successful sync settles it. */
+  remoteChanges?: RemoteChanges | undefined;
+  /** How long after a change event its ExternalSecret's Secret was synced (event-to-Secret latency). */
+  onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
   transforms: ValueTransforms;
   /** Renders target.template; the process-wide engine (started on first use) when not given. */
   templates?: TemplateRenderer | undefined;
@@ -132,12 +137,23 @@ export class ExternalSecretReconciler {
     const existing = await d.secrets.get(namespace, targetName, signal);
     const input = refreshInputFor(es, existing, now);
     const { refreshPolicy, refreshIntervalMs, lastRefreshMs, currentResourceVersion: currentVersion } = input;
-    const decision = refreshDecision({ ...input, prefetched: d.hasPrefetched?.(es) ?? false });
+    const changeKey = `${namespace}/${name}`;
+    const change = d.remoteChanges?.pending(changeKey);
+    const decision = refreshDecision({ ...input, prefetched: d.hasPrefetched?.(es) ?? false, remoteChanged: change !== undefined });
+    const synced = () => {
+      d.onSync?.(es, "success");
+      const latency = change && d.remoteChanges?.settle(changeKey, change);
+      if (latency !== undefined) d.onRemoteChangeSynced?.(latency);
+    };
     const requeue = (last: number | undefined) => {
       const after = nextRefreshDelayMs({ refreshPolicy, refreshIntervalMs, lastRefreshMs: last, now }, d.random);
       return after === undefined ? {} : { requeueAfterMs: after };
     };
-    if (!decision.refresh) return requeue(lastRefreshMs);
+    if (!decision.refresh) {
+      // A policy that never re-reads on its own (OnChange, CreatedOnce) drops the change.
+      if (change) d.remoteChanges?.forget(changeKey);
+      return requeue(lastRefreshMs);
+    }
 
     let phase: FailurePhase = "store";
     try {
@@ -158,12 +174,12 @@ export class ExternalSecretReconciler {
           d.events.event(ref(es, request), "Normal", "Deleted", `deleted Secret ${targetName}: no data left in the provider (deletionPolicy Delete)`);
         }
         await this.#markReady(es, "SecretDeleted", "secret deleted due to DeletionPolicy=Delete", now, currentVersion, targetName, signal);
-        d.onSync?.(es, "success");
+        synced();
         return requeue(now);
       }
       if (resolved.data.size === 0 && deletionPolicy === "Retain" && existing) {
         await this.#markReady(es, "SecretSynced", "secret retained due to DeletionPolicy=Retain", now, currentVersion, targetName, signal);
-        d.onSync?.(es, "success");
+        synced();
         return requeue(now);
       }
 
@@ -177,7 +193,7 @@ export class ExternalSecretReconciler {
             // refresh recorded, a look again at the next interval (pkg/controllers/externalsecret,
             // externalsecret_controller.go, CreatePolicyMerge → markAsDone(ConditionReasonSecretMissing)).
             await this.#markReady(es, "SecretMissing", MSG_SECRET_MISSING, now, currentVersion, undefined, signal);
-            d.onSync?.(es, "success");
+            synced();
             return requeue(now);
           }
           // OwnedByAnother / Immutable are the target's state, not the spec's: the other owner may let go,
@@ -193,7 +209,7 @@ export class ExternalSecretReconciler {
         }
       }
       await this.#markReady(es, "SecretSynced", "secret synced", now, currentVersion, targetName, signal);
-      d.onSync?.(es, "success");
+      synced();
       return requeue(now);
     } catch (err) {
       d.onSync?.(es, "error");
