@@ -38,8 +38,8 @@ export interface ValueTransforms {
   decode(value: Uint8Array, strategy: string): Uint8Array;
   /** Key conversion of a whole map, failing on collisions as ESO does ("secret name collision during conversion"). */
   convertKeys(map: Map<string, Uint8Array>, strategy: string): Map<string, Uint8Array>;
-  /** dataFrom rewrite[] applied in order to a key set. */
-  rewrite(map: Map<string, Uint8Array>, rewrites: ReadonlyArray<unknown>): Map<string, Uint8Array>;
+  /** dataFrom rewrite[] applied in order to a key set (async: `transform` runs Go templates in the engine). */
+  rewrite(map: Map<string, Uint8Array>, rewrites: ReadonlyArray<unknown>): Map<string, Uint8Array> | Promise<Map<string, Uint8Array>>;
 }
 
 /** Reads raw payloads; a ReadCoalescer in production. */
@@ -123,7 +123,7 @@ export async function resolveRemoteData(
       }
       map = decodeAll(map, from.extract.decodingStrategy, transforms);
       checkNullBytes(map, from.extract.nullBytePolicy, field);
-      map = keyed(map, from.extract.conversionStrategy, from.rewrite, transforms, field);
+      map = await keyed(map, from.extract.conversionStrategy, from.rewrite, transforms, field);
     } else if (from.find) {
       let found: Map<string, RemotePayload>;
       try {
@@ -133,7 +133,7 @@ export async function resolveRemoteData(
       }
       map = decodeAll(new Map([...found].map(([k, p]) => [k, p.value])), from.find.decodingStrategy, transforms);
       checkNullBytes(map, from.find.nullBytePolicy, field);
-      map = keyed(map, from.find.conversionStrategy, from.rewrite, transforms, field);
+      map = await keyed(map, from.find.conversionStrategy, from.rewrite, transforms, field);
     } else {
       throw new RemoteDataError(`${field}: sourceRef.generatorRef is not supported by Ferry; use extract or find`);
     }
@@ -164,15 +164,15 @@ function decodeAll(map: Map<string, Uint8Array>, strategy: string | undefined, t
 }
 
 /** ESO applies conversionStrategy only when there is no rewrite (externalsecret_controller_secret.go). */
-function keyed(
+async function keyed(
   map: Map<string, Uint8Array>,
   conversion: string | undefined,
   rewrites: ReadonlyArray<unknown> | undefined,
   t: ValueTransforms,
   field: string,
-): Map<string, Uint8Array> {
+): Promise<Map<string, Uint8Array>> {
   try {
-    if (rewrites && rewrites.length > 0) return t.rewrite(map, rewrites);
+    if (rewrites && rewrites.length > 0) return await t.rewrite(map, rewrites);
     return t.convertKeys(map, conversion ?? "Default");
   } catch (err) {
     throw new RemoteDataError(`${field}.rewrite: ${(err as Error).message}`);

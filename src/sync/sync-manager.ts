@@ -16,6 +16,7 @@ import type { ValueTransforms } from "./remote-data.ts";
 import { StoreControllers } from "./secretstore/controller.ts";
 import { StoreResolver } from "./store-resolver.ts";
 import { SyncInformers } from "./sync-informers.ts";
+import { kubeTemplateSourceCache } from "./template/kube-template-sources.ts";
 import type { SyncObserver } from "./sync-observer.ts";
 
 export interface SyncManagerOptions {
@@ -126,6 +127,7 @@ export class SyncManager {
       onSync: options.onSync,
       metrics: options.metrics,
       onRemoteChangeSynced: options.onRemoteChangeSynced,
+      templateSources: (onChange) => kubeTemplateSourceCache(kubeConfig, { logger, onChange, timeoutMs: options.kubeRequestTimeoutMs }),
     });
     this.#clusterExternalSecrets =
       informers.namespaces && options.clusterExternalSecrets !== false

@@ -22,6 +22,7 @@ import { ExternalSecretsByStore } from "./by-store-index.ts";
 import { ReadAheadReaders } from "./read-ahead-reader.ts";
 import { RemoteChanges } from "./remote-changes.ts";
 import { ExternalSecretReconciler, type InvalidExternalSecret } from "./reconciler.ts";
+import type { TemplateSourceCache } from "../template/template-source-cache.ts";
 
 export interface ExternalSecretControllerOptions {
   informers: SyncInformers;
@@ -42,6 +43,8 @@ export interface ExternalSecretControllerOptions {
   metrics?: SyncObserver | undefined;
   /** How long after a change event its ExternalSecret's Secret was synced (refreshChanged). */
   onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
+  /** The cache of templateFrom ConfigMaps and Secrets, told which ExternalSecrets to enqueue on a change. */
+  templateSources?: ((onChange: (users: readonly string[]) => void) => TemplateSourceCache) | undefined;
 }
 
 /**
@@ -54,6 +57,7 @@ export class ExternalSecretController {
   readonly #informers: SyncInformers;
   readonly #remoteChanges = new RemoteChanges();
   readonly #readers: ReadAheadReaders;
+  readonly #templateSources: TemplateSourceCache | undefined;
 
   constructor(options: ExternalSecretControllerOptions) {
     const { informers, resolver, provider, kube, metrics } = options;
@@ -93,7 +97,14 @@ export class ExternalSecretController {
       logger: options.logger,
     }));
 
+    const templateSources = (this.#templateSources = options.templateSources?.((users) => {
+      for (const user of users) {
+        const [namespace, name] = user.split("/") as [string, string];
+        this.controller.enqueue({ namespace, name });
+      }
+    }));
     this.reconciler = new ExternalSecretReconciler({
+      templateSources,
       getExternalSecret: (namespace, name) => {
         const raw = externalSecrets.get(namespace, name);
         if (!raw) return undefined;
@@ -152,6 +163,7 @@ export class ExternalSecretController {
         byStore.remove(o);
         reconciler.forget(o.metadata?.namespace ?? "", o.metadata?.name ?? "");
         this.#remoteChanges.forget(`${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`);
+        templateSources?.forget(`${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`);
       },
     });
     externalSecrets.addEventHandler({
@@ -228,6 +240,7 @@ export class ExternalSecretController {
 
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     await this.controller.stop(options);
+    await this.#templateSources?.stop();
   }
 }
 

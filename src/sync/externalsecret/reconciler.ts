@@ -12,7 +12,18 @@ import { resolveRemoteData, type PayloadReader, type ValueTransforms } from "../
 import { syncedResourceVersion } from "../synced-resource-version.ts";
 import type { RemoteChanges } from "./remote-changes.ts";
 import { sharedTemplateEngine } from "../../lib/gotemplate/index.ts";
-import { renderTemplate, TemplateRenderError, unsupportedTargetFields, type TemplateRenderer } from "../template/index.ts";
+import {
+  hasTemplateSources,
+  NO_TEMPLATE_SOURCES,
+  renderTemplate,
+  templateSourceRefs,
+  TemplateRenderError,
+  unsupportedTargetFields,
+  type TemplateRenderer,
+  type TemplateSourceRefs,
+  type TemplateSources,
+} from "../template/index.ts";
+import { RenderInputs } from "./render-inputs.ts";
 
 export const EXTERNAL_SECRET_API_VERSION = "external-secrets.io/v1";
 
@@ -73,6 +84,8 @@ export interface ExternalSecretReconcilerDeps {
   transforms: ValueTransforms;
   /** Renders target.template; the process-wide engine (started on first use) when not given. */
   templates?: TemplateRenderer | undefined;
+  /** templateFrom ConfigMaps and Secrets (TemplateSourceCache); without it, an ExternalSecret using them fails. */
+  templateSources?: TemplateSourceReader | undefined;
   secrets: {
     get(namespace: string, name: string, signal?: AbortSignal): Promise<V1Secret | undefined>;
     create(secret: V1Secret, fieldManager: string, signal?: AbortSignal): Promise<void>;
@@ -86,6 +99,13 @@ export interface ExternalSecretReconcilerDeps {
   random?: (() => number) | undefined;
   /** Called once per reconcile that read the provider, for sync metrics. */
   onSync?: ((es: ExternalSecret, outcome: "success" | "error") => void) | undefined;
+}
+
+/** Reads templateFrom sources and tells when they changed (TemplateSourceCache). */
+export interface TemplateSourceReader {
+  use(user: string, namespace: string, refs: TemplateSourceRefs): void;
+  fingerprint(namespace: string, refs: TemplateSourceRefs): string | undefined;
+  read(namespace: string, refs: TemplateSourceRefs, signal?: AbortSignal): Promise<{ sources: TemplateSources; fingerprint: string }>;
 }
 
 export interface InvalidExternalSecret {
@@ -115,6 +135,8 @@ export class ExternalSecretReconciler {
    * synced" and every first sync would read the provider twice.
    */
   readonly #lastSync = new Map<string, { uid: string | undefined; refreshTime: string; syncedResourceVersion: string }>();
+  /** Provider data of ExternalSecrets with templateFrom sources, so a source change re-renders without AWS. */
+  readonly #renderInputs = new RenderInputs();
 
   constructor(deps: ExternalSecretReconcilerDeps) {
     this.#deps = deps;
@@ -149,20 +171,29 @@ export class ExternalSecretReconciler {
       const after = nextRefreshDelayMs({ refreshPolicy, refreshIntervalMs, lastRefreshMs: last, now }, d.random);
       return after === undefined ? {} : { requeueAfterMs: after };
     };
-    if (!decision.refresh) {
-      // A policy that never re-reads on its own (OnChange, CreatedOnce) drops the change.
-      if (change) d.remoteChanges?.forget(changeKey);
-      return requeue(lastRefreshMs);
-    }
+    const sourceRefs = templateSourceRefs(spec.target.template);
+    d.templateSources?.use(`${namespace}/${name}`, namespace, sourceRefs);
+    // A templateFrom ConfigMap or Secret changed since the last render: render again, from the provider data
+    // kept for that, without reading the provider (ESO waits for the next refresh).
+    const rerender = decision.refresh ? undefined : this.#sourceChange(es, sourceRefs, currentVersion);
+    // A policy that never re-reads on its own (OnChange, CreatedOnce) drops the change.
+    if (!decision.refresh && change) d.remoteChanges?.forget(changeKey);
+    if (!decision.refresh && rerender === undefined) return requeue(lastRefreshMs);
 
     let phase: FailurePhase = "store";
     try {
       const unsupported = unsupportedTargetFields(spec);
       if (unsupported.length > 0) throw new InvalidSpecError(unsupported.map((u) => `${u.path}: ${u.message}`).join("; "));
-      const store = d.resolveStore(es);
-      phase = "provider";
-      const reader = await d.readerFor(store, request, signal);
-      const resolved = await resolveRemoteData(spec, reader, d.transforms, deletionPolicy);
+      let resolved: { data: Map<string, Uint8Array>; missing: string[] };
+      if (rerender?.data) {
+        resolved = { data: new Map(rerender.data), missing: [] };
+      } else {
+        const store = d.resolveStore(es);
+        phase = "provider";
+        const reader = await d.readerFor(store, request, signal);
+        resolved = await resolveRemoteData(spec, reader, d.transforms, deletionPolicy);
+      }
+      const refreshedAt = rerender?.data ? (lastRefreshMs ?? now) : now;
       for (const key of resolved.missing) {
         d.events.event(ref(es, request), "Normal", "MissingProviderSecret", `secret ${key} is missing in the provider (deletionPolicy ${deletionPolicy})`);
       }
@@ -186,7 +217,8 @@ export class ExternalSecretReconciler {
       phase = "write";
       if (creationPolicy !== "None") {
         // A template that fails leaves the Secret exactly as it is: nothing is written before this succeeds.
-        const desired = await renderedSecretOf(es, { namespace, name }, resolved.data, existing, d.templates ?? sharedTemplateEngine());
+        const sources = await this.#readSources(es, sourceRefs, resolved.data, currentVersion, signal);
+        const desired = await renderedSecretOf(es, { namespace, name }, resolved.data, existing, d.templates ?? sharedTemplateEngine(), sources);
         if (!desired.ok) {
           if (desired.reason === "TargetMissing") {
             // ESO waits for a Merge target without failing the app's health: Ready=True / SecretMissing, the
@@ -208,11 +240,11 @@ export class ExternalSecretReconciler {
           d.events.event(ref(es, request), "Normal", existing ? "Updated" : "Created", `${existing ? "updated" : "created"} Secret ${targetName}`);
         }
       }
-      await this.#markReady(es, "SecretSynced", "secret synced", now, currentVersion, targetName, signal);
-      synced();
-      return requeue(now);
+      await this.#markReady(es, "SecretSynced", "secret synced", refreshedAt, currentVersion, targetName, signal);
+      if (!rerender?.data) synced();
+      return requeue(refreshedAt);
     } catch (err) {
-      d.onSync?.(es, "error");
+      if (!rerender?.data) d.onSync?.(es, "error");
       const message = failureMessage(phase, err);
       // Not the reconcile's signal: when it aborted (shutdown), the status still says why the sync stopped,
       // within the call's own deadline.
@@ -259,6 +291,38 @@ export class ExternalSecretReconciler {
   /** Forgets a deleted ExternalSecret. */
   forget(namespace: string, name: string): void {
     this.#lastSync.delete(`${namespace}/${name}`);
+    this.#renderInputs.forget(`${namespace}/${name}`);
+  }
+
+  /**
+   * Whether the templateFrom sources changed since the last render: undefined when not (or not known yet);
+   * the provider data to render again from when it is kept; `{}` when it is not (refresh from the provider).
+   */
+  #sourceChange(es: ExternalSecret, refs: TemplateSourceRefs, version: string): { data?: ReadonlyMap<string, Uint8Array> } | undefined {
+    const sources = this.#deps.templateSources;
+    if (!sources || !hasTemplateSources(refs)) return undefined;
+    const key = `${es.metadata.namespace}/${es.metadata.name}`;
+    const current = sources.fingerprint(es.metadata.namespace ?? "", refs);
+    if (current === undefined) return undefined;
+    const last = this.#renderInputs.get(key);
+    if (!last || last.uid !== es.metadata.uid || last.version !== version) {
+      // Nothing rendered by this process yet (a restart): what the watches see now is the baseline.
+      this.#renderInputs.set(key, { uid: es.metadata.uid ?? "", version, fingerprint: current });
+      return undefined;
+    }
+    if (last.fingerprint === current) return undefined;
+    return last.data ? { data: last.data } : {};
+  }
+
+  /** The templateFrom sources for a render, remembered with the provider data they are rendered with. */
+  async #readSources(es: ExternalSecret, refs: TemplateSourceRefs, data: ReadonlyMap<string, Uint8Array>, version: string, signal: AbortSignal | undefined): Promise<TemplateSources> {
+    if (!hasTemplateSources(refs)) return NO_TEMPLATE_SOURCES;
+    const reader = this.#deps.templateSources;
+    if (!reader) throw new InvalidSpecError("spec.target.template.templateFrom: this process does not read ConfigMaps or Secrets for templates");
+    const namespace = es.metadata.namespace ?? "";
+    const { sources, fingerprint } = await reader.read(namespace, refs, signal);
+    this.#renderInputs.set(`${namespace}/${es.metadata.name}`, { uid: es.metadata.uid ?? "", version, fingerprint, data });
+    return sources;
   }
 
   /** Writes status only when something changes: a status write is an API call and a watch event for everyone. */
@@ -283,10 +347,11 @@ export async function renderedSecretOf(
   providerData: ReadonlyMap<string, Uint8Array>,
   existing: V1Secret | undefined,
   engine: TemplateRenderer,
+  sources: TemplateSources = NO_TEMPLATE_SOURCES,
 ): Promise<DesiredSecret> {
   const template = es.spec.target.template;
   if (!template) return desiredSecretOf(es, at, providerData, existing);
-  const rendered = await renderTemplate(template, providerData, engine);
+  const rendered = await renderTemplate(template, providerData, engine, sources);
   return desiredSecretOf(es, at, rendered.data, existing, { labels: rendered.labels, annotations: rendered.annotations });
 }
 

@@ -18,8 +18,6 @@ export function unsupportedTargetFields(spec: Pick<ExternalSecretSpec, "target">
   }
   for (const [i, from] of (target.template?.templateFrom ?? []).entries()) {
     const path = `spec.target.template.templateFrom[${i}]`;
-    if (from.configMap !== undefined) out.push({ path: `${path}.configMap`, message: "templates from a ConfigMap are not supported by Ferry yet; inline them in template.data or templateFrom.literal" });
-    if (from.secret !== undefined) out.push({ path: `${path}.secret`, message: "templates from a Secret are not supported by Ferry yet; inline them in template.data or templateFrom.literal" });
     // ESO's Secret targets are exactly these (its engine silently ignores any other value).
     if (!["Data", "Labels", "Annotations"].includes(from.target)) {
       out.push({ path: `${path}.target`, message: `Unsupported value: ${JSON.stringify(from.target)}: supported values: "Data", "Labels", "Annotations"` });

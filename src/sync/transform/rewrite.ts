@@ -1,8 +1,9 @@
 /**
  * ESO's dataFrom[].rewrite (runtime/esutils RewriteMap): operations applied in order to the keys of
  * the map a dataFrom entry produced. `regexp` replaces every match of a Go regexp in each key
- * (Regexp.ReplaceAllString, Go's `$1` / `${name}` template rules). `transform` (Go templates) and
- * `merge` are not implemented yet and fail with RewriteNotSupportedError rather than being skipped.
+ * (Regexp.ReplaceAllString, Go's `$1` / `${name}` template rules). `transform` renames each key through a
+ * Go template (ESO's own engine, injected: rewriteKeysWith); without an engine (rewriteKeys) it and `merge`
+ * fail with RewriteNotSupportedError rather than being skipped.
  *
  * Two keys rewritten to the same name: ESO keeps whichever its (randomly ordered) map iteration
  * writes last; Ferry keeps the value of the key that came last in the input, which is one of ESO's
@@ -63,7 +64,10 @@ export function parseRewrite(value: unknown, index: number): Rewrite {
   return out;
 }
 
-/** Applies rewrite operations in order; throws RewriteError or RewriteNotSupportedError. */
+/** Renames keys through a Go template: old key -> new key; throws with ESO's message for the operation. */
+export type KeyTransformer = (template: string, keys: readonly string[]) => Promise<Map<string, string>>;
+
+/** Applies rewrite operations in order, transform excluded; throws RewriteError or RewriteNotSupportedError. */
 export function rewriteKeys(values: ReadonlyMap<string, Uint8Array>, rewrites: readonly unknown[]): Map<string, Uint8Array> {
   let current = new Map(values);
   for (const [index, raw] of rewrites.entries()) {
@@ -76,6 +80,34 @@ export function rewriteKeys(values: ReadonlyMap<string, Uint8Array>, rewrites: r
     if (op.transform) throw new RewriteNotSupportedError("transform", index);
   }
   return current;
+}
+
+/** Applies rewrite operations in order, `transform` through `transform`; throws RewriteError or RewriteNotSupportedError. */
+export async function rewriteKeysWith(values: ReadonlyMap<string, Uint8Array>, rewrites: readonly unknown[], transform: KeyTransformer): Promise<Map<string, Uint8Array>> {
+  let current = new Map(values);
+  for (const [index, raw] of rewrites.entries()) {
+    const op = parseRewrite(raw, index);
+    if (op.merge !== undefined) throw new RewriteNotSupportedError("merge", index);
+    if (op.regexp) current = rewriteRegexp(current, op.regexp, index);
+    else if (op.transform) current = await rewriteTransform(current, op.transform.template, index, transform);
+  }
+  return current;
+}
+
+async function rewriteTransform(values: ReadonlyMap<string, Uint8Array>, template: string, index: number, transform: KeyTransformer): Promise<Map<string, Uint8Array>> {
+  let renamed: Map<string, string>;
+  try {
+    renamed = await transform(template, [...values.keys()]);
+  } catch (err) {
+    throw new RewriteError(`failed rewrite operation[${index}]: ${(err as Error).message}`, { cause: err });
+  }
+  const out = new Map<string, Uint8Array>();
+  for (const [key, value] of values) {
+    const to = renamed.get(key) ?? key;
+    out.delete(to);
+    out.set(to, value);
+  }
+  return out;
 }
 
 function rewriteRegexp(values: ReadonlyMap<string, Uint8Array>, op: RewriteRegexp, index: number): Map<string, Uint8Array> {

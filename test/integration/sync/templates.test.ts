@@ -129,9 +129,136 @@ describe("failures", () => {
   });
 
   test("fields Ferry does not implement yet are refused with a condition, not ignored", async () => {
-    await h.apply(externalSecret("from-cm", { templateFrom: [{ configMap: { name: "tpl", items: [{ key: "k" }] } }] }), { namespace: ns.name });
-    const es = await h.waitForReady(ns.name, "from-cm", (x) => readyCondition(x)?.status === "False");
-    assert.match(readyCondition(es)?.message ?? "", /spec\.target\.template\.templateFrom\[0\]\.configMap: templates from a ConfigMap are not supported by Ferry yet/);
-    await assert.rejects(h.core.readNamespacedSecret({ namespace: ns.name, name: "from-cm" }));
+    await h.apply(externalSecret("valuesdecoding", { templateFrom: [{ literal: "a: b", valuesDecodingStrategy: "Base64" }] }), { namespace: ns.name });
+    const es = await h.waitForReady(ns.name, "valuesdecoding", (x) => readyCondition(x)?.status === "False");
+    assert.match(readyCondition(es)?.message ?? "", /spec\.target\.template\.templateFrom\[0\]\.valuesDecodingStrategy: templateFrom\.valuesDecodingStrategy is not supported by Ferry yet/);
+    await assert.rejects(h.core.readNamespacedSecret({ namespace: ns.name, name: "valuesdecoding" }));
+  });
+
+  test("engineVersion v1: a v1beta1 manifest asking for it is refused with a clear error, as the v2-only schema says", async () => {
+    const manifest = { ...externalSecret("engine-v1", { engineVersion: "v1", data: { url: "{{ .host }}" } }), apiVersion: "external-secrets.io/v1beta1" };
+    await assert.rejects(h.apply(manifest, { namespace: ns.name }), (err: Error) => /spec\.target\.template\.engineVersion: Unsupported value: "v1": supported values: "v2"/.test(String((err as { body?: unknown }).body ?? err.message).replaceAll("\\", "")));
+    // v2 through v1beta1 renders.
+    await h.apply({ ...externalSecret("engine-v2", { engineVersion: "v2", data: { url: "https://{{ .host }}" } }), apiVersion: "external-secrets.io/v1beta1" }, { namespace: ns.name });
+    assert.equal(decode(await h.waitForSecret(ns.name, "engine-v2"), "url"), "https://db.internal");
+  });
+});
+
+describe("templateFrom ConfigMaps and Secrets", () => {
+  const SOURCE_CANARY = "tplsource-canary-3c9d71";
+
+  test("every target with each templateAs, from a ConfigMap and from a Secret, in ESO's order", async () => {
+    await h.core.createNamespacedConfigMap({
+      namespace: ns.name,
+      body: {
+        metadata: { name: "tpl" },
+        data: {
+          dsn: "postgres://{{ .username }}@{{ .host }}/app",
+          "extra.yaml": "config.yaml: |\n  host: {{ .host }}\nregistry: {{ .registry }}",
+          tier: "{{ .host | trimSuffix \".internal\" }}",
+          "notes.yaml": "owner: {{ .username }}\nchecked: \"yes\"",
+        },
+      },
+    });
+    await h.core.createNamespacedSecret({
+      namespace: ns.name,
+      body: {
+        metadata: { name: "tpl-secret" },
+        stringData: {
+          auth: "{{ printf \"%s:%s\" .username .password | b64enc }}",
+          "labels.yaml": "user: {{ .username }}",
+          note: "from a Secret for {{ .host }}",
+          "more.yaml": "secret-file: {{ .registry }}",
+        },
+      },
+    });
+    await h.apply(externalSecret("from-sources", {
+      templateFrom: [
+        { configMap: { name: "tpl", items: [{ key: "dsn" }, { key: "extra.yaml", templateAs: "KeysAndValues" }] } },
+        { target: "Labels", configMap: { name: "tpl", items: [{ key: "tier", templateAs: "Values" }] } },
+        { target: "Annotations", configMap: { name: "tpl", items: [{ key: "notes.yaml", templateAs: "KeysAndValues" }] } },
+        { secret: { name: "tpl-secret", items: [{ key: "auth" }, { key: "more.yaml", templateAs: "KeysAndValues" }] } },
+        { target: "Labels", secret: { name: "tpl-secret", items: [{ key: "labels.yaml", templateAs: "KeysAndValues" }] } },
+        { target: "Annotations", secret: { name: "tpl-secret", items: [{ key: "note" }] } },
+      ],
+      // template.data is applied after templateFrom: it wins on the same key.
+      data: { registry: "overridden" },
+    }), { namespace: ns.name });
+    const s = await h.waitForSecret(ns.name, "from-sources");
+    assert.deepEqual(Object.keys(s.data ?? {}).sort(), ["auth", "config.yaml", "dsn", "registry", "secret-file"]);
+    assert.equal(decode(s, "dsn"), "postgres://app@db.internal/app");
+    assert.equal(decode(s, "config.yaml"), "host: db.internal\n");
+    assert.equal(decode(s, "registry"), "overridden");
+    assert.equal(decode(s, "auth"), Buffer.from(`app:${CANARY}`).toString("base64"));
+    assert.equal(decode(s, "secret-file"), "registry.example.com");
+    assert.equal(s.metadata?.labels?.tier, "db");
+    assert.equal(s.metadata?.labels?.user, "app");
+    assert.equal(s.metadata?.annotations?.owner, "app");
+    assert.equal(s.metadata?.annotations?.checked, "yes");
+    assert.equal(s.metadata?.annotations?.note, "from a Secret for db.internal");
+  });
+
+  test("a change to a templateFrom ConfigMap reaches the Secret in seconds with 0 AWS calls", async () => {
+    await h.core.createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: "live-tpl" }, data: { url: "v1://{{ .host }}" } } });
+    await h.apply(externalSecret("live", { templateFrom: [{ configMap: { name: "live-tpl", items: [{ key: "url" }] } }] }), { namespace: ns.name });
+    assert.equal(decode(await h.waitForSecret(ns.name, "live"), "url"), "v1://db.internal");
+    await h.waitForReady(ns.name, "live");
+    const refreshTime = (await h.externalSecret(ns.name, "live")).status?.refreshTime;
+    h.aws.resetCounts();
+    await h.core.patchNamespacedConfigMap({ namespace: ns.name, name: "live-tpl", body: { data: { url: "v2://{{ .host | upper }}" } } }, merge);
+    const s = await h.waitForSecret(ns.name, "live", (x) => decode(x, "url") === "v2://DB.INTERNAL", 15_000);
+    assert.equal(decode(s, "url"), "v2://DB.INTERNAL");
+    assert.deepEqual(h.aws.counts(), {}, "re-rendered from the provider data kept for it, without reading AWS");
+    const es = await h.waitForReady(ns.name, "live");
+    assert.equal(es.status?.refreshTime, refreshTime, "a re-render is not a provider refresh: the next one stays due on schedule");
+
+    // A ConfigMap missing the key: the condition says so, the Secret stays as it is; fixing it heals it.
+    await h.core.patchNamespacedConfigMap({ namespace: ns.name, name: "live-tpl", body: { data: { url: null, other: "x" } } }, merge);
+    const failed = await h.waitForReady(ns.name, "live", (x) => readyCondition(x)?.status === "False");
+    assert.match(readyCondition(failed)?.message ?? "", /could not apply template spec\.target\.template\.templateFrom\[0\]\.configMap: error in configmap live-tpl: missing key url/);
+    assert.equal(decode(await h.core.readNamespacedSecret({ namespace: ns.name, name: "live" }), "url"), "v2://DB.INTERNAL");
+    await h.core.patchNamespacedConfigMap({ namespace: ns.name, name: "live-tpl", body: { data: { url: "v3" } } }, merge);
+    await h.waitForSecret(ns.name, "live", (x) => decode(x, "url") === "v3", 15_000);
+    await h.waitForReady(ns.name, "live");
+    assert.deepEqual(h.aws.counts(), {});
+  });
+
+  test("a template from a Secret that fails: no value and no literal of the secret template in logs, Events or status", async () => {
+    await h.core.createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: "tpl-leaky" }, stringData: { k: `{{ fail "${SOURCE_CANARY}" }}{{ .password }}` } } });
+    await h.apply(externalSecret("leaky", { templateFrom: [{ secret: { name: "tpl-leaky", items: [{ key: "k", templateAs: "KeysAndValues" }] } }] }), { namespace: ns.name });
+    const es = await h.waitForReady(ns.name, "leaky", (x) => readyCondition(x)?.status === "False");
+    assert.match(readyCondition(es)?.message ?? "", /templateFrom\[0\]\.secret\.items\[0\]: .*error calling fail: \[redacted\]/);
+    const text = await h.observableText([ns.name]);
+    assert.ok(!text.includes(SOURCE_CANARY), "no literal of a Secret's template");
+    assert.ok(!text.includes(CANARY), "no provider value");
+  });
+});
+
+describe("dataFrom rewrite.transform", () => {
+  test("keys renamed by a Go template with .value as the key, after a regexp", async () => {
+    await h.apply({
+      ...externalSecret("transformed", undefined),
+      spec: {
+        secretStoreRef: { name: "aws", kind: "SecretStore" },
+        refreshInterval: "1h",
+        dataFrom: [{ extract: { key: "app/creds" }, rewrite: [{ regexp: { source: "^user", target: "db_user" } }, { transform: { template: "APP_{{ .value | upper }}" } }] }],
+      },
+    }, { namespace: ns.name });
+    const s = await h.waitForSecret(ns.name, "transformed");
+    assert.deepEqual(Object.keys(s.data ?? {}).sort(), ["APP_DB_USERNAME", "APP_HOST", "APP_PASSWORD", "APP_REGISTRY"]);
+    assert.equal(decode(s, "APP_DB_USERNAME"), "app");
+  });
+
+  test("a transform that fails names the operation and the key, as ESO does", async () => {
+    await h.apply({
+      ...externalSecret("transform-broken", undefined),
+      spec: {
+        secretStoreRef: { name: "aws", kind: "SecretStore" },
+        refreshInterval: "1h",
+        dataFrom: [{ extract: { key: "app/creds" }, rewrite: [{ transform: { template: "{{ .value | nosuch }}" } }] }],
+      },
+    }, { namespace: ns.name });
+    const es = await h.waitForReady(ns.name, "transform-broken", (x) => readyCondition(x)?.status === "False");
+    assert.match(readyCondition(es)?.message ?? "", /spec\.dataFrom\[0\]\.rewrite: failed rewrite operation\[0\]: transform failed with failed to parse template: template: transform:1: function "nosuch" not defined/);
   });
 });

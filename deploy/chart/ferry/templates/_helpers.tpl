@@ -175,6 +175,11 @@ readinessProbe:
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch", "create", "update", "delete"]
+# templateFrom ConfigMaps: read by name (get) and watched one object at a time (list/watch with a
+# metadata.name field selector), so a changed template re-renders its Secrets without reading AWS.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: [""]
   resources: ["serviceaccounts"]
   verbs: ["get"]
