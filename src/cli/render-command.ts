@@ -11,14 +11,15 @@ import { TemplateEngine } from "../lib/gotemplate/index.ts";
 import { renderedSecretOf } from "../sync/externalsecret/reconciler.ts";
 import { resolveRemoteData, type PayloadReader } from "../sync/remote-data.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
-import { unsupportedTargetFields } from "../sync/template/index.ts";
-import { readInputs, reportErrors, UserError } from "./cli-support.ts";
+import { unsupportedTargetFields, type TemplateSources } from "../sync/template/index.ts";
+import { collect, readInputs, reportErrors, UserError } from "./cli-support.ts";
 
 export interface RenderFlags {
   filename: string;
   values: string;
   namespace?: string;
   decode: boolean;
+  templateFrom?: string[];
 }
 
 export function renderCommand(): Command {
@@ -28,12 +29,15 @@ export function renderCommand(): Command {
     .requiredOption("--values <path>", 'a JSON object of remote values: {"<remote key>": "<string>" or <JSON value>, …}')
     .option("-n, --namespace <name>", "namespace when the manifest has none", "default")
     .option("--decode", "print the values as stringData (plain text) instead of base64 data", false)
+    .option("--template-from <path>", "ConfigMap and Secret manifests that templateFrom reads (those in --filename are read too); repeatable", collect, [])
     .addHelpText(
       "after",
       "\nA JSON value that is not a string is stored as its JSON text, as Secrets Manager holds a JSON SecretString." +
         "\nremoteRef.version and metadataPolicy are ignored (every version reads the given value); dataFrom.find" +
         "\nmatches name.regexp and path over the given keys (tags cannot be matched offline). The Secret is" +
-        "\nrendered as if it did not exist yet. Exit status: 1 when the ExternalSecret is invalid or a sync would fail.",
+        "\nrendered as if it did not exist yet. Templates run in ESO's own template engine, as in the controller;" +
+        "\ntemplateFrom reads the ConfigMaps and Secrets given in the files." +
+        "\nExit status: 1 when the ExternalSecret is invalid or a sync would fail.",
     )
     .action(reportErrors(async (flags: RenderFlags) => runRender(flags)));
 }
@@ -41,10 +45,12 @@ export function renderCommand(): Command {
 export async function runRender(flags: RenderFlags): Promise<void> {
   const values = readValues(flags.values);
   const externalSecrets: ExternalSecret[] = [];
-  for (const input of readInputs([flags.filename])) {
+  const sources = { configMaps: new Map<string, Record<string, string>>(), secrets: new Map<string, Record<string, Uint8Array>>() };
+  for (const input of readInputs([flags.filename, ...(flags.templateFrom ?? [])])) {
     for (const [index, doc] of parseAllDocuments(input.text).entries()) {
       if (doc.errors.length > 0) throw new UserError(`${input.source}:${index}: invalid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
       const obj = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown } } | null;
+      if (obj && addTemplateSource(sources, obj)) continue;
       if (!obj || obj.kind !== KIND_EXTERNAL_SECRET) continue;
       const parsed = parseExternalSecret(obj);
       const name = typeof obj.metadata?.name === "string" ? obj.metadata.name : "<no name>";
@@ -56,14 +62,14 @@ export async function runRender(flags: RenderFlags): Promise<void> {
 
   const out: string[] = [];
   for (const es of externalSecrets) {
-    const secret = await renderSecret(es, values, flags.namespace ?? "default");
+    const secret = await renderSecret(es, values, flags.namespace ?? "default", sources);
     out.push(stringify(flags.decode ? decoded(secret) : secret, { lineWidth: 0 }));
   }
   process.stdout.write(out.join("---\n"));
 }
 
 /** The Secret the controller would write for `es` when the remote holds `values` and the Secret does not exist yet. */
-export async function renderSecret(es: ExternalSecret, values: ReadonlyMap<string, Uint8Array>, defaultNamespace: string): Promise<V1Secret> {
+export async function renderSecret(es: ExternalSecret, values: ReadonlyMap<string, Uint8Array>, defaultNamespace: string, sources?: TemplateSources): Promise<V1Secret> {
   const name = es.metadata.name ?? "";
   const namespace = es.metadata.namespace ?? defaultNamespace;
   const label = `ExternalSecret ${namespace}/${name}`;
@@ -77,7 +83,7 @@ export async function renderSecret(es: ExternalSecret, values: ReadonlyMap<strin
   const unsupported = unsupportedTargetFields(spec);
   if (unsupported.length > 0) throw new UserError(`${label}: ${unsupported.map((u) => `${u.path}: ${u.message}`).join("; ")}`);
   const engine = new TemplateEngine();
-  const desired = await renderedSecretOf(es, { namespace, name }, resolved.data, undefined, engine)
+  const desired = await renderedSecretOf(es, { namespace, name }, resolved.data, undefined, engine, sources)
     .catch((err: unknown) => {
       throw new UserError(`${label}: ${(err as Error).message}`);
     })
@@ -87,6 +93,20 @@ export async function renderSecret(es: ExternalSecret, values: ReadonlyMap<strin
   // Offline there is no uid: leave it out rather than print an empty one.
   for (const ref of secret.metadata?.ownerReferences ?? []) if (ref.uid === "") delete (ref as { uid?: string }).uid;
   return secret;
+}
+
+/** A ConfigMap or Secret document: kept for templateFrom (data, binaryData ignored as ESO does; stringData over data). */
+function addTemplateSource(sources: { configMaps: Map<string, Record<string, string>>; secrets: Map<string, Record<string, Uint8Array>> }, obj: object): boolean {
+  const o = obj as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; data?: Record<string, unknown>; stringData?: Record<string, unknown> };
+  if (o.apiVersion !== "v1" || (o.kind !== "ConfigMap" && o.kind !== "Secret") || typeof o.metadata?.name !== "string") return false;
+  const text = (m: Record<string, unknown> | undefined) => Object.entries(m ?? {}).map(([k, v]) => [k, String(v)] as const);
+  if (o.kind === "ConfigMap") sources.configMaps.set(o.metadata.name, Object.fromEntries(text(o.data)));
+  else {
+    const data = text(o.data).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, "base64"))] as const);
+    const stringData = text(o.stringData).map(([k, v]) => [k, new TextEncoder().encode(v)] as const);
+    sources.secrets.set(o.metadata.name, Object.fromEntries([...data, ...stringData]));
+  }
+  return true;
 }
 
 function decoded(secret: V1Secret): Record<string, unknown> {

@@ -13,7 +13,8 @@ import {
 } from "../apis/constants.ts";
 import type { ClusterExternalSecret } from "../apis/cluster-external-secret.ts";
 import type { ExternalSecret } from "../apis/external-secret.ts";
-import { unsupportedTargetFields } from "../sync/template/index.ts";
+import { templateTexts, unsupportedTargetFields, type TemplateText } from "../sync/template/index.ts";
+import { TemplateEngine } from "../lib/gotemplate/index.ts";
 import type { ClusterPushSecret, PushSecret } from "../apis/push-secret.ts";
 import { unsupportedPushSecretFields } from "../pushsecret/unsupported.ts";
 import { formatIssue, parseObject, type FieldIssue } from "../apis/parse.ts";
@@ -38,6 +39,8 @@ export interface DocumentReport {
   warnings: string[];
   /** Set when the document is not one of Ferry's kinds and was not checked. */
   skipped?: string;
+  /** Go templates in the object, parsed by runValidate with the controller's engine. */
+  templates?: TemplateText[];
 }
 
 export function validateCommand(): Command {
@@ -56,6 +59,7 @@ export function validateCommand(): Command {
 
 export async function runValidate(flags: ValidateFlags): Promise<void> {
   const reports = readInputs(flags.filename).flatMap((input) => validateText(input.source, input.text));
+  await checkTemplates(reports);
   let errors = 0;
   let warnings = 0;
   let checked = 0;
@@ -126,11 +130,14 @@ export function validateObject(at: string, obj: unknown): DocumentReport {
   const warnings = parsed.warnings.map(formatIssue);
   if (!parsed.ok) return { location, errors: parsed.errors.map(formatIssue), warnings };
   const errors: string[] = [];
+  let templates: TemplateText[] = [];
   if (kind === KIND_EXTERNAL_SECRET) {
     // What the controller would refuse with a condition.
     errors.push(...unsupportedTargetFields((parsed.value as ExternalSecret).spec).map(formatIssue));
+    templates = templateTexts((parsed.value as ExternalSecret).spec);
   } else if (kind === KIND_CLUSTER_EXTERNAL_SECRET) {
     const { spec } = parsed.value as ClusterExternalSecret;
+    templates = templateTexts(spec.externalSecretSpec, "spec.externalSecretSpec.");
     errors.push(...unsupportedTargetFields(spec.externalSecretSpec).map((u) => formatIssue({ path: u.path.replace(/^spec\./, "spec.externalSecretSpec."), message: u.message })));
     if (!spec.namespaceSelector && (spec.namespaceSelectors ?? []).length === 0 && (spec.namespaces ?? []).length === 0) {
       warnings.push("spec: selects no namespace: set namespaceSelectors (an empty selector {} selects every namespace)");
@@ -155,5 +162,24 @@ export function validateObject(at: string, obj: unknown): DocumentReport {
       errors.push("spec.provider: Required: Ferry serves the aws provider only");
     }
   }
-  return { location, errors, warnings };
+  return { location, errors, warnings, ...(templates.length > 0 ? { templates } : {}) };
+}
+
+/**
+ * Parses every template with ESO's engine, offline (syntax errors, unknown functions), adding an error with
+ * the field path to its document. The engine starts only when a document has a template.
+ */
+export async function checkTemplates(reports: DocumentReport[]): Promise<void> {
+  if (!reports.some((r) => r.templates?.length)) return;
+  const engine = new TemplateEngine();
+  try {
+    for (const report of reports) {
+      for (const t of report.templates ?? []) {
+        const failed = (await engine.parse({ [t.name]: t.text }))[t.name];
+        if (failed !== undefined) report.errors.push(formatIssue({ path: t.path, message: failed }));
+      }
+    }
+  } finally {
+    await engine.close();
+  }
 }

@@ -42,7 +42,7 @@ describe("ferry render", () => {
   test("--help documents every flag", async () => {
     const r = await ferry(["render", "--help"]);
     assert.equal(r.status, 0);
-    for (const flag of ["--filename", "--values", "--namespace", "--decode"]) assert.ok(r.stdout.includes(flag), flag);
+    for (const flag of ["--filename", "--values", "--namespace", "--decode", "--template-from"]) assert.ok(r.stdout.includes(flag), flag);
   });
 
   test("prints the Secret the controller would write, data base64 as Kubernetes does", async () => {
@@ -78,6 +78,47 @@ describe("ferry render", () => {
     assert.equal(r.status, 0, r.stderr);
     const names = parseAllDocuments(r.stdout).map((d) => (d.toJS() as SecretOut).metadata.name);
     assert.deepEqual(names, ["db-creds", "other"]);
+  });
+
+  test("templates render through the controller's path: template.data, templateFrom a ConfigMap and a Secret in the files", async () => {
+    const templated = `apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: tpl, namespace: app, labels: {team: payments}}
+spec:
+  secretStoreRef: {name: aws}
+  dataFrom:
+    - extract: {key: app/db}
+  target:
+    template:
+      type: kubernetes.io/basic-auth
+      metadata:
+        labels: {owner: "{{ .user }}"}
+      data:
+        url: "postgres://{{ .user }}:{{ .password | urlquery }}@db:5432/app"
+      templateFrom:
+        - configMap: {name: tpl, items: [{key: conf.yaml, templateAs: KeysAndValues}]}
+        - target: Annotations
+          secret: {name: tpl-secret, items: [{key: note}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: tpl}
+data:
+  conf.yaml: "username: {{ .user }}"
+`;
+    const secretSource = `apiVersion: v1\nkind: Secret\nmetadata: {name: tpl-secret}\nstringData:\n  note: "rendered for {{ .user }}"\n`;
+    const dir = tempFiles({ "es.yaml": templated, "values.json": values, "secret.yaml": secretSource });
+    const r = await ferry(["render", "-f", join(dir, "es.yaml"), "--template-from", join(dir, "secret.yaml"), "--values", join(dir, "values.json"), "--decode"]);
+    assert.equal(r.status, 0, r.stderr);
+    const secret = parse(r.stdout) as SecretOut;
+    assert.equal(secret.type, "kubernetes.io/basic-auth");
+    assert.deepEqual(secret.stringData, { url: "postgres://admin:pa55@db:5432/app", username: "admin" });
+    assert.equal(secret.metadata.labels.owner, "admin");
+    assert.equal(secret.metadata.labels.team, undefined, "with a template the ExternalSecret's labels are not copied");
+    assert.equal(secret.metadata.annotations.note, "rendered for admin");
+    // Without the Secret source the render fails as the controller would.
+    const missing = await ferry(["render", "-f", join(dir, "es.yaml"), "--values", join(dir, "values.json")]);
+    assertUserError(missing, /error: ExternalSecret app\/tpl: could not apply template spec\.target\.template\.templateFrom\[1\]\.secret: secrets "tpl-secret" not found/);
   });
 
   test("a sync that would fail fails the same way: the field and key are named", async () => {

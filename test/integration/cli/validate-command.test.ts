@@ -129,6 +129,37 @@ spec:
     assert.match(r.stdout, /<stdin>:1 ClusterExternalSecret\/nowhere: warning: spec: selects no namespace/);
   });
 
+  test("templates are parsed by ESO's engine: syntax errors and unknown functions, with the field path", async () => {
+    const manifests = `apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: tpl, namespace: app}
+spec:
+  secretStoreRef: {name: aws}
+  dataFrom:
+    - extract: {key: app/db}
+      rewrite:
+        - transform: {template: "{{ .value | shout }}"}
+  target:
+    template:
+      data:
+        ok: "{{ .user | upper }}"
+        url: "postgres://{{ .user }@host"
+        dsn: "{{ .password | nosuch }}"
+      metadata:
+        labels: {team: "{{ if .team }}{{ .team }}"}
+      templateFrom:
+        - literal: "a: {{ .user | b64enc }}"
+`;
+    const r = await ferry(["validate", "-f", "-"], { input: manifests });
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stdout, /<stdin>:0 ExternalSecret\/tpl: spec\.target\.template\.data\["url"\]: template: url:1: unexpected "}" in operand/);
+    assert.match(r.stdout, /<stdin>:0 ExternalSecret\/tpl: spec\.target\.template\.data\["dsn"\]: template: dsn:1: function "nosuch" not defined/);
+    assert.match(r.stdout, /spec\.target\.template\.metadata\.labels\["team"\]: template: team:1: unexpected EOF/);
+    assert.match(r.stdout, /spec\.dataFrom\[0\]\.rewrite\[0\]\.transform\.template: template: transform:1: function "shout" not defined/);
+    assert.doesNotMatch(r.stdout, /\["ok"\]|literal/);
+    assert.match(r.stdout, /1 checked, 1 invalid \(4 errors/);
+  });
+
   test("regexps Go rejects are errors with the field path and Go's message, in every regexp field", async () => {
     const manifests = `apiVersion: external-secrets.io/v1
 kind: ExternalSecret
