@@ -137,7 +137,7 @@ describe("failures", () => {
 
   test("engineVersion v1: a v1beta1 manifest asking for it is refused with a clear error, as the v2-only schema says", async () => {
     const manifest = { ...externalSecret("engine-v1", { engineVersion: "v1", data: { url: "{{ .host }}" } }), apiVersion: "external-secrets.io/v1beta1" };
-    await assert.rejects(h.apply(manifest, { namespace: ns.name }), (err: Error) => /spec\.target\.template\.engineVersion: Unsupported value: "v1": supported values: "v2"/.test(String((err as { body?: unknown }).body ?? err.message).replaceAll("\\", "")));
+    await assert.rejects(h.apply(manifest, { namespace: ns.name }), (err: Error) => /spec\.target\.template\.engineVersion: Unsupported value: "v1": supported values: "v2"/.test(JSON.stringify((err as { body?: unknown }).body ?? err.message).replaceAll("\\", "")));
     // v2 through v1beta1 renders.
     await h.apply({ ...externalSecret("engine-v2", { engineVersion: "v2", data: { url: "https://{{ .host }}" } }), apiVersion: "external-secrets.io/v1beta1" }, { namespace: ns.name });
     assert.equal(decode(await h.waitForSecret(ns.name, "engine-v2"), "url"), "https://db.internal");
