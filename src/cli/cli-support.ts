@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
+import { shareKubeConnections } from "../runtime/kube-connections.ts";
 
 /** A failure the user can act on: its message is printed as is, without a stack trace. */
 export class UserError extends Error {
@@ -21,7 +22,8 @@ export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
     throw new UserError(`cannot load kubeconfig${path ? ` ${path}` : ""}: ${(err as Error).message}`);
   }
   if (!kubeConfig.getCurrentCluster()) throw new UserError(`no current cluster in kubeconfig${path ? ` ${path}` : ""}`);
-  return kubeConfig;
+  // One connection pool for every API call and watch, instead of client-node's one per request (ADR 13).
+  return shareKubeConnections(kubeConfig);
 }
 
 /** The namespace of the kubeconfig's current context, else `default` (as kubectl). */
