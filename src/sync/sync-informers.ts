@@ -1,10 +1,23 @@
 import type * as k8s from "@kubernetes/client-node";
+import { composeTransforms, keepManagedFieldsOf, withoutAnnotations, withoutManagedFields, type CacheTransform } from "../runtime/cache-transforms.ts";
 import { Informer } from "../runtime/informer.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import type { Logger } from "../runtime/logger.ts";
-import { MANAGED_LABEL } from "./desired-secret.ts";
+import { FIELD_MANAGER_PREFIX, MANAGED_LABEL } from "./desired-secret.ts";
 
 export const GROUP_PATH = "/apis/external-secrets.io/v1";
+
+/**
+ * What the caches keep (ADR 13). Every kind drops managedFields; ExternalSecrets also drop kubectl's
+ * last-applied-configuration (a second copy of the spec; never copied to the Secret either, desired-secret.ts);
+ * managed Secrets keep their data (the reconciler compares and merges it, as ESO's cache of managed Secrets
+ * does) and only ESO's own field managers' entries, which say which keys a Merge owns (keysManagedBy).
+ */
+export const CACHE_TRANSFORMS = {
+  default: withoutManagedFields,
+  externalSecrets: composeTransforms(withoutManagedFields, withoutAnnotations(["kubectl.kubernetes.io/last-applied-configuration"])),
+  managedSecrets: keepManagedFieldsOf(FIELD_MANAGER_PREFIX),
+} satisfies Record<string, CacheTransform>;
 
 export interface SyncInformersOptions {
   kubeConfig: k8s.KubeConfig;
@@ -34,10 +47,10 @@ export class SyncInformers {
     this.#kubeConfig = options.kubeConfig;
     this.#logger = options.logger;
     this.#scope = options.namespace ? `/namespaces/${options.namespace}` : "";
-    this.externalSecrets = this.add(`${GROUP_PATH}${this.#scope}/externalsecrets`);
+    this.externalSecrets = this.add(`${GROUP_PATH}${this.#scope}/externalsecrets`, { transform: CACHE_TRANSFORMS.externalSecrets });
     this.secretStores = this.add(`${GROUP_PATH}${this.#scope}/secretstores`);
     this.clusterSecretStores = this.add(`${GROUP_PATH}/clustersecretstores`);
-    this.managedSecrets = this.add(`/api/v1${this.#scope}/secrets`, { labelSelector: `${MANAGED_LABEL}=true` });
+    this.managedSecrets = this.add(`/api/v1${this.#scope}/secrets`, { labelSelector: `${MANAGED_LABEL}=true`, transform: CACHE_TRANSFORMS.managedSecrets });
     this.namespaces = options.namespace ? undefined : this.add("/api/v1/namespaces");
   }
 
@@ -46,9 +59,12 @@ export class SyncInformers {
     return this.#scope;
   }
 
-  /** A further informer (a new kind's), started, synced and stopped with the others. */
-  add(path: string, extra: { labelSelector?: string } = {}): Informer<KubeObject> {
-    const informer = new Informer<KubeObject>({ kubeConfig: this.#kubeConfig, path, logger: this.#logger.child({ informer: path }), ...extra });
+  /**
+   * A further informer (a new kind's), started, synced and stopped with the others. Its cache drops
+   * managedFields unless `transform` says otherwise.
+   */
+  add(path: string, extra: { labelSelector?: string; transform?: CacheTransform } = {}): Informer<KubeObject> {
+    const informer = new Informer<KubeObject>({ kubeConfig: this.#kubeConfig, path, logger: this.#logger.child({ informer: path }), transform: CACHE_TRANSFORMS.default, ...extra });
     this.#all.push(informer);
     return informer;
   }
