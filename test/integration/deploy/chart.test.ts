@@ -25,6 +25,7 @@ import { WriteThroughManager } from "../../../src/write-through/write-through-ma
 import { resolveClusterIdentity } from "../../../src/write-through/cluster-identity.ts";
 import { chartDir, helm, helmBinary } from "../../../tools/helm/helm.ts";
 import { installDocPath, renderInstallDoc, scanValues, valuesPath } from "../../../tools/helm/values-doc.ts";
+import { CONTROLLER_MEMORY_LIMIT_MI, chartNodeOptions } from "../../../tools/helm/node-options.ts";
 import { TestEnvironment, waitUntil } from "../../env/index.ts";
 import { WEBHOOK_CLIENT_NAME } from "../../env/pki.ts";
 import { decode, startSync, type SyncHarness } from "../sync/sync-harness.ts";
@@ -128,6 +129,26 @@ describe("the chart, rendered", () => {
     assert.ok(rows.length > 80, `${rows.length} documented values`);
     const doc = readFileSync(installDocPath, "utf8");
     assert.equal(renderInstallDoc(doc, values), doc, "docs/install.md is stale: run node tools/helm/values-doc.ts --write");
+  });
+
+  test("each component's NODE_OPTIONS fit its memory limit (V8 heap limits, ADR 13), and nodeOptions replaces them", async () => {
+    const all = await template("ferry", "ferry-system", ["--set", "csiProvider.enabled=true", "--set", "controller.resources.limits.memory=1Gi", ...webhookOn]);
+    const nodeOptions = (suffix: string) =>
+      (find(all, suffix === "-csi-provider" ? "DaemonSet" : "Deployment", suffix) as Manifest & { spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } } } })
+        .spec.template.spec.containers[0]!.env?.find((e) => e.name === "NODE_OPTIONS")?.value;
+    assert.equal(nodeOptions("-controller"), chartNodeOptions(1024).join(" "));
+    assert.equal(nodeOptions("-webhook"), chartNodeOptions(512).join(" "));
+    assert.equal(nodeOptions("-csi-provider"), chartNodeOptions(384).join(" "));
+    const defaults = await template("ferry", "ferry-system");
+    assert.equal(
+      (find(defaults, "Deployment", "-controller") as Manifest & { spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } } } }).spec.template.spec.containers[0]!.env?.find((e) => e.name === "NODE_OPTIONS")?.value,
+      chartNodeOptions(CONTROLLER_MEMORY_LIMIT_MI).join(" "),
+    );
+    const custom = await template("ferry", "ferry-system", ["--set", "controller.nodeOptions=--max-old-space-size=100"]);
+    assert.equal(
+      (find(custom, "Deployment", "-controller") as Manifest & { spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } } } }).spec.template.spec.containers[0]!.env?.find((e) => e.name === "NODE_OPTIONS")?.value,
+      "--max-old-space-size=100",
+    );
   });
 
   test("the webhook is off by default; on, it authenticates the apiserver's certificate, a NetworkPolicy admits only its addresses, it drains within its grace period", async () => {

@@ -65,6 +65,8 @@ app.kubernetes.io/component: {{ .component }}
   valueFrom:
     fieldRef:
       fieldPath: metadata.namespace
+- name: NODE_OPTIONS
+  value: {{ include "ferry.nodeOptions" . | quote }}
 {{- with .root.Values.aws.region }}
 - name: AWS_REGION
   value: {{ . | quote }}
@@ -191,4 +193,21 @@ readinessProbe:
 {{/* The ConfigMap holding the CA of the kube-apiserver's webhook client certificate (key ca.crt). */}}
 {{- define "ferry.webhookClientCaConfigMapName" -}}
 {{- default (printf "%s-webhook-client-ca" (include "ferry.fullname" .)) .Values.webhook.clientAuth.existingConfigMap -}}
+{{- end -}}
+
+{{/*
+V8's heap limits for a component (ADR 13): `nodeOptions` when set, else a 2 MiB young generation and an old
+generation of 3/4 of the container's memory limit (Mi or Gi), so the heap stays inside the limit instead of
+sizing itself from the node's memory. Node's own defaults grow the young generation to 64 MiB per semi-space.
+*/}}
+{{- define "ferry.nodeOptions" -}}
+{{- if .values.nodeOptions -}}
+{{ .values.nodeOptions }}
+{{- else -}}
+{{- $limit := "" -}}
+{{- with .values.resources }}{{ with .limits }}{{ $limit = toString (.memory | default "") }}{{ end }}{{ end -}}
+{{- $mi := 0 -}}
+{{- if hasSuffix "Mi" $limit }}{{ $mi = atoi (trimSuffix "Mi" $limit) }}{{ else if hasSuffix "Gi" $limit }}{{ $mi = mul (atoi (trimSuffix "Gi" $limit)) 1024 }}{{ end -}}
+--max-semi-space-size=2{{ if gt $mi 0 }} --max-old-space-size={{ div (mul $mi 3) 4 }}{{ end }}
+{{- end -}}
 {{- end -}}
