@@ -7,7 +7,7 @@ import { startEnvironment, type RunningEnvironment } from "./env/environment.ts"
 
 const unitOnly = process.argv.includes("--unit");
 const extra = process.argv.slice(2).filter((a) => a !== "--unit");
-const patterns = extra.length > 0 ? extra : unitOnly ? ["src/**/*.test.ts"] : ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"];
+const patterns = extra.length > 0 ? extra : unitOnly ? ["src/**/*.test.ts", "bench/**/*.test.ts"] : ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"];
 
 // The template engine (ESO's template package compiled to wasm) is a build artifact the controller loads at
 // run time: build or reuse it (cached by source hash) before any test imports the controller.

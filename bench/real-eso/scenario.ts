@@ -1,0 +1,165 @@
+// One controller process against a fresh control plane and moto, measured from outside:
+//   1. N Secrets Manager secrets, a SecretStore, the controller started and its store Ready;
+//   2. cold sync: N ExternalSecrets (one key each, refreshInterval 60 s) created at once, until every
+//      target Secret holds the right value (seen through a Secret watch, not by polling);
+//   3. steady window: AWS calls by action through the counting proxy, CPU (/proc/<pid>/stat) and RSS
+//      (/proc/<pid>/status) while the N refresh;
+//   4. new ExternalSecrets created one by one while the N keep refreshing: time until each Secret is right.
+import * as k8s from "@kubernetes/client-node";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Informer } from "../../src/runtime/informer.ts";
+import type { KubeObject } from "../../src/runtime/list-watcher.ts";
+import { startEnvironment, TestEnvironment, waitUntil } from "../../test/env/index.ts";
+import type { ManagedProcess } from "../../test/env/managed-process.ts";
+import type { ControllerStart } from "./controller-process.ts";
+import type { ControllerRunResult } from "./controller-result.ts";
+import { summarizeLatencies } from "./latency.ts";
+import { readCpuSeconds, readMemory } from "./proc-stats.ts";
+
+export interface ScenarioOptions {
+  label: string;
+  kind: "eso" | "ferry";
+  /** The CRDs the controller owns: ESO's own for ESO, deploy/crds for Ferry. */
+  crdDir?: string;
+  start: (o: ControllerStart) => Promise<ManagedProcess> | ManagedProcess;
+  count: number;
+  steadySeconds: number;
+  probes: number;
+  probeIntervalSeconds: number;
+  unmanagedSecrets: number;
+  timeoutSeconds: number;
+}
+
+type SecretObject = KubeObject & { data?: Record<string, string> };
+
+const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const pad = (i: number) => String(i).padStart(5, "0");
+const remoteValue = (key: string) => `value-of-${key}`;
+
+async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+export async function runControllerScenario(o: ScenarioOptions): Promise<ControllerRunResult> {
+  log(`${o.label}: fresh control plane${o.crdDir ? ` with CRDs from ${o.crdDir}` : ""}`);
+  const running = await startEnvironment(o.crdDir ? { crdDir: o.crdDir } : {});
+  const env = new TestEnvironment(running.state);
+  let controller: ManagedProcess | undefined;
+  let secrets: Informer<SecretObject> | undefined;
+  let failed = true;
+  try {
+    const kc = env.kubeConfig();
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const ns = (await env.createNamespace("bench")).name;
+    const aws = await env.startAwsProxy();
+    const timeoutMs = o.timeoutSeconds * 1000;
+
+    // The remote secrets: N for the cold sync and the steady window, one per latency probe.
+    const steadyNames = Array.from({ length: o.count }, (_, i) => `es-${pad(i)}`);
+    const probeNames = Array.from({ length: o.probes }, (_, i) => `probe-${pad(i)}`);
+    const keyOf = (name: string) => `bench/${name}`;
+    const sm = new SecretsManagerClient({ region: env.state.region, endpoint: aws.url, credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" } });
+    log(`${o.label}: creating ${steadyNames.length + probeNames.length} Secrets Manager secrets in moto`);
+    await inParallel([...steadyNames, ...probeNames], 16, (name) =>
+      sm.send(new CreateSecretCommand({ Name: keyOf(name), SecretString: JSON.stringify({ password: remoteValue(keyOf(name)) }) })));
+    sm.destroy();
+    if (o.unmanagedSecrets > 0) {
+      const other = (await env.createNamespace("unmanaged")).name;
+      log(`${o.label}: creating ${o.unmanagedSecrets} unmanaged Secrets`);
+      await inParallel(Array.from({ length: o.unmanagedSecrets }, (_, i) => i), 16, (i) =>
+        core.createNamespacedSecret({ namespace: other, body: { metadata: { name: `unmanaged-${pad(i)}` }, stringData: { token: `unmanaged-${i}`.padEnd(64, ".") } } }));
+    }
+    await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: "aws-creds" }, stringData: { "access-key": "AKIDBENCH", "secret-access-key": "bench" } } });
+    await custom.createNamespacedCustomObject({
+      group: "external-secrets.io", version: "v1", namespace: ns, plural: "secretstores",
+      body: {
+        apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "aws" },
+        spec: { provider: { aws: { service: "SecretsManager", region: env.state.region, auth: { secretRef: {
+          accessKeyIDSecretRef: { name: "aws-creds", key: "access-key" },
+          secretAccessKeySecretRef: { name: "aws-creds", key: "secret-access-key" },
+        } } } } },
+      },
+    });
+
+    // The moment each target Secret first holds the right value, from a watch.
+    const expected = new Map([...steadyNames, ...probeNames].map((name) => [name, Buffer.from(remoteValue(keyOf(name))).toString("base64")]));
+    const rightAt = new Map<string, number>();
+    secrets = new Informer<SecretObject>({ kubeConfig: kc, path: `/api/v1/namespaces/${ns}/secrets` });
+    const observe = (s: SecretObject) => {
+      const name = s.metadata?.name ?? "";
+      if (!rightAt.has(name) && expected.has(name) && s.data?.password === expected.get(name)) rightAt.set(name, performance.now());
+    };
+    secrets.addEventHandler({ add: observe, update: (_old, s) => observe(s) });
+    secrets.start();
+    await secrets.waitForSync();
+
+    controller = await o.start({ kubeconfig: env.state.kubeconfig, awsEndpoint: aws.url, region: env.state.region, logDir: running.state.logDir });
+    const pid = controller.pid!;
+    await waitUntil(`${o.label}: SecretStore Ready`, async () => {
+      const store = (await custom.getNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: ns, plural: "secretstores", name: "aws" })) as { status?: { conditions?: Array<{ type: string; status: string }> } };
+      return store.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+    }, { timeoutMs: 180_000, intervalMs: 500, process: controller });
+    log(`${o.label}: controller pid ${pid} up, store Ready; creating ${o.count} ExternalSecrets`);
+
+    const externalSecret = (name: string) => ({
+      apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name },
+      spec: { refreshInterval: "60s", secretStoreRef: { name: "aws", kind: "SecretStore" }, target: { name }, data: [{ secretKey: "password", remoteRef: { key: keyOf(name), property: "password" } }] },
+    });
+    const create = (name: string) => custom.createNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: ns, plural: "externalsecrets", body: externalSecret(name) });
+
+    // Cold sync.
+    aws.resetCounts();
+    const coldStarted = performance.now();
+    await inParallel(steadyNames, 16, create);
+    let coldSyncSeconds: number | undefined;
+    try {
+      await waitUntil(`${o.label}: ${o.count} Secrets right`, () => steadyNames.every((n) => rightAt.has(n)), { timeoutMs, intervalMs: 200, process: controller });
+      coldSyncSeconds = (Math.max(...steadyNames.map((n) => rightAt.get(n)!)) - coldStarted) / 1000;
+    } catch (err) {
+      controller.assertRunning();
+      log(`${o.label}: cold sync incomplete (${steadyNames.filter((n) => rightAt.has(n)).length} of ${o.count} right): ${(err as Error).message.split("\n")[0]}`);
+    }
+    const coldSyncAwsCalls = aws.counts();
+    log(`${o.label}: cold sync ${coldSyncSeconds?.toFixed(1) ?? "timed out"} s; steady window ${o.steadySeconds} s`);
+
+    // Steady window.
+    aws.resetCounts();
+    const cpuBefore = readCpuSeconds(pid);
+    await sleep(o.steadySeconds * 1000);
+    controller.assertRunning();
+    const steadyCpuSeconds = readCpuSeconds(pid) - cpuBefore;
+    const steadyAwsCalls = aws.counts();
+    const memory = readMemory(pid);
+    log(`${o.label}: steady ${JSON.stringify(steadyAwsCalls)}, CPU ${steadyCpuSeconds.toFixed(1)} s, RSS ${(memory.rssBytes / 2 ** 20).toFixed(0)} MiB`);
+
+    // New ExternalSecrets while the N refresh.
+    const createdAt = new Map<string, number>();
+    for (const [i, name] of probeNames.entries()) {
+      if (i > 0) await sleep(o.probeIntervalSeconds * 1000);
+      createdAt.set(name, performance.now());
+      await create(name);
+    }
+    await waitUntil(`${o.label}: ${o.probes} new ExternalSecrets right`, () => probeNames.every((n) => rightAt.has(n)), { timeoutMs, intervalMs: 100, process: controller })
+      .catch((err: Error) => log(`${o.label}: ${err.message.split("\n")[0]}`));
+    const latencies = probeNames.map((n) => (rightAt.has(n) ? (rightAt.get(n)! - createdAt.get(n)!) / 1000 : undefined));
+    const peakRssBytes = readMemory(pid).peakRssBytes;
+    await aws.close();
+    failed = false;
+    return {
+      label: o.label, kind: o.kind, count: o.count,
+      coldSyncSeconds, coldSyncAwsCalls,
+      steadySeconds: o.steadySeconds, steadyAwsCalls, steadyCpuSeconds,
+      rssBytes: memory.rssBytes, peakRssBytes,
+      latency: summarizeLatencies(latencies),
+    };
+  } finally {
+    await controller?.stop();
+    await secrets?.stop();
+    await running.stop({ keepLogs: failed });
+  }
+}
