@@ -52,7 +52,7 @@ async function runAgainstEso(o: BenchOptions): Promise<void> {
     // The template engine is a build artifact the controller loads at run time (cached by source hash).
     execFileSync("bash", ["tools/template-wasm/build.sh", "--out", "dist/template-engine.wasm"], { stdio: ["ignore", "ignore", "inherit"] });
   }
-  const common = { count: o.count, steadySeconds: o.steadySeconds, probes: o.probes, probeIntervalSeconds: o.probeIntervalSeconds, unmanagedSecrets: o.unmanagedSecrets, timeoutSeconds: o.timeoutSeconds };
+  const common = { count: o.count, steadySeconds: o.steadySeconds, probes: o.probes, probeIntervalSeconds: o.probeIntervalSeconds, unmanagedSecrets: o.unmanagedSecrets, timeoutSeconds: o.timeoutSeconds, keepLogs: o.keepLogs };
   const results: ControllerRunResult[] = [];
   for (const name of o.controllers) {
     if (name === "ferry") {

@@ -5,7 +5,7 @@ import { esoConcurrency, parseBenchOptions } from "./bench-options.ts";
 describe("parseBenchOptions", () => {
   test("defaults: the in-process check on 1,000; the real-ESO defaults are issue #16's", () => {
     assert.deepEqual(parseBenchOptions([]), {
-      mode: "in-process", count: 1000, controllers: ["eso-1", "eso-8", "ferry"], steadySeconds: 180, probes: 20, probeIntervalSeconds: 3, unmanagedSecrets: 0, timeoutSeconds: 1800,
+      mode: "in-process", count: 1000, controllers: ["eso-1", "eso-8", "ferry"], steadySeconds: 180, probes: 20, probeIntervalSeconds: 3, unmanagedSecrets: 0, timeoutSeconds: 1800, keepLogs: false,
     });
   });
   test("--against-eso with a quick run's flags", () => {

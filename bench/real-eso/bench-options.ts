@@ -14,6 +14,7 @@ export interface BenchOptions {
   /** Unmanaged Secrets created before the controller starts (their memory cost is part of the figure). */
   unmanagedSecrets: number;
   timeoutSeconds: number;
+  keepLogs: boolean;
 }
 
 export const USAGE = `npm run bench [-- options]
@@ -25,7 +26,8 @@ export const USAGE = `npm run bench [-- options]
   --probes N                new ExternalSecrets created after the steady window for latency (default 20)
   --probe-interval SECONDS  between two new ExternalSecrets (default 3)
   --unmanaged-secrets N     plain Secrets present before the controller starts (default 0)
-  --timeout SECONDS         per phase (default 1800)`;
+  --timeout SECONDS         per phase (default 1800)
+  --keep-logs               keep each run's logs (controller, apiserver, moto); their directory is printed`;
 
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {}): BenchOptions {
   const { values } = parseArgs({
@@ -39,6 +41,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
       "probe-interval": { type: "string", default: "3" },
       "unmanaged-secrets": { type: "string", default: "0" },
       timeout: { type: "string", default: "1800" },
+      "keep-logs": { type: "boolean", default: false },
     },
     strict: true,
     allowPositionals: false,
@@ -62,6 +65,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     probeIntervalSeconds: number("probe-interval", values["probe-interval"], 0),
     unmanagedSecrets: Math.floor(number("unmanaged-secrets", values["unmanaged-secrets"], 0)),
     timeoutSeconds: number("timeout", values.timeout, 1),
+    keepLogs: values["keep-logs"],
   };
 }
 

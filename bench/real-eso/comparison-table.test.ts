@@ -9,7 +9,7 @@ const MiB = 1024 * 1024;
 function aResult(mutate: (r: ControllerRunResult) => void = () => {}): ControllerRunResult {
   const r: ControllerRunResult = {
     label: "ESO --concurrent=8", kind: "eso", count: 1000,
-    coldSyncSeconds: 78, coldSyncAwsCalls: { GetSecretValue: 1000 },
+    coldSyncSeconds: 78, coldSyncAwsCalls: { GetSecretValue: 1000 }, coldSyncCpuSeconds: 20,
     steadySeconds: 180, steadyAwsCalls: { GetSecretValue: 2793 },
     rssBytes: 161 * MiB, peakRssBytes: 170 * MiB, steadyCpuSeconds: 35,
     latency: { samples: 20, timedOut: 0, p50Seconds: 1.4, p99Seconds: 2.1, maxSeconds: 2.1 },

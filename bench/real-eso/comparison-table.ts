@@ -18,6 +18,7 @@ function rows(results: readonly ControllerRunResult[]): Row[] {
   const steady = results[0]?.steadySeconds ?? 0;
   return [
     { figure: `cold sync, all ${count.toLocaleString("en-US")} Secrets right`, value: (r) => r.coldSyncSeconds ?? Number.POSITIVE_INFINITY, format: seconds },
+    { figure: "CPU during the cold sync", value: (r) => r.coldSyncCpuSeconds, format: seconds },
     { figure: "AWS calls per steady 60 s cycle", value: (r) => callsPerCycle(r), format: calls },
     { figure: `RSS after ${steady} s steady`, value: (r) => r.rssBytes, format: mib },
     { figure: "peak RSS (VmHWM)", value: (r) => r.peakRssBytes, format: mib },

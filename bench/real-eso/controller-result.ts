@@ -9,6 +9,8 @@ export interface ControllerRunResult {
   /** Seconds from the first ExternalSecret created until all N Secrets held the right value; undefined on timeout. */
   coldSyncSeconds: number | undefined;
   coldSyncAwsCalls: Record<string, number>;
+  /** User + system CPU seconds the process used from the first create until all N Secrets were right (or timeout). */
+  coldSyncCpuSeconds: number;
   /** Length of the steady window that follows the cold sync. */
   steadySeconds: number;
   /** AWS calls by action counted in the steady window. */

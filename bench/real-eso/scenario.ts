@@ -29,6 +29,8 @@ export interface ScenarioOptions {
   probeIntervalSeconds: number;
   unmanagedSecrets: number;
   timeoutSeconds: number;
+  /** Keep the control plane's and the controller's logs (printed path) even when the run succeeds. */
+  keepLogs?: boolean;
 }
 
 type SecretObject = KubeObject & { data?: Record<string, string> };
@@ -114,6 +116,7 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
 
     // Cold sync.
     aws.resetCounts();
+    const coldCpuBefore = readCpuSeconds(pid);
     const coldStarted = performance.now();
     await inParallel(steadyNames, 16, create);
     let coldSyncSeconds: number | undefined;
@@ -125,6 +128,7 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
       log(`${o.label}: cold sync incomplete (${steadyNames.filter((n) => rightAt.has(n)).length} of ${o.count} right): ${(err as Error).message.split("\n")[0]}`);
     }
     const coldSyncAwsCalls = aws.counts();
+    const coldSyncCpuSeconds = readCpuSeconds(pid) - coldCpuBefore;
     log(`${o.label}: cold sync ${coldSyncSeconds?.toFixed(1) ?? "timed out"} s; steady window ${o.steadySeconds} s`);
 
     // Steady window.
@@ -152,7 +156,7 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
     failed = false;
     return {
       label: o.label, kind: o.kind, count: o.count,
-      coldSyncSeconds, coldSyncAwsCalls,
+      coldSyncSeconds, coldSyncAwsCalls, coldSyncCpuSeconds,
       steadySeconds: o.steadySeconds, steadyAwsCalls, steadyCpuSeconds,
       rssBytes: memory.rssBytes, peakRssBytes,
       latency: summarizeLatencies(latencies),
@@ -160,6 +164,6 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
   } finally {
     await controller?.stop();
     await secrets?.stop();
-    await running.stop({ keepLogs: failed });
+    await running.stop({ keepLogs: failed || o.keepLogs === true });
   }
 }
