@@ -19,6 +19,7 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench [-- options]
   (no options)              fast in-process check: Ferry against a naive ESO-like model (BENCH_COUNT, default 1000)
+  --memory                  the controller's RSS at 1,000 / 5,000 / 10,000 ExternalSecrets (bench/memory-run.ts)
   --against-eso             the real ESO v0.16.2 (built by tools/eso/build.sh) and Ferry, each as its own process
   --count N                 ExternalSecrets, one Secrets Manager key each, refreshInterval 60 s (default 1000)
   --controllers LIST        comma-separated, run in this order (default eso-1,eso-8,ferry); eso-N runs --concurrent=N
@@ -27,7 +28,8 @@ export const USAGE = `npm run bench [-- options]
   --probe-interval SECONDS  between two new ExternalSecrets (default 3)
   --unmanaged-secrets N     plain Secrets present before the controller starts (default 0)
   --timeout SECONDS         per phase (default 1800)
-  --keep-logs               keep each run's logs (controller, apiserver, moto); their directory is printed`;
+  --keep-logs               keep each run's logs (controller, apiserver, moto); their directory is printed
+  BENCH_FERRY_NODE_OPTIONS  Ferry's NODE_OPTIONS instead of the chart's`;
 
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {}): BenchOptions {
   const { values } = parseArgs({

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { freePort } from "../../test/env/free-port.ts";
 import { ManagedProcess } from "../../test/env/managed-process.ts";
 import { repoRoot } from "../../test/env/paths.ts";
+import { CONTROLLER_MEMORY_LIMIT_MI, chartNodeOptions } from "../../tools/helm/node-options.ts";
 
 export interface ControllerStart {
   kubeconfig: string;
@@ -41,7 +42,7 @@ export async function startEso(o: ControllerStart & { binary: string; concurrent
 /**
  * Ferry as the image runs it (node src/cli/main.ts, NODE_ENV=production) with the chart's controller
  * arguments (deploy/chart/ferry/templates/controller/deployment.yaml: --concurrency from values, default 8).
- * NODE_OPTIONS given to the benchmark is passed on, so heap settings can be compared.
+ * NODE_OPTIONS is the chart's for the controller's memory limit (ADR 13) unless `nodeOptions` overrides it.
  */
 export function startFerry(o: ControllerStart & { concurrency: number; nodeOptions?: string | undefined }): ManagedProcess {
   return ManagedProcess.start({
@@ -53,7 +54,7 @@ export function startFerry(o: ControllerStart & { concurrency: number; nodeOptio
     env: {
       ...baseEnv(),
       NODE_ENV: "production",
-      ...(o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {}),
+      NODE_OPTIONS: o.nodeOptions ?? chartNodeOptions(CONTROLLER_MEMORY_LIMIT_MI).join(" "),
       AWS_ENDPOINT_URL: o.awsEndpoint,
       AWS_REGION: o.region,
     },
