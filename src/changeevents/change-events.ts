@@ -32,6 +32,8 @@ export interface ChangeEventsOptions {
   onApiCall?: ApiCallObserver | undefined;
   logger: Logger;
   metrics?: ChangeEventMetrics | undefined;
+  /** A queue stopped answering: with a stretched refresh, every covered ExternalSecret is looked at again. */
+  onQueueDown?: (() => void) | undefined;
   /** The SQS API per queue; the SDK when absent. */
   queueApi?: ((queue: QueueConfig) => QueueApi & { destroy?(): void }) | undefined;
 }
@@ -72,7 +74,10 @@ export class ChangeEvents {
           api,
           logger: this.#logger,
           handle: (body) => this.handle(queue.url, body),
-          onHealth: (up) => options.metrics?.queueUp(queue.url, up),
+          onHealth: (up) => {
+            options.metrics?.queueUp(queue.url, up);
+            if (!up) options.onQueueDown?.();
+          },
           onError: (call) => options.metrics?.queueError(queue.url, call),
         }),
       );

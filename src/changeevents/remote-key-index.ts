@@ -68,6 +68,15 @@ export class RemoteKeyIndex {
     return this.#readers.size;
   }
 
+  /** Whether change events cover this ExternalSecret ("namespace/name"). */
+  has(externalSecret: string): boolean {
+    return this.#readers.has(externalSecret);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#readers.keys();
+  }
+
   /**
    * The ExternalSecrets that read the changed secret: a key read whose store (service, region, prefix) and
    * name say it is this secret, or a find that could match it (findCouldMatch). `prefixes`: every store

@@ -18,6 +18,8 @@ import { defaultValueTransforms } from "../sync/value-transforms.ts";
 import { ChangeEventMetrics } from "../changeevents/change-event-metrics.ts";
 import { ChangeEvents } from "../changeevents/change-events.ts";
 import { parseQueueFlag, type QueueConfig } from "../changeevents/queue-config.ts";
+import { stretchedRefreshIntervalMs } from "../changeevents/refresh-stretch.ts";
+import { requestOfKey } from "../sync/informer-events.ts";
 
 export interface ControllerFlags {
   kubeconfig?: string;
@@ -37,6 +39,7 @@ export interface ControllerFlags {
   awsRequestTimeout: number;
   kubeRequestTimeout: number;
   changeEventsQueue: QueueConfig[];
+  changeEventsStretchRefresh: number;
 }
 
 /**
@@ -135,6 +138,12 @@ export function controllerCommand(): Command {
       queueFlag,
       [],
     )
+    .option(
+      "--change-events-stretch-refresh <factor>",
+      "while every change-event queue answers, refresh the ExternalSecrets change events cover every <factor> × refreshInterval instead (1: off); a queue failure restores refreshInterval at once; an event AWS never delivers then waits up to <factor> × refreshInterval",
+      positiveInt,
+      1,
+    )
     .addOption(new Option("--log-level <level>", "log level").choices(["debug", "info", "warn", "error"]).default("info"))
     .addOption(new Option("--log-time-format <format>", "time in log lines (ESO's --zap-time-encoding values)").choices([...LOG_TIME_FORMATS]).default("iso8601"))
     .addHelpText(
@@ -176,8 +185,13 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     logger,
     metrics,
     onRemoteChangeSynced: changeEventMetrics && ((ms) => changeEventMetrics.synced(ms)),
+    refreshIntervalFor:
+      flags.changeEventsQueue.length > 0 && flags.changeEventsStretchRefresh > 1
+        ? (key, specMs) => stretchedRefreshIntervalMs(specMs, { factor: flags.changeEventsStretchRefresh, queuesUp: changeEvents?.queuesUp ?? false, covered: changeEvents?.index.has(key) ?? false })
+        : undefined,
   });
-  const changeEvents =
+  // Read by refreshIntervalFor above only once reconciles run, after this is set.
+  const changeEvents: ChangeEvents | undefined =
     flags.changeEventsQueue.length > 0
       ? new ChangeEvents({
           queues: flags.changeEventsQueue,
@@ -187,6 +201,10 @@ export async function runController(flags: ControllerFlags): Promise<void> {
           onApiCall: metrics.apiCall,
           logger,
           metrics: changeEventMetrics,
+          // Back to refreshInterval at once: ExternalSecrets requeued on the stretched interval are looked at again.
+          onQueueDown: () => {
+            for (const key of changeEvents?.index.keys() ?? []) manager.externalSecretController.enqueue(requestOfKey(key));
+          },
         })
       : undefined;
   // PushSecrets share the sync path's informers (one cache of stores and namespaces per process).

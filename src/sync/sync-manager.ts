@@ -50,6 +50,8 @@ export interface SyncManagerOptions {
   kubeRequestTimeoutMs?: number | undefined;
   /** How long after a change event its ExternalSecret's Secret was synced (src/changeevents metrics). */
   onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
+  /** The refresh interval to apply instead of an ExternalSecret's spec ("namespace/name", ms); change events may stretch it. */
+  refreshIntervalFor?: ((key: string, specMs: number) => number) | undefined;
 }
 
 
@@ -128,6 +130,7 @@ export class SyncManager {
       metrics: options.metrics,
       onRemoteChangeSynced: options.onRemoteChangeSynced,
       templateSources: (onChange) => kubeTemplateSourceCache(kubeConfig, { logger, onChange, timeoutMs: options.kubeRequestTimeoutMs }),
+      refreshIntervalFor: options.refreshIntervalFor,
     });
     this.#clusterExternalSecrets =
       informers.namespaces && options.clusterExternalSecrets !== false

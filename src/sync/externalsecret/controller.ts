@@ -45,6 +45,8 @@ export interface ExternalSecretControllerOptions {
   onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
   /** The cache of templateFrom ConfigMaps and Secrets, told which ExternalSecrets to enqueue on a change. */
   templateSources?: ((onChange: (users: readonly string[]) => void) => TemplateSourceCache) | undefined;
+  /** The refresh interval to apply instead of the spec's (change events may stretch it). */
+  refreshIntervalFor?: ((key: string, specMs: number) => number) | undefined;
 }
 
 /**
@@ -126,6 +128,7 @@ export class ExternalSecretController {
       hasPrefetched: (es) => readers.hasPrefetched(es),
       remoteChanges: this.#remoteChanges,
       onRemoteChangeSynced: options.onRemoteChangeSynced,
+      refreshIntervalFor: options.refreshIntervalFor,
       transforms: options.transforms,
       secrets: options.secrets,
       writeStatus: (target, s, signal) => options.status.patch("externalsecrets", target, s, signal),

@@ -7,6 +7,7 @@ import { NoSecretError, ThrottledError, remoteSecretIdKey, type ReadOutcome, typ
 import type { EventRecorder } from "../../runtime/event-recorder.ts";
 import { isTerminalError } from "../../runtime/controller.ts";
 import { ExternalSecretReconciler, type ExternalSecretReconcilerDeps, type ExternalSecretStatusUpdate } from "./reconciler.ts";
+import { RemoteChanges } from "./remote-changes.ts";
 import type { ValueTransforms } from "../remote-data.ts";
 
 const CANARY = "canary-5be1d0";
@@ -41,7 +42,7 @@ const transforms: ValueTransforms = {
 };
 
 /** A world of counting fakes around one ExternalSecret. */
-function world(es: ExternalSecret, remote: Record<string, string> = { "db-creds": JSON.stringify({ password: CANARY }) }) {
+function world(es: ExternalSecret, remote: Record<string, string> = { "db-creds": JSON.stringify({ password: CANARY }) }, extra: Partial<ExternalSecretReconcilerDeps> = {}) {
   const w = {
     es,
     remote,
@@ -80,7 +81,7 @@ function world(es: ExternalSecret, remote: Record<string, string> = { "db-creds"
     now: () => w.now,
     random: () => 0,
   };
-  return { w, reconciler: new ExternalSecretReconciler(deps) };
+  return { w, reconciler: new ExternalSecretReconciler({ ...deps, ...extra }) };
 }
 
 const run = (r: ExternalSecretReconciler) => r.reconcile({ namespace: "app", name: "db" });
@@ -261,5 +262,57 @@ describe("ExternalSecretReconciler", () => {
     await assert.rejects(run(reconciler));
     const text = JSON.stringify([w.statuses, w.events]);
     assert.ok(!text.includes(CANARY));
+  });
+});
+
+describe("ExternalSecretReconciler and change events", () => {
+  test("a remote change reads at once though the refresh is not due, and is settled with its latency", async () => {
+    const changes = new RemoteChanges({ monotonic: () => 0 });
+    const latencies: number[] = [];
+    const { w, reconciler } = world(makeExternalSecret(), undefined, { remoteChanges: changes, onRemoteChangeSynced: (ms) => latencies.push(ms) });
+    await run(reconciler);
+    w.remote["db-creds"] = JSON.stringify({ password: "rotated" });
+    w.now += 60_000;
+    changes.mark("app/db");
+    await run(reconciler);
+    assert.equal(w.reads, 2);
+    assert.deepEqual(w.writes, ["create", "update"]);
+    assert.equal(changes.size, 0);
+    assert.deepEqual(latencies, [0]);
+    await run(reconciler);
+    assert.equal(w.reads, 2, "settled: the next reconcile does not read again");
+  });
+
+  test("a failed read keeps the change pending, so the retry still reads", async () => {
+    const changes = new RemoteChanges();
+    const { w, reconciler } = world(makeExternalSecret(), undefined, { remoteChanges: changes });
+    await run(reconciler);
+    changes.mark("app/db");
+    w.providerError = new ThrottledError("slow down");
+    await assert.rejects(run(reconciler));
+    assert.equal(changes.size, 1);
+    w.providerError = undefined;
+    await run(reconciler);
+    assert.equal(w.reads, 3);
+    assert.equal(changes.size, 0);
+  });
+
+  test("an OnChange ExternalSecret ignores remote changes", async () => {
+    const changes = new RemoteChanges();
+    const { w, reconciler } = world(makeExternalSecret((o) => (o.spec.refreshPolicy = "OnChange")), undefined, { remoteChanges: changes });
+    await run(reconciler);
+    changes.mark("app/db");
+    await run(reconciler);
+    assert.equal(w.reads, 1);
+    assert.equal(changes.size, 0, "the change is dropped, not kept forever");
+  });
+
+  test("refreshIntervalFor stretches the interval used for due and requeue", async () => {
+    const { w, reconciler } = world(makeExternalSecret(), undefined, { refreshIntervalFor: (_key, ms) => ms * 6 });
+    const first = await run(reconciler);
+    assert.equal(first.requeueAfterMs, 6 * 3_600_000);
+    w.now += 3_600_000;
+    await run(reconciler);
+    assert.equal(w.reads, 1, "not due at the spec's interval");
   });
 });

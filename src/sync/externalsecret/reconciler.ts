@@ -81,6 +81,8 @@ export interface ExternalSecretReconcilerDeps {
   remoteChanges?: RemoteChanges | undefined;
   /** How long after a change event its ExternalSecret's Secret was synced (event-to-Secret latency). */
   onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
+  /** The refresh interval to apply instead of the spec's ("namespace/name", spec ms); change events may stretch it. */
+  refreshIntervalFor?: ((key: string, specMs: number) => number) | undefined;
   transforms: ValueTransforms;
   /** Renders target.template; the process-wide engine (started on first use) when not given. */
   templates?: TemplateRenderer | undefined;
@@ -158,6 +160,7 @@ export class ExternalSecretReconciler {
     const deletionPolicy = spec.target.deletionPolicy;
     const existing = await d.secrets.get(namespace, targetName, signal);
     const input = refreshInputFor(es, existing, now);
+    if (d.refreshIntervalFor) input.refreshIntervalMs = d.refreshIntervalFor(`${namespace}/${name}`, input.refreshIntervalMs);
     const { refreshPolicy, refreshIntervalMs, lastRefreshMs, currentResourceVersion: currentVersion } = input;
     const changeKey = `${namespace}/${name}`;
     const change = d.remoteChanges?.pending(changeKey);

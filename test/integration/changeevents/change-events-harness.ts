@@ -7,6 +7,7 @@ import { ChangeEvents } from "../../../src/changeevents/change-events.ts";
 import type { MessageOutcome } from "../../../src/changeevents/queue-poller.ts";
 import { AwsProvider } from "../../../src/providers/aws/index.ts";
 import { createLogger } from "../../../src/runtime/logger.ts";
+import { eventBridge, routeChangeEventsTo } from "../../env/eventbridge.ts";
 import { startSync, type SyncHarness } from "../sync/sync-harness.ts";
 
 export interface ChangeEventsHarness extends SyncHarness {
@@ -31,13 +32,7 @@ export async function startChangeEvents(name: string): Promise<ChangeEventsHarne
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: "30" } }))).QueueUrl!;
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
-  const ruleName = `${name}-rule`;
-  await events(h.aws.url, region, "PutRule", {
-    Name: ruleName,
-    EventPattern: JSON.stringify({ source: ["aws.secretsmanager", "aws.ssm"] }),
-    State: "ENABLED",
-  });
-  await events(h.aws.url, region, "PutTargets", { Rule: ruleName, Targets: [{ Id: "ferry", Arn: queueArn }] });
+  await routeChangeEventsTo(h.aws.url, region, `${name}-rule`, queueArn);
 
   const outcomes: MessageOutcome[] = [];
   const changeEvents = new ChangeEvents({
@@ -63,8 +58,7 @@ export async function startChangeEvents(name: string): Promise<ChangeEventsHarne
     outcomes,
     apiCalls,
     async putEvent(source: string, detailType: string, detail: object, resources: string[] = []) {
-      const out = (await events(h.aws.url, region, "PutEvents", { Entries: [{ Source: source, DetailType: detailType, Detail: JSON.stringify(detail), Resources: resources }] })) as { FailedEntryCount?: number };
-      if (out.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(out)}`);
+      await eventBridge(h.aws.url, region, "PutEvents", { Entries: [{ Source: source, DetailType: detailType, Detail: JSON.stringify(detail), Resources: resources }] });
     },
     async sendRaw(body: string) {
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
@@ -91,23 +85,4 @@ function loggerOf(h: SyncHarness) {
     },
   });
   return createLogger({ level: "debug", destination });
-}
-
-/**
- * One EventBridge call in its awsJson1.1 wire form (the project has no EventBridge SDK client; the test
- * only needs three calls). moto does not check signatures; the credential scope names the region.
- */
-async function events(endpoint: string, region: string, action: string, body: object): Promise<unknown> {
-  const res = await fetch(endpoint, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": `AWSEvents.${action}`,
-      authorization: `AWS4-HMAC-SHA256 Credential=AKIDFERRYTEST/20261203/${region}/events/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`EventBridge ${action}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : {};
 }
