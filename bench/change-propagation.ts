@@ -202,18 +202,23 @@ export function formatChangePropagation(events: PropagationResult, polling: Prop
   ].join("\n");
 }
 
+/** Both modes, formatted: BENCH_CHANGE_COUNT (50), BENCH_POLL_INTERVAL (30s), BENCH_CHANGES_PER_HOUR (60). */
+export async function changePropagationFigure(env: TestEnvironment): Promise<string> {
+  const count = Number(process.env.BENCH_CHANGE_COUNT ?? 50);
+  const pollInterval = process.env.BENCH_POLL_INTERVAL ?? "30s";
+  console.error(`[bench] change propagation: ${count} ExternalSecrets, events (1h) vs polling (${pollInterval})`);
+  const events = await runChangePropagation({ env, mode: "events", count, pollInterval });
+  const polling = await runChangePropagation({ env, mode: "polling", count, pollInterval });
+  return formatChangePropagation(events, polling, Number(process.env.BENCH_CHANGES_PER_HOUR ?? 60));
+}
+
 /** `node bench/change-propagation.ts`: this figure alone, on its own control plane. */
 if (import.meta.main) {
   const { startEnvironment } = await import("../test/env/environment.ts");
   const { TestEnvironment } = await import("../test/env/test-environment.ts");
   const running = await startEnvironment();
   try {
-    const env = new TestEnvironment(running.state);
-    const count = Number(process.env.BENCH_CHANGE_COUNT ?? 50);
-    const pollInterval = process.env.BENCH_POLL_INTERVAL ?? "30s";
-    const events = await runChangePropagation({ env, mode: "events", count, pollInterval });
-    const polling = await runChangePropagation({ env, mode: "polling", count, pollInterval });
-    console.log(formatChangePropagation(events, polling, Number(process.env.BENCH_CHANGES_PER_HOUR ?? 60)));
+    console.log(await changePropagationFigure(new TestEnvironment(running.state)));
   } finally {
     await running.stop();
   }

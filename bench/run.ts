@@ -1,6 +1,7 @@
 // `npm run bench`: three modes (docs/adr/0012-benchmark-against-real-eso.md).
 //   npm run bench                      the fast in-process check: Ferry and a naive ESO-like model in this
-//                                      process against the same servers (BENCH_COUNT, default 1000); ratios only.
+//                                      process against the same servers (BENCH_COUNT, default 1000); ratios only;
+//                                      then the change-propagation figure, events vs polling (bench/change-propagation.ts).
 //   npm run bench -- --against-eso     the real ESO v0.16.2 (tools/eso/build.sh) and Ferry, each as its own
 //                                      process on a fresh control plane, one after the other; issue #16's table.
 //   npm run bench -- --memory          the controller's RSS at 1,000 / 5,000 / 10,000 ExternalSecrets (bench/memory-run.ts).
@@ -15,6 +16,7 @@ import { startEnvironment } from "../test/env/environment.ts";
 import { TestEnvironment } from "../test/env/test-environment.ts";
 import { NaiveAwsProvider } from "./naive-provider.ts";
 import { formatComparison, runSyncScenario } from "./sync-benchmark.ts";
+import { changePropagationFigure } from "./change-propagation.ts";
 import { USAGE, esoConcurrency, parseBenchOptions, type BenchOptions } from "./real-eso/bench-options.ts";
 import { ensureEsoBuild, type EsoBuild } from "./real-eso/eso-build.ts";
 import { startEso, startFerry } from "./real-eso/controller-process.ts";
@@ -39,6 +41,7 @@ async function runInProcess(count: number): Promise<void> {
     console.error(`[bench] ferry: ${count} ExternalSecrets, default settings`);
     const ferry = await runSyncScenario({ env, label: "ferry", count, provider: new AwsProvider({}), concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32), coalescing: { windowMs: Number(process.env.BENCH_WINDOW_MS ?? 20), maxBatch: 20 } });
     console.log(formatComparison(baseline, ferry));
+    console.log(`\n${await changePropagationFigure(env)}`);
   } finally {
     await running.stop();
   }
