@@ -1,4 +1,5 @@
 import * as k8s from "@kubernetes/client-node";
+import { withoutManagedFields } from "../../runtime/cache-transforms.ts";
 import { Informer } from "../../runtime/informer.ts";
 import { kubeCallOptions } from "../../runtime/kube-call.ts";
 import type { KubeObject } from "../../runtime/list-watcher.ts";
@@ -22,6 +23,8 @@ export function kubeTemplateSourceCache(
         kubeConfig,
         path: `/api/v1/namespaces/${namespace}/${PLURAL[kind]}`,
         fieldSelector: `metadata.name=${name}`,
+        // The template reads data only; managedFields would be cached for nothing (ADR 13).
+        transform: withoutManagedFields,
         logger: options.logger,
       }),
     get: async (kind, namespace, name, signal) => {
