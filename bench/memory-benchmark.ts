@@ -86,6 +86,26 @@ async function sample(pid: number, metricsUrl: string): Promise<MemorySample> {
   };
 }
 
+/** Where the unmanaged Secrets live: one namespace for every scenario of a run, topped up to the count asked. */
+export const UNMANAGED_NAMESPACE = "mem-unmanaged";
+
+async function ensureUnmanagedSecrets(core: k8s.CoreV1Api, count: number, bytes: number): Promise<void> {
+  await core.createNamespace({ body: { metadata: { name: UNMANAGED_NAMESPACE } } }).catch((err: unknown) => {
+    if (!(err instanceof k8s.ApiException && err.code === 409)) throw err;
+  });
+  const existing = new Set<string>();
+  let cont: string | undefined;
+  do {
+    const page = await core.listNamespacedSecret({ namespace: UNMANAGED_NAMESPACE, limit: 500, ...(cont ? { _continue: cont } : {}) });
+    for (const s of page.items) existing.add(s.metadata!.name!);
+    cont = page.metadata?._continue || undefined;
+  } while (cont);
+  const filler = "x".repeat(bytes);
+  const missing = Array.from({ length: count }, (_, i) => `unmanaged-${i}`).filter((n) => !existing.has(n));
+  await inParallel(missing, 32, (name) =>
+    core.createNamespacedSecret({ namespace: UNMANAGED_NAMESPACE, body: { metadata: { name, labels: { app: "other" } }, stringData: { blob: filler } } }));
+}
+
 export async function runMemoryScenario(o: MemoryScenarioOptions): Promise<MemoryResult> {
   const { env } = o;
   const log = o.log ?? ((line: string) => console.error(`[bench:memory] ${line}`));
@@ -101,10 +121,8 @@ export async function runMemoryScenario(o: MemoryScenarioOptions): Promise<Memor
     const ids = Array.from({ length: o.count }, (_, i) => `mem/secret-${String(i).padStart(5, "0")}`);
     log(`creating ${o.count} Secrets Manager secrets, ${o.unmanaged} unmanaged Secrets`);
     const sm = new SecretsManagerClient({});
-    await inParallel(ids, 16, (id) => sm.send(new CreateSecretCommand({ Name: id, SecretString: JSON.stringify({ password: `value-of-${id}` }) })));
-    const filler = "x".repeat(o.unmanagedBytes ?? 2048);
-    await inParallel(Array.from({ length: o.unmanaged }, (_, i) => i), 16, (i) =>
-      core.createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: `unmanaged-${i}`, labels: { app: "other" } }, stringData: { blob: filler } } }));
+    await inParallel(ids, 32, (id) => sm.send(new CreateSecretCommand({ Name: id, SecretString: JSON.stringify({ password: `value-of-${id}` }) })));
+    await ensureUnmanagedSecrets(core, o.unmanaged, o.unmanagedBytes ?? 2048);
     await core.createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: "aws-creds" }, stringData: { "access-key": "AKIDBENCH", "secret-access-key": "bench" } } });
     await custom.createNamespacedCustomObject({
       group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "secretstores",
@@ -136,7 +154,7 @@ export async function runMemoryScenario(o: MemoryScenarioOptions): Promise<Memor
     log(`controller up (node ${nodeOptions.join(" ")}): RSS ${mib(idle.rssBytes)} MiB before any ExternalSecret`);
 
     const started = performance.now();
-    await inParallel(ids, 16, (id) => custom.createNamespacedCustomObject({
+    await inParallel(ids, 32, (id) => custom.createNamespacedCustomObject({
       group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "externalsecrets",
       body: {
         apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: id.replace(/[^a-z0-9-]/g, "-") },
