@@ -4,6 +4,8 @@
  * variables itself (for STS clients too, including the one inside the default chain's web identity
  * provider), so a store (a CR) can never redirect signed requests elsewhere.
  */
+import * as http from "node:http";
+import * as https from "node:https";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -45,9 +47,30 @@ export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = { connectMs: 3_000, requestMs: 
  * The SDK's requestHandler options for these deadlines. `throwOnRequestTimeout`: without it the SDK only
  * logs a warning when requestTimeout passes and keeps waiting.
  */
-export function requestHandlerConfig(timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS): { requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } } {
-  return { requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs, throwOnRequestTimeout: true } };
+export function requestHandlerConfig(timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS): {
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true; httpAgent: http.Agent; httpsAgent: https.Agent };
+} {
+  return { requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs, throwOnRequestTimeout: true, ...SHARED_AGENTS } };
 }
+
+/**
+ * One keep-alive connection pool for every SDK client in the process. Each store has its own SDK client
+ * (its own credentials and retry settings, ADR 3), but an agent per client meant a socket pool, and TLS
+ * sessions, per store to the same regional endpoints (ADR 13). A client's destroy() (a store dropped from the
+ * cache) destroys its handler's agents; on a shared pool that would cut other stores' requests in flight,
+ * so these ignore it and live as long as the process.
+ */
+class ProcessWideHttpAgent extends http.Agent {
+  override destroy(): void {}
+}
+class ProcessWideHttpsAgent extends https.Agent {
+  override destroy(): void {}
+}
+/** The SDK's own defaults for its agents: keep-alive, 50 sockets per endpoint. */
+const SHARED_AGENTS = {
+  httpAgent: new ProcessWideHttpAgent({ keepAlive: true, maxSockets: 50 }),
+  httpsAgent: new ProcessWideHttpsAgent({ keepAlive: true, maxSockets: 50 }),
+};
 
 /** ESO: without retrySettings the SDK default retryer; with it, maxRetries (default 3) and a fixed retryInterval. */
 const DEFAULT_MAX_RETRIES = 3;

@@ -31,7 +31,8 @@ after(async () => {
 
 describe("AWS SDK deadlines", () => {
   test("clients get a connection and request timeout by default, and the SDK throws when it passes", () => {
-    assert.deepEqual(requestHandlerConfig().requestHandler, { connectionTimeout: DEFAULT_AWS_TIMEOUTS.connectMs, requestTimeout: DEFAULT_AWS_TIMEOUTS.requestMs, throwOnRequestTimeout: true });
+    const { connectionTimeout, requestTimeout, throwOnRequestTimeout } = requestHandlerConfig().requestHandler;
+    assert.deepEqual({ connectionTimeout, requestTimeout, throwOnRequestTimeout }, { connectionTimeout: DEFAULT_AWS_TIMEOUTS.connectMs, requestTimeout: DEFAULT_AWS_TIMEOUTS.requestMs, throwOnRequestTimeout: true });
   });
 
   for (const [service, call] of [
