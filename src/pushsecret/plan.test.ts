@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { PushSecretData } from "../apis/push-secret.ts";
-import { dataToEntries, mergeSynced, planDeletions, planPushes, statusKeyOf, syncedOf, syncedPatch, type SyncedPushSecrets } from "./plan.ts";
+import { dataToEntries, mergeSourcedPushes, mergeSynced, planDeletions, planPushes, statusKeyOf, syncedOf, syncedPatch, type SyncedPushSecrets } from "./plan.ts";
 
 const entry = (secretKey: string, remoteKey: string, property?: string): PushSecretData => ({
   match: { secretKey, remoteRef: { remoteKey, ...(property ? { property } : {}) } },
@@ -56,4 +56,20 @@ describe("dataToEntries", () => {
     assert.deepEqual(entries.map((e) => `${e.match.secretKey} → ${e.match.remoteRef.remoteKey}`), ["db-pass → app/db/pass", "db-user → app/db/user"]);
   });
   test("no regexp: every key under its own name", () => assert.deepEqual(dataToEntries({ conversionStrategy: "None" }, keys).map((e) => e.match.remoteRef.remoteKey), ["db-pass", "db-user", "other"]));
+});
+
+describe("mergeSourcedPushes (selector.secret.selector: several source Secrets)", () => {
+  const push = (source: string, e: PushSecretData) => ({ item: planPushes([e], [aws])[0]!, source, data: source });
+  test("the same remote key from two Secrets: the last one (by name, ESO's list order) wins, written once", () => {
+    const merged = mergeSourcedPushes([[push("a", entry("k", "remote"))], [push("b", entry("k", "remote"))]]);
+    assert.deepEqual(merged.map((p) => `${p.item.statusKey}<-${p.source}`), ["remote<-b"]);
+  });
+  test("different remote keys (dataTo over different keys): the union", () => {
+    const merged = mergeSourcedPushes([[push("a", entry("x", "rx"))], [push("b", entry("y", "ry"))]]);
+    assert.deepEqual(merged.map((p) => `${p.item.statusKey}<-${p.source}`), ["rx<-a", "ry<-b"]);
+  });
+  test("properties of one JSON secret from two Secrets: both set", () => {
+    const merged = mergeSourcedPushes([[push("a", entry("x", "doc", "x"))], [push("b", entry("y", "doc", "y"))]]);
+    assert.deepEqual(merged.map((p) => `${p.item.statusKey}<-${p.source}`), ["doc/x<-a", "doc/y<-b"]);
+  });
 });

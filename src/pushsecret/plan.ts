@@ -120,3 +120,29 @@ export function syncedPatch(before: SyncedPushSecrets | undefined, after: Synced
   }
   return patch;
 }
+
+/** A push and the source Secret whose (templated) data it takes its value from. */
+export interface SourcedPush<Data> {
+  item: PlannedPush;
+  source: string;
+  data: Data;
+}
+
+/**
+ * The pushes of several source Secrets (`selector.secret.selector`) as one plan. ESO pushes every selected
+ * Secret in turn, in list order (by name), so when two of them write the same remote key (always, for
+ * `data[]` entries) the last one's value is what stays. Ferry writes that final value once instead of every
+ * intermediate one: same remote result, one write instead of N per change.
+ */
+export function mergeSourcedPushes<Data>(perSource: ReadonlyArray<ReadonlyArray<SourcedPush<Data>>>): Array<SourcedPush<Data>> {
+  const byKey = new Map<string, SourcedPush<Data>>();
+  for (const pushes of perSource) {
+    for (const p of pushes) {
+      const key = `${p.item.storeKey}\u0000${p.item.statusKey}`;
+      // Delete first so the entry moves to where its final source put it (ESO's order of the last write).
+      byKey.delete(key);
+      byKey.set(key, p);
+    }
+  }
+  return [...byKey.values()];
+}

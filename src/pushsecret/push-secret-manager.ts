@@ -9,7 +9,7 @@ import type { Informer } from "../runtime/informer.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
 import { StoreUnavailableError } from "../sync/externalsecret/reconciler.ts";
-import { matchesLabelSelector, type LabelSelector } from "../sync/label-selector.ts";
+import { labelSelectorQuery, matchesLabelSelector, type LabelSelector } from "../sync/label-selector.ts";
 import { StoreResolver, type ParsedStore } from "../sync/store-resolver.ts";
 import { SyncInformers } from "../sync/sync-informers.ts";
 import type { SyncObserver } from "../sync/sync-observer.ts";
@@ -72,6 +72,8 @@ export class PushSecretManager {
   /** Source Secret (`ns/name`) → PushSecrets (`ns/name`) that push it. */
   readonly #bySource = new Map<string, Set<string>>();
   readonly #sourceOf = new Map<string, string>();
+  /** Namespace → PushSecrets (`ns/name`) that select their sources by label → their selector. */
+  readonly #bySelector = new Map<string, Map<string, LabelSelector>>();
 
   constructor(options: PushSecretManagerOptions) {
     const { kubeConfig } = options;
@@ -125,6 +127,11 @@ export class PushSecretManager {
           throw err;
         }
       },
+      listSourceSecrets: async (namespace, selector) => {
+        // One LIST with the selector, as ESO's client.List with a LabelSelector: only the selected Secrets' data.
+        const list = await core.listNamespacedSecret({ namespace, labelSelector: labelSelectorQuery(selector) });
+        return list.items;
+      },
       resolveStores: (ref, namespace) => {
         if (ref.name) return [resolveNamed(ref.kind, ref.name, namespace)];
         // Unlike ESO (which lists SecretStores of every namespace), a label selector finds SecretStores of the
@@ -168,8 +175,12 @@ export class PushSecretManager {
     this.sources = new SourceSecretWatch({
       kubeConfig,
       logger,
-      onChange: (namespace, name) => {
+      onChange: ({ namespace, name, labels }) => {
         for (const key of this.#bySource.get(`${namespace}/${name}`) ?? []) this.controller.enqueue(requestOf(key));
+        // A Secret that matches a PushSecret's selector before or after the change (labels added, removed).
+        for (const [key, selector] of this.#bySelector.get(namespace) ?? []) {
+          if (labels.some((l) => matchesLabelSelector(selector, l))) this.controller.enqueue(requestOf(key));
+        }
       },
     });
     this.cluster = namespaces
@@ -210,34 +221,49 @@ export class PushSecretManager {
     for (const o of this.pushSecrets.list()) this.controller.enqueue(requestOfObject(o));
   }
 
-  /** Indexes the source Secret a PushSecret names and watches its namespace. */
+  /**
+   * Indexes the source a PushSecret reads — the Secret it names, or its label selector — and watches its
+   * namespace's Secrets (identity and labels only) while it has one.
+   */
   #track(ps: KubeObject): void {
     const key = keyOf(ps);
     const namespace = ps.metadata?.namespace ?? "";
-    const name = (ps as { spec?: { selector?: { secret?: { name?: string } } } }).spec?.selector?.secret?.name;
-    const source = name ? `${namespace}/${name}` : undefined;
+    const secret = (ps as { spec?: { selector?: { secret?: { name?: string; selector?: LabelSelector } } } }).spec?.selector?.secret;
+    const source = secret?.name ? `${namespace}/${secret.name}` : undefined;
+    const selector = !secret?.name ? secret?.selector : undefined;
     const previous = this.#sourceOf.get(key);
-    if (previous === source) return;
-    if (previous) this.#bySource.get(previous)?.delete(key);
-    if (!source) {
-      this.#untrack(key);
-      return;
+    if (previous !== source) {
+      if (previous) this.#forgetSource(key, previous);
+      if (source) {
+        this.#sourceOf.set(key, source);
+        let set = this.#bySource.get(source);
+        if (!set) this.#bySource.set(source, (set = new Set()));
+        set.add(key);
+      }
     }
-    this.#sourceOf.set(key, source);
-    let set = this.#bySource.get(source);
-    if (!set) this.#bySource.set(source, (set = new Set()));
-    set.add(key);
-    this.sources.retain(namespace, key);
+    const selectors = this.#bySelector.get(namespace);
+    if (selector) {
+      if (!selectors) this.#bySelector.set(namespace, new Map([[key, selector]]));
+      else selectors.set(key, selector);
+    } else if (selectors?.delete(key) && selectors.size === 0) this.#bySelector.delete(namespace);
+    if (source || selector) this.sources.retain(namespace, key);
+    else this.sources.release(namespace, key);
   }
 
-  #untrack(key: string): void {
-    const source = this.#sourceOf.get(key);
-    if (!source) return;
+  #forgetSource(key: string, source: string): void {
     this.#sourceOf.delete(key);
     const set = this.#bySource.get(source);
     set?.delete(key);
     if (set?.size === 0) this.#bySource.delete(source);
-    this.sources.release(source.slice(0, source.indexOf("/")), key);
+  }
+
+  #untrack(key: string): void {
+    const namespace = key.slice(0, key.indexOf("/"));
+    const source = this.#sourceOf.get(key);
+    if (source) this.#forgetSource(key, source);
+    const selectors = this.#bySelector.get(namespace);
+    if (selectors?.delete(key) && selectors.size === 0) this.#bySelector.delete(namespace);
+    this.sources.release(namespace, key);
   }
 
   /** Starts the informers (when they are this manager's own) or waits for the shared ones, then the controllers. */

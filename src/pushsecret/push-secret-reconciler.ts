@@ -9,9 +9,11 @@ import { jitter } from "../runtime/jitter.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
 import { sameConditions, setCondition, type Condition } from "../sync/conditions.ts";
+import type { LabelSelector } from "../sync/label-selector.ts";
 import { syncedResourceVersion } from "../sync/synced-resource-version.ts";
 import {
   dataToEntries,
+  mergeSourcedPushes,
   mergeSynced,
   planDeletions,
   planPushes,
@@ -20,10 +22,11 @@ import {
   syncedPatch,
   wasSynced,
   type PlannedPush,
+  type SourcedPush,
   type StoreKey,
   type SyncedPushSecrets,
 } from "./plan.ts";
-import { sourceDataOf, type SourceData } from "./source-values.ts";
+import { MissingKeyError, reverseKeys, sourceDataOf, type SourceData } from "./source-values.ts";
 import type { TemplateResult } from "./template.ts";
 import { PushConfigError, type PushTarget } from "./targets/push-target.ts";
 import { unsupportedPushSecretFields } from "./unsupported.ts";
@@ -38,6 +41,8 @@ export interface PushSecretReconcilerDeps {
   getPushSecret(namespace: string, name: string): KubeObject | undefined;
   /** The source Secret from the API (its data is never cached), or undefined when it does not exist. */
   getSourceSecret(namespace: string, name: string, signal?: AbortSignal): Promise<{ data?: Record<string, string> | undefined } | undefined>;
+  /** The Secrets of the namespace a label selector selects (`selector.secret.selector`), from the API. */
+  listSourceSecrets(namespace: string, selector: LabelSelector, signal?: AbortSignal): Promise<Array<{ metadata?: { name?: string | undefined } | undefined; data?: Record<string, string> | undefined }>>;
   /** The stores a reference names; throws with a message naming the store when one cannot be used. */
   resolveStores(ref: { name?: string | undefined; labelSelector?: unknown; kind: "SecretStore" | "ClusterSecretStore" }, namespace: string): ResolvedPushStore[];
   /** A store named in the status by an earlier sync (for deletions): no access re-check beyond existence. */
@@ -55,6 +60,14 @@ export interface PushSecretReconcilerDeps {
 }
 
 type Handles = Map<string, ResolvedPushStore>;
+
+/** A source Secret's name and (decoded, templated) data. */
+interface Source {
+  name: string;
+  data: SourceData;
+}
+
+type Sourced = SourcedPush<SourceData>;
 
 interface Outcome {
   pushed: PlannedPush[];
@@ -129,38 +142,52 @@ export class PushSecretReconciler {
       throw new TerminalError(`PushSecret ${namespace}/${request.name} uses unsupported fields`);
     }
 
-    const sourceName = ps.spec.selector.secret!.name!;
-    const source = await this.#deps.getSourceSecret(namespace, sourceName, signal);
-    if (!source) {
+    const selected = await this.#sources(ps, namespace, signal);
+    if (!selected.ok) {
       // The values already pushed stay where they are: a deleted source is not a request to delete them.
       await this.#writeStatus(raw, status, {
-        condition: { type: "Ready", status: "False", reason: PushSecretReason.SourceDeleted, message: `${PushSecretMessage.SourceMissing}: Secret ${sourceName} not found; values already pushed are kept` },
-        event: { type: "Warning", reason: PushSecretReason.SourceDeleted, message: `source Secret ${sourceName} not found` },
+        condition: { type: "Ready", status: "False", reason: PushSecretReason.SourceDeleted, message: `${PushSecretMessage.SourceMissing}: ${selected.missing}; values already pushed are kept` },
+        event: { type: "Warning", reason: PushSecretReason.SourceDeleted, message: `source ${selected.missing}` },
       });
       return {};
     }
-    let data: SourceData = sourceDataOf(source);
-    if (ps.spec.template) {
+    const sources: Source[] = [];
+    for (const source of selected.sources) {
+      if (!ps.spec.template) {
+        sources.push(source);
+        continue;
+      }
       // On a copy: the source Secret is never modified (ESO #5018 copies too).
-      const templated = await this.#deps.applyTemplate(ps.spec.template, data);
+      const templated = await this.#deps.applyTemplate(ps.spec.template, source.data);
       if (!templated.ok) {
-        await this.#fail(raw, status, templated.message);
+        const message = selected.bySelector ? `Secret ${source.name}: ${templated.message}` : templated.message;
+        await this.#fail(raw, status, message);
         throw new TerminalError(`PushSecret ${namespace}/${request.name}: template failed`);
       }
-      data = templated.data;
+      sources.push({ name: source.name, data: templated.data });
     }
 
-    let plan: PlannedPush[];
+    let plan: Sourced[];
     let storeKeys: StoreKey[];
     let handles: Handles;
     try {
-      ({ plan, storeKeys, handles } = this.#plan(ps, data, namespace));
+      ({ plan, storeKeys, handles } = this.#plan(ps, sources, namespace));
     } catch (err) {
       await this.#fail(raw, status, errorMessage(err));
       throw err;
     }
+    if (selected.bySelector) {
+      // ESO stops at the first selected Secret that lacks a key of `data[]`; so does Ferry, before writing
+      // anything, and the message names that Secret.
+      const missing = missingKey(ps.spec.data ?? [], sources);
+      if (missing) {
+        const message = `set secret failed: ${missing}`;
+        await this.#fail(raw, status, message);
+        throw new TerminalError(message);
+      }
+    }
 
-    const outcome = await this.#push(ps, status, plan, data, handles, signal);
+    const outcome = await this.#push(ps, status, plan, handles, signal);
     const synced = syncedOf(outcome.pushed, storeKeys);
     if (outcome.error) {
       const message = `set secret failed: ${outcome.error.message}`;
@@ -193,23 +220,53 @@ export class PushSecretReconciler {
     return intervalMs > 0 ? { requeueAfterMs: jitter(intervalMs, 0.1, this.#random) } : {};
   }
 
-  #plan(ps: PushSecret, data: SourceData, namespace: string): { plan: PlannedPush[]; storeKeys: StoreKey[]; handles: Handles } {
-    const stores = ps.spec.secretStoreRefs.flatMap((ref) => this.#deps.resolveStores(ref, namespace));
-    const plan = planPushes(ps.spec.data ?? [], stores);
-    for (const block of ps.spec.dataTo ?? []) {
-      const blockStores = this.#deps.resolveStores(block.storeRef!, namespace);
-      plan.push(...planPushes(dataToEntries(block, [...data.keys()]), blockStores));
-      stores.push(...blockStores);
+  /**
+   * The source Secrets: the one `selector.secret.name` names, or every Secret of the namespace that
+   * `selector.secret.selector` selects, by name (the API's list order, which is ESO's push order). Not ok
+   * when the named Secret does not exist, or the selector selects none while earlier syncs pushed something.
+   */
+  async #sources(
+    ps: PushSecret,
+    namespace: string,
+    signal?: AbortSignal,
+  ): Promise<{ ok: true; sources: Source[]; bySelector: boolean } | { ok: false; missing: string }> {
+    const secret = ps.spec.selector.secret!;
+    if (secret.name) {
+      const found = await this.#deps.getSourceSecret(namespace, secret.name, signal);
+      if (!found) return { ok: false, missing: `Secret ${secret.name} not found` };
+      return { ok: true, sources: [{ name: secret.name, data: sourceDataOf(found) }], bySelector: false };
     }
-    const handles = new Map(stores.map((s) => [storeKeyOf(s), s]));
-    return { plan, storeKeys: [...handles.values()].map((s) => ({ kind: s.kind, name: s.name })), handles };
+    const listed = await this.#deps.listSourceSecrets(namespace, secret.selector ?? {}, signal);
+    const sources = listed
+      .map((s) => ({ name: s.metadata?.name ?? "", data: sourceDataOf(s) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // ESO reports an empty selection as synced and forgets what it pushed (so a later Delete policy cannot
+    // clean it up); Ferry keeps the record and says so.
+    if (sources.length === 0 && Object.keys(ps.status?.syncedPushSecrets ?? {}).some((k) => Object.keys(ps.status!.syncedPushSecrets![k] ?? {}).length > 0)) {
+      return { ok: false, missing: "no Secret matches selector.secret.selector" };
+    }
+    return { ok: true, sources, bySelector: true };
   }
 
-  async #push(ps: PushSecret, status: PushSecretStatus | undefined, plan: readonly PlannedPush[], data: SourceData, handles: Handles, signal?: AbortSignal): Promise<Outcome> {
+  #plan(ps: PushSecret, sources: readonly Source[], namespace: string): { plan: Sourced[]; storeKeys: StoreKey[]; handles: Handles } {
+    const stores = ps.spec.secretStoreRefs.flatMap((ref) => this.#deps.resolveStores(ref, namespace));
+    const dataStores = [...stores];
+    const blocks = (ps.spec.dataTo ?? []).map((block) => ({ block, stores: this.#deps.resolveStores(block.storeRef!, namespace) }));
+    for (const b of blocks) stores.push(...b.stores);
+    const perSource = sources.map((source) => {
+      const plan = planPushes(ps.spec.data ?? [], dataStores);
+      for (const { block, stores: blockStores } of blocks) plan.push(...planPushes(dataToEntries(block, [...source.data.keys()]), blockStores));
+      return plan.map((item) => ({ item, source: source.name, data: source.data }));
+    });
+    const handles = new Map(stores.map((s) => [storeKeyOf(s), s]));
+    return { plan: mergeSourcedPushes(perSource), storeKeys: [...handles.values()].map((s) => ({ kind: s.kind, name: s.name })), handles };
+  }
+
+  async #push(ps: PushSecret, status: PushSecretStatus | undefined, plan: readonly Sourced[], handles: Handles, signal?: AbortSignal): Promise<Outcome> {
     const namespace = ps.metadata.namespace ?? "";
     const pushed: PlannedPush[] = [];
     let wrote = 0;
-    for (const item of plan) {
+    for (const { item, data } of plan) {
       const store = handles.get(item.storeKey)!;
       try {
         const target = await this.#deps.targetFor(store, namespace);
@@ -294,6 +351,23 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
+}
+
+/** The first `data[]` key a selected Secret lacks (after its conversion strategy), as ESO words it plus the Secret. */
+function missingKey(data: readonly PushSecretData[], sources: readonly Source[]): string | undefined {
+  for (const source of sources) {
+    for (const entry of data) {
+      const key = entry.match.secretKey;
+      if (!key) continue;
+      try {
+        if (!reverseKeys(source.data, entry.conversionStrategy).has(key)) return `Secret ${source.name}: secret key ${key} does not exist`;
+      } catch (err) {
+        if (err instanceof MissingKeyError) return `Secret ${source.name}: ${err.message}`;
+        throw err;
+      }
+    }
+  }
+  return undefined;
 }
 
 function errorMessage(err: unknown): string {

@@ -6,18 +6,20 @@ import type { Logger } from "../runtime/logger.ts";
 /**
  * Watches the source Secrets of PushSecrets so a change is pushed within seconds (ESO notices it only at
  * the next refreshInterval). Scoped: one informer per namespace that has PushSecrets, started with the
- * first and stopped with the last, and each cached Secret is reduced to its identity (no data, labels,
+ * first and stopped with the last, and each cached Secret is reduced to its identity and labels (no data,
  * annotations or managedFields), so memory grows with the number of Secrets in those namespaces, never with
- * their contents. The reconciler reads a source Secret's data from the API when it pushes.
+ * their contents. Labels are kept for `selector.secret.selector`: a Secret that gains or loses a selected
+ * label is a change of what a PushSecret pushes. The reconciler reads a source Secret's data from the API
+ * when it pushes.
  */
 export class SourceSecretWatch {
   readonly #kubeConfig: k8s.KubeConfig;
   readonly #logger: Logger;
-  readonly #onChange: (namespace: string, name: string) => void;
+  readonly #onChange: (change: SourceSecretChange) => void;
   readonly #byNamespace = new Map<string, { informer: Informer<KubeObject>; users: Set<string> }>();
   #started = false;
 
-  constructor(options: { kubeConfig: k8s.KubeConfig; logger: Logger; onChange: (namespace: string, name: string) => void }) {
+  constructor(options: { kubeConfig: k8s.KubeConfig; logger: Logger; onChange: (change: SourceSecretChange) => void }) {
     this.#kubeConfig = options.kubeConfig;
     this.#logger = options.logger;
     this.#onChange = options.onChange;
@@ -33,13 +35,14 @@ export class SourceSecretWatch {
         transform: identityOnly,
         logger: this.#logger.child({ informer: `source secrets ${namespace}` }),
       });
-      const changed = (o: KubeObject) => this.#onChange(namespace, o.metadata?.name ?? "");
+      const changed = (o: KubeObject, labels: Array<Record<string, string>>) => this.#onChange({ namespace, name: o.metadata?.name ?? "", labels });
       informer.addEventHandler({
-        add: changed,
+        add: (o) => changed(o, [o.metadata?.labels ?? {}]),
         update: (before, after) => {
-          if (before.metadata?.resourceVersion !== after.metadata?.resourceVersion) changed(after);
+          // Both label sets: a Secret that stops matching a selector is a change for that PushSecret too.
+          if (before.metadata?.resourceVersion !== after.metadata?.resourceVersion) changed(after, [before.metadata?.labels ?? {}, after.metadata?.labels ?? {}]);
         },
-        delete: changed,
+        delete: (o) => changed(o, [o.metadata?.labels ?? {}]),
       });
       entry = { informer, users: new Set() };
       this.#byNamespace.set(namespace, entry);
@@ -76,7 +79,14 @@ export class SourceSecretWatch {
   }
 }
 
+/** A source Secret was added, changed or deleted; `labels`: its label sets before and after. */
+export interface SourceSecretChange {
+  namespace: string;
+  name: string;
+  labels: ReadonlyArray<Readonly<Record<string, string>>>;
+}
+
 function identityOnly(obj: KubeObject): KubeObject {
   const m = obj.metadata ?? {};
-  return { metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion } } as KubeObject;
+  return { metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, labels: m.labels } } as KubeObject;
 }

@@ -16,7 +16,7 @@ describe("unsupportedPushSecretFields: refused loudly, never ignored", () => {
   const cases: Array<[string, Record<string, unknown>, string[]]> = [
     ["a plain PushSecret", {}, []],
     ["a generator source", { selector: { generatorRef: { kind: "Password", name: "x" } } }, ["spec.selector.generatorRef"]],
-    ["source Secrets by label", { selector: { secret: { selector: { matchLabels: { a: "b" } } } } }, ["spec.selector.secret.selector"]],
+    ["source Secrets by label (served since ESO's selector.secret.selector)", { selector: { secret: { selector: { matchLabels: { a: "b" } } } } }, []],
     ["a template (ESO's engine renders it)", { template: { data: { k: "{{ .k }}" } } }, []],
     ["templateFrom", { template: { templateFrom: [{ literal: "x" }] } }, ["spec.template.templateFrom"]],
     ["dataTo without a store", { dataTo: [{}] }, ["spec.dataTo[0].storeRef"]],

@@ -9,9 +9,6 @@ export function unsupportedPushSecretFields(spec: PushSecretSpec): Array<{ path:
   if (spec.selector.generatorRef) {
     out.push({ path: "spec.selector.generatorRef", message: "generators are not supported by Ferry yet; push an existing Secret (selector.secret)" });
   }
-  if (spec.selector.secret?.selector) {
-    out.push({ path: "spec.selector.secret.selector", message: "selecting source Secrets by label is not supported by Ferry yet; name the Secret (selector.secret.name)" });
-  }
   if ((spec.template?.templateFrom?.length ?? 0) > 0) {
     out.push({ path: "spec.template.templateFrom", message: "templateFrom is not supported for PushSecrets by Ferry yet; use template.data" });
   }

@@ -32,3 +32,32 @@ export function matchesLabelSelector(selector: LabelSelector, labels: Readonly<R
   }
   return true;
 }
+
+/**
+ * The selector as the API's `labelSelector` query (metav1.FormatLabelSelector): `k=v`, `k in (a,b)`,
+ * `k notin (a,b)`, `k`, `!k`, comma-joined; "" for an empty selector (everything). An unknown operator is
+ * refused with apimachinery's message rather than listing more than was asked for.
+ */
+export function labelSelectorQuery(selector: LabelSelector): string {
+  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of selector.matchExpressions ?? []) {
+    const values = [...(e.values ?? [])].sort().join(",");
+    switch (e.operator) {
+      case "In":
+        parts.push(`${e.key} in (${values})`);
+        break;
+      case "NotIn":
+        parts.push(`${e.key} notin (${values})`);
+        break;
+      case "Exists":
+        parts.push(e.key);
+        break;
+      case "DoesNotExist":
+        parts.push(`!${e.key}`);
+        break;
+      default:
+        throw new Error(`"${e.operator}" is not a valid label selector operator`);
+    }
+  }
+  return parts.join(",");
+}
