@@ -220,6 +220,12 @@ export interface PushSecretRequest {
   createOnly?: boolean | undefined;
   /** KMS key for a new secret; AWS's default key (alias/aws/secretsmanager) otherwise. */
   kmsKeyId?: string | undefined;
+  /**
+   * The secret's resource policy (PushSecret metadata `resourcePolicy`): a policy document to have (put when
+   * the current one differs as JSON), or `policy: undefined` to have none (deleted if there is one). Absent:
+   * the policy is not touched. Not applied when `createOnly` finds the secret existing.
+   */
+  resourcePolicy?: { policy: string | undefined; blockPublicPolicy?: boolean | undefined } | undefined;
 }
 
 export interface PushSecretResult {

@@ -21,6 +21,17 @@ export interface SecretsManagerPushMetadata {
   kmsKeyId: string | undefined;
   /** The user's tags plus managed-by=external-secrets. */
   tags: Record<string, string>;
+  /** Absent: the secret's resource policy is not managed by this entry. */
+  resourcePolicy?: ResourcePolicyMetadata | undefined;
+}
+
+/**
+ * ESO's `resourcePolicy` (providers/v1/aws/secretsmanager ResourcePolicySpec, newer than ESO v0.16.2): the
+ * policy document is read from a key of a ConfigMap or Secret in the PushSecret's namespace.
+ */
+export interface ResourcePolicyMetadata {
+  blockPublicPolicy?: boolean | undefined;
+  policySourceRef: { kind: "ConfigMap" | "Secret"; name: string; key: string };
 }
 
 export interface ParameterStorePushMetadata {
@@ -35,7 +46,7 @@ export interface ParameterStorePushMetadata {
 
 export type MetadataResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const SM_FIELDS = new Set(["tags", "description", "secretPushFormat", "kmsKeyId", "resourcePolicy"]);
+const SM_FIELDS = new Set(["tags", "description", "secretPushFormat", "kmsKeyId", "resourcePolicy", "replicationLocations"]);
 const PS_FIELDS = new Set(["secretType", "kmsKeyID", "tier", "encodeAsDecoded", "tags", "description"]);
 
 export function parseSecretsManagerMetadata(metadata: unknown): MetadataResult<SecretsManagerPushMetadata> {
@@ -44,7 +55,9 @@ export function parseSecretsManagerMetadata(metadata: unknown): MetadataResult<S
   const spec = envelope.value;
   const format = spec.secretPushFormat ?? "binary";
   if (format !== "binary" && format !== "string") return fail(`invalid secret push format: ${JSON.stringify(format)} (binary or string)`);
-  if (spec.resourcePolicy !== undefined) return fail("metadata spec.resourcePolicy is not supported by Ferry yet; remove it or manage the policy outside the PushSecret");
+  if (spec.replicationLocations !== undefined) return fail("metadata spec.replicationLocations is not supported by Ferry yet; replicate the secret outside the PushSecret");
+  const policy = resourcePolicyOf(spec.resourcePolicy);
+  if (!policy.ok) return policy;
   const tags = tagsOf(spec.tags);
   if (!tags.ok) return tags;
   const description = stringOr(spec.description, "description");
@@ -53,7 +66,7 @@ export function parseSecretsManagerMetadata(metadata: unknown): MetadataResult<S
   if (!kms.ok) return kms;
   return {
     ok: true,
-    value: { secretPushFormat: format, description: description.value || DEFAULT_DESCRIPTION, kmsKeyId: kms.value || undefined, tags: tags.value },
+    value: { secretPushFormat: format, description: description.value || DEFAULT_DESCRIPTION, kmsKeyId: kms.value || undefined, tags: tags.value, resourcePolicy: policy.value },
   };
 }
 
@@ -84,6 +97,38 @@ export function parseParameterStoreMetadata(metadata: unknown): MetadataResult<P
       encodeAsDecoded: spec.encodeAsDecoded === true,
       description: description.value || DEFAULT_DESCRIPTION,
       tags: tags.value,
+    },
+  };
+}
+
+const POLICY_FIELDS = new Set(["blockPublicPolicy", "policySourceRef"]);
+const POLICY_REF_FIELDS = new Set(["kind", "name", "key"]);
+
+/**
+ * ESO only applies a policy on creation when `policySourceRef` is set, but fails every later push without it
+ * ("policySourceRef is nil"): Ferry refuses it up front.
+ */
+function resourcePolicyOf(value: unknown): MetadataResult<ResourcePolicyMetadata | undefined> {
+  if (value === undefined || value === null) return { ok: true, value: undefined };
+  if (typeof value !== "object" || Array.isArray(value)) return fail("metadata spec.resourcePolicy must be an object");
+  const policy = value as Record<string, unknown>;
+  for (const key of Object.keys(policy)) if (!POLICY_FIELDS.has(key)) return fail(`metadata spec.resourcePolicy: unknown field "${key}"`);
+  if (policy.blockPublicPolicy !== undefined && typeof policy.blockPublicPolicy !== "boolean") return fail("metadata spec.resourcePolicy.blockPublicPolicy must be a boolean");
+  const ref = policy.policySourceRef;
+  if (ref === undefined || ref === null) return fail("metadata spec.resourcePolicy.policySourceRef is required (kind ConfigMap or Secret, name, key)");
+  if (typeof ref !== "object" || Array.isArray(ref)) return fail("metadata spec.resourcePolicy.policySourceRef must be an object");
+  const r = ref as Record<string, unknown>;
+  for (const key of Object.keys(r)) if (!POLICY_REF_FIELDS.has(key)) return fail(`metadata spec.resourcePolicy.policySourceRef: unknown field "${key}"`);
+  // ESO's words.
+  if (r.kind !== "ConfigMap" && r.kind !== "Secret") return fail(`unsupported PolicySourceRef kind: ${typeof r.kind === "string" ? r.kind : JSON.stringify(r.kind ?? "")} (must be ConfigMap or Secret)`);
+  for (const field of ["name", "key"] as const) {
+    if (typeof r[field] !== "string" || r[field] === "") return fail(`metadata spec.resourcePolicy.policySourceRef.${field} is required`);
+  }
+  return {
+    ok: true,
+    value: {
+      ...(policy.blockPublicPolicy !== undefined ? { blockPublicPolicy: policy.blockPublicPolicy } : {}),
+      policySourceRef: { kind: r.kind, name: r.name as string, key: r.key as string },
     },
   };
 }

@@ -94,6 +94,9 @@ async function ferryWrites(c: Case): Promise<{ writes: Write[]; error?: string }
         deleteSecret: async () => ({}),
         restoreSecret: async () => ({}),
         tagResource: async () => {},
+        getResourcePolicy: async () => ({}),
+        putResourcePolicy: async () => {},
+        deleteResourcePolicy: async () => {},
       };
       const target = new SecretsManagerTarget({ writer: new SecretsManagerWriter({ api }), tokens: new VersionTokens() });
       await target.push(c.entry, source, { createOnly: false, expectExisting: existing !== undefined });

@@ -21,6 +21,7 @@ import { ParameterStoreTarget } from "./targets/parameter-store-target.ts";
 import type { PushTarget } from "./targets/push-target.ts";
 import { SecretsManagerTarget } from "./targets/secrets-manager-target.ts";
 import { VersionTokens } from "./version-tokens.ts";
+import type { ResourcePolicyMetadata } from "./metadata.ts";
 import { applyPushTemplate } from "./template.ts";
 import { sharedTemplateEngine, type TemplateEngine } from "../lib/gotemplate/index.ts";
 
@@ -114,7 +115,13 @@ export class PushSecretManager {
         kube,
       };
       if (aws.service === "ParameterStore") return new ParameterStoreTarget(await this.#writers.parameterStoreWriterFor(request), aws.prefix);
-      return new SecretsManagerTarget({ writer: await this.#writers.writerFor(request), tokens, prefix: aws.prefix, deletion: aws.secretsManager });
+      return new SecretsManagerTarget({
+        writer: await this.#writers.writerFor(request),
+        tokens,
+        prefix: aws.prefix,
+        deletion: aws.secretsManager,
+        policySource: (ref) => readPolicySource(core, namespace, ref),
+      });
     };
 
     const reconciler = new PushSecretReconciler({
@@ -288,6 +295,32 @@ export class PushSecretManager {
     if (this.#ownsWriters) this.#writers.close();
   }
 }
+
+/**
+ * A resource policy document from a ConfigMap or Secret of the PushSecret's namespace (ESO's
+ * resolveResourcePolicy, with its messages); never another namespace's.
+ */
+async function readPolicySource(core: k8s.CoreV1Api, namespace: string, ref: ResourcePolicyMetadata["policySourceRef"]): Promise<string> {
+  const what = `${ref.kind} ${namespace}/${ref.name}`;
+  try {
+    if (ref.kind === "ConfigMap") {
+      const cm = await core.readNamespacedConfigMap({ namespace, name: ref.name });
+      const policy = cm.data?.[ref.key];
+      if (policy === undefined) throw new PolicySourceError(`key ${ref.key} not found in ${what}`);
+      return policy;
+    }
+    const secret = await core.readNamespacedSecret({ namespace, name: ref.name });
+    const encoded = secret.data?.[ref.key];
+    if (encoded === undefined) throw new PolicySourceError(`key ${ref.key} not found in ${what}`);
+    return Buffer.from(encoded, "base64").toString("utf8");
+  } catch (err) {
+    if (err instanceof PolicySourceError) throw new Error(`failed to resolve resource policy: ${err.message}`, { cause: err });
+    const reason = err instanceof k8s.ApiException ? (err.code === 404 ? "not found" : `HTTP ${err.code}`) : String(err);
+    throw new Error(`failed to resolve resource policy: failed to get ${what}: ${reason}`, { cause: err });
+  }
+}
+
+class PolicySourceError extends Error {}
 
 function keyOf(obj: KubeObject): string {
   return `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;

@@ -270,7 +270,12 @@ export class PushSecretReconciler {
       const store = handles.get(item.storeKey)!;
       try {
         const target = await this.#deps.targetFor(store, namespace);
-        const result = await target.push(item.entry, data, { createOnly: ps.spec.updatePolicy === "IfNotExists", expectExisting: wasSynced(status, item.storeKey, item.statusKey) }, signal);
+        const result = await target.push(
+          item.entry,
+          data,
+          { createOnly: ps.spec.updatePolicy === "IfNotExists", expectExisting: wasSynced(status, item.storeKey, item.statusKey), previous: status?.syncedPushSecrets?.[item.storeKey]?.[item.statusKey] },
+          signal,
+        );
         if (result.outcome !== "unchanged" && result.outcome !== "exists") wrote++;
         this.#logger.debug({ pushSecret: `${namespace}/${ps.metadata.name}`, store: item.storeKey, remoteKey: item.statusKey, outcome: result.outcome, calls: result.calls }, "pushed");
         pushed.push(item);

@@ -7,6 +7,8 @@ export interface PushOptions {
   createOnly: boolean;
   /** A previous sync recorded this entry: skip the optimistic create and look first (no failed write call). */
   expectExisting: boolean;
+  /** The entry as a previous sync recorded it (its metadata then), e.g. to remove a resource policy it set. */
+  previous?: PushSecretData | undefined;
 }
 
 export interface PushOutcome {

@@ -1,8 +1,8 @@
 import type { PushSecretData } from "../../apis/push-secret.ts";
-import { NotManagedError, type SecretsWriter } from "../../providers/provider.ts";
+import { NotManagedError, type PushSecretRequest, type SecretsWriter } from "../../providers/provider.ts";
 import type { AwsSecretsManagerOptions } from "../../providers/aws/spec.ts";
 import { PropertyPathError, setJsonProperty } from "../json-property.ts";
-import { MANAGED_BY_ESO, MANAGED_BY_TAG, parseSecretsManagerMetadata } from "../metadata.ts";
+import { MANAGED_BY_ESO, MANAGED_BY_TAG, parseSecretsManagerMetadata, type ResourcePolicyMetadata, type SecretsManagerPushMetadata } from "../metadata.ts";
 import { entryValue, MissingKeyError, reverseKeys, type SourceData } from "../source-values.ts";
 import type { VersionTokens } from "../version-tokens.ts";
 import { NotManagedByExternalSecretsError, PushConfigError, type DeleteOutcome, type PushOptions, type PushOutcome, type PushTarget } from "./push-target.ts";
@@ -17,6 +17,11 @@ export interface SecretsManagerTargetOptions {
   prefix?: string | undefined;
   /** The store's `secretsManager` settings: the recovery window of deletions. */
   deletion?: AwsSecretsManagerOptions | undefined;
+  /**
+   * Reads a resource policy document from a ConfigMap or Secret of the PushSecret's namespace (metadata
+   * `resourcePolicy.policySourceRef`); throws with a message naming the object and key, never the content.
+   */
+  policySource?: ((ref: ResourcePolicyMetadata["policySourceRef"], signal?: AbortSignal) => Promise<string>) | undefined;
 }
 
 /**
@@ -39,6 +44,9 @@ export class SecretsManagerTarget implements PushTarget {
     const { remoteKey, property } = entry.match.remoteRef;
     const value = valueOf(source, entry);
     const name = (this.#options.prefix ?? "") + remoteKey;
+    // Resolved before anything is written: a missing or invalid policy leaves the remote secret as it was
+    // (ESO creates the secret first and then fails on the policy, leaving it without one).
+    const resourcePolicy = await this.#resourcePolicy(meta.value, options.previous, signal);
     try {
       const result = await this.#options.writer.pushSecret(
         {
@@ -55,6 +63,7 @@ export class SecretsManagerTarget implements PushTarget {
           skipIfEqual: true,
           createOnly: options.createOnly,
           merge: property ? (current) => mergeProperty(current?.value, property, value) : undefined,
+          resourcePolicy,
         },
         signal,
       );
@@ -63,6 +72,27 @@ export class SecretsManagerTarget implements PushTarget {
       if (err instanceof NotManagedError) throw new NotManagedByExternalSecretsError(`secret "${name}"`);
       throw err;
     }
+  }
+
+  /**
+   * What the writer does with the secret's resource policy: the document from the policy source when the
+   * metadata has `resourcePolicy` (an empty document: none, as ESO); none when the entry recorded by the last
+   * sync had one and the metadata no longer does; otherwise nothing. ESO deletes the policy on every push
+   * without `resourcePolicy`, including a policy someone else attached; Ferry removes only one it managed.
+   */
+  async #resourcePolicy(meta: SecretsManagerPushMetadata, previous: PushSecretData | undefined, signal?: AbortSignal): Promise<PushSecretRequest["resourcePolicy"]> {
+    if (meta.resourcePolicy) {
+      if (!this.#options.policySource) throw new PushConfigError("resourcePolicy needs a policy source reader");
+      const policy = await this.#options.policySource(meta.resourcePolicy.policySourceRef, signal);
+      if (policy !== "" && !isJsonObject(policy)) {
+        const { kind, name, key } = meta.resourcePolicy.policySourceRef;
+        throw new PushConfigError(`resource policy in ${kind} ${name} key ${key} is not a JSON object`);
+      }
+      return { policy: policy || undefined, blockPublicPolicy: meta.resourcePolicy.blockPublicPolicy };
+    }
+    if (previous === undefined) return undefined;
+    const before = parseSecretsManagerMetadata(previous.metadata);
+    return before.ok && before.value.resourcePolicy ? { policy: undefined } : undefined;
   }
 
   async delete(entry: PushSecretData, signal?: AbortSignal): Promise<DeleteOutcome> {
@@ -84,6 +114,15 @@ export class SecretsManagerTarget implements PushTarget {
       if (err instanceof NotManagedError) return { outcome: "not-managed", calls: ["DescribeSecret"] };
       throw err;
     }
+  }
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+  } catch {
+    return false;
   }
 }
 

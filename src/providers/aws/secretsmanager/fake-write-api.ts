@@ -18,12 +18,24 @@ import type {
   PutSecretValueResponse,
   RestoreSecretRequest,
   RestoreSecretResponse,
+  GetResourcePolicyResponse,
+  PutResourcePolicyRequest,
   TagResourceRequest,
 } from "@aws-sdk/client-secrets-manager";
 import { awsError } from "../fake-aws-error.ts";
 import type { SecretsManagerWriteApi } from "./write-api.ts";
 
-type Action = "CreateSecret" | "PutSecretValue" | "DescribeSecret" | "GetSecretValue" | "DeleteSecret" | "RestoreSecret" | "TagResource";
+type Action =
+  | "CreateSecret"
+  | "PutSecretValue"
+  | "DescribeSecret"
+  | "GetSecretValue"
+  | "DeleteSecret"
+  | "RestoreSecret"
+  | "TagResource"
+  | "GetResourcePolicy"
+  | "PutResourcePolicy"
+  | "DeleteResourcePolicy";
 
 interface Version {
   id: string;
@@ -37,6 +49,8 @@ export interface FakeWrittenSecret {
   arn: string;
   tags: Record<string, string>;
   versions: Version[];
+  /** The resource policy as put (AWS keeps the document's text). */
+  policy?: string | undefined;
   deletedDate?: Date | undefined;
 }
 
@@ -150,6 +164,24 @@ export class FakeSecretsManagerWrites implements SecretsManagerWriteApi {
     this.#record("TagResource");
     const secret = this.#mustFind(input.SecretId ?? "");
     for (const t of input.Tags ?? []) secret.tags[t.Key ?? ""] = t.Value ?? "";
+  }
+
+  async getResourcePolicy(input: { SecretId: string }): Promise<GetResourcePolicyResponse> {
+    this.#record("GetResourcePolicy");
+    const secret = this.#mustFind(input.SecretId);
+    return { ARN: secret.arn, Name: secret.name, ...(secret.policy !== undefined ? { ResourcePolicy: secret.policy } : {}) };
+  }
+
+  async putResourcePolicy(input: PutResourcePolicyRequest): Promise<void> {
+    this.#record("PutResourcePolicy");
+    const secret = this.#mustFind(input.SecretId ?? "");
+    JSON.parse(input.ResourcePolicy ?? "");
+    secret.policy = input.ResourcePolicy;
+  }
+
+  async deleteResourcePolicy(input: { SecretId: string }): Promise<void> {
+    this.#record("DeleteResourcePolicy");
+    this.#mustFind(input.SecretId).policy = undefined;
   }
 
   #find(id: string): FakeWrittenSecret | undefined {

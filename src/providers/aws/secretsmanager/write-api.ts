@@ -1,8 +1,11 @@
 import {
   CreateSecretCommand,
+  DeleteResourcePolicyCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
+  GetResourcePolicyCommand,
   GetSecretValueCommand,
+  PutResourcePolicyCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
   TagResourceCommand,
@@ -14,6 +17,8 @@ import {
   type DescribeSecretResponse,
   type GetSecretValueRequest,
   type GetSecretValueResponse,
+  type GetResourcePolicyResponse,
+  type PutResourcePolicyRequest,
   type PutSecretValueRequest,
   type PutSecretValueResponse,
   type RestoreSecretRequest,
@@ -37,6 +42,10 @@ export interface SecretsManagerWriteApi {
   deleteSecret(input: DeleteSecretRequest, signal?: AbortSignal): Promise<DeleteSecretResponse>;
   restoreSecret(input: RestoreSecretRequest, signal?: AbortSignal): Promise<RestoreSecretResponse>;
   tagResource(input: TagResourceRequest, signal?: AbortSignal): Promise<void>;
+  /** PushSecret metadata `resourcePolicy` (ESO's provider manages the secret's resource policy). */
+  getResourcePolicy(input: { SecretId: string }, signal?: AbortSignal): Promise<GetResourcePolicyResponse>;
+  putResourcePolicy(input: PutResourcePolicyRequest, signal?: AbortSignal): Promise<void>;
+  deleteResourcePolicy(input: { SecretId: string }, signal?: AbortSignal): Promise<void>;
 }
 
 /** The write calls over the same SDK client the reader uses (createSecretsManagerClient), with credential refresh. */
@@ -52,6 +61,13 @@ export function sdkSecretsManagerWriteApi(client: SecretsManagerClient, credenti
     restoreSecret: (input, signal) => call(() => client.send(new RestoreSecretCommand(input), options(signal))),
     tagResource: async (input, signal) => {
       await call(() => client.send(new TagResourceCommand(input), options(signal)));
+    },
+    getResourcePolicy: (input, signal) => call(() => client.send(new GetResourcePolicyCommand(input), options(signal))),
+    putResourcePolicy: async (input, signal) => {
+      await call(() => client.send(new PutResourcePolicyCommand(input), options(signal)));
+    },
+    deleteResourcePolicy: async (input, signal) => {
+      await call(() => client.send(new DeleteResourcePolicyCommand(input), options(signal)));
     },
   };
 }

@@ -131,6 +131,55 @@ describe("SecretsManagerWriter.pushSecret", () => {
   });
 });
 
+describe("SecretsManagerWriter: the resource policy (PushSecret metadata resourcePolicy, as ESO's manageResourcePolicy)", () => {
+  const policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:DeleteSecret","Resource":"*"}]}';
+  const reordered = '{"Statement":[{"Resource":"*","Action":"secretsmanager:DeleteSecret","Principal":"*","Effect":"Deny"}],"Version":"2012-10-17"}';
+  const computed = (extra: Partial<PushSecretRequest>) => push({ versionTokenFor: (_p, v) => token(v.length), skipIfEqual: true, ...extra });
+
+  test("a new secret: CreateSecret then PutResourcePolicy (no read), blockPublicPolicy passed on", async () => {
+    const { fake, writer } = setup();
+    const result = await writer.pushSecret(computed({ resourcePolicy: { policy, blockPublicPolicy: true } }));
+    assert.deepEqual(result.calls, ["CreateSecret", "PutResourcePolicy"]);
+    assert.equal(fake.secrets.get("ferry/team-a/db")?.policy, policy);
+  });
+
+  test("an unchanged value and the same policy (key order aside): one GetResourcePolicy, no write", async () => {
+    const { fake, writer } = setup();
+    await writer.pushSecret(computed({ resourcePolicy: { policy } }));
+    const result = await writer.pushSecret(computed({ describeFirst: true, resourcePolicy: { policy: reordered } }));
+    assert.deepEqual({ outcome: result.outcome, calls: result.calls }, { outcome: "unchanged", calls: ["DescribeSecret", "GetSecretValue", "GetResourcePolicy"] });
+    assert.equal(fake.calls.PutResourcePolicy, 1);
+  });
+
+  test("a changed policy on an unchanged value is put (and reported as a write)", async () => {
+    const { fake, writer } = setup();
+    await writer.pushSecret(computed({}));
+    const result = await writer.pushSecret(computed({ describeFirst: true, resourcePolicy: { policy } }));
+    assert.deepEqual({ outcome: result.outcome, calls: result.calls }, { outcome: "updated", calls: ["DescribeSecret", "GetSecretValue", "GetResourcePolicy", "PutResourcePolicy"] });
+    assert.equal(fake.secrets.get("ferry/team-a/db")?.policy, policy);
+  });
+
+  test("no policy wanted any more: DeleteResourcePolicy; absent: the policy is not touched", async () => {
+    const { fake, writer } = setup();
+    await writer.pushSecret(computed({ resourcePolicy: { policy } }));
+    await writer.pushSecret(computed({ describeFirst: true }));
+    assert.equal(fake.secrets.get("ferry/team-a/db")?.policy, policy, "absent: untouched");
+    const result = await writer.pushSecret(computed({ describeFirst: true, resourcePolicy: { policy: undefined } }));
+    assert.deepEqual(result.calls, ["DescribeSecret", "GetSecretValue", "DeleteResourcePolicy"]);
+    assert.equal(fake.secrets.get("ferry/team-a/db")?.policy, undefined);
+  });
+
+  test("never on a secret it does not own, nor on one createOnly leaves alone", async () => {
+    const { fake, writer } = setup();
+    fake.seed("ferry/team-a/db", "theirs");
+    await assert.rejects(writer.pushSecret(computed({ describeFirst: true, resourcePolicy: { policy } })), NotManagedError);
+    const result = await writer.pushSecret(computed({ createOnly: true, resourcePolicy: { policy } }));
+    assert.equal(result.outcome, "exists");
+    assert.equal(fake.calls.PutResourcePolicy ?? 0, 0);
+    assert.equal(fake.secrets.get("ferry/team-a/db")?.policy, undefined);
+  });
+});
+
 describe("SecretsManagerWriter.deleteSecret", () => {
   test("schedules, forces, and tolerates what is already gone", async () => {
     const { fake, writer } = setup();

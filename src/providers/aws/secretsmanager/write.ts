@@ -51,6 +51,56 @@ export class SecretsManagerWriter implements SecretsWriter {
   }
 
   async pushSecret(request: PushSecretRequest, signal?: AbortSignal): Promise<PushSecretResult> {
+    const result = await this.#pushValue(request, signal);
+    if (request.resourcePolicy && result.outcome !== "exists") {
+      const changed = await this.#applyResourcePolicy(result.arn, result.name, request.resourcePolicy, result.outcome === "created", result.calls, signal);
+      // A policy written to an otherwise unchanged secret is a write (the caller counts and reports it).
+      if (changed && result.outcome === "unchanged") return { ...result, outcome: "updated" };
+    }
+    return result;
+  }
+
+  /**
+   * ESO's manageResourcePolicy, with one read instead of a write when nothing changed: a wanted policy is put
+   * when the current one differs as JSON (a new secret has none, so it is put without reading); no wanted
+   * policy deletes the current one (DeleteResourcePolicy, which is a no-op when there is none). Runs after the
+   * value, on a secret whose ownership the value's write has just checked. True when something was written.
+   */
+  async #applyResourcePolicy(
+    arn: string,
+    name: string,
+    wanted: NonNullable<PushSecretRequest["resourcePolicy"]>,
+    created: boolean,
+    calls: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
+    if (!wanted.policy) {
+      if (created) return false;
+      calls.push("DeleteResourcePolicy");
+      await this.#api.deleteResourcePolicy({ SecretId: arn }, signal).catch((err: unknown) => {
+        if (describeAwsError(err).kind === "not-found") return;
+        throw callError(err, `DeleteResourcePolicy "${name}"`, this.#redactor);
+      });
+      return true;
+    }
+    if (!created) {
+      calls.push("GetResourcePolicy");
+      const current = await this.#api.getResourcePolicy({ SecretId: arn }, signal).catch((err: unknown) => {
+        if (describeAwsError(err).kind === "not-found") return undefined;
+        throw callError(err, `GetResourcePolicy "${name}"`, this.#redactor);
+      });
+      if (current?.ResourcePolicy && samePolicy(current.ResourcePolicy, wanted.policy)) return false;
+    }
+    calls.push("PutResourcePolicy");
+    await this.#api
+      .putResourcePolicy({ SecretId: arn, ResourcePolicy: wanted.policy, ...(wanted.blockPublicPolicy !== undefined ? { BlockPublicPolicy: wanted.blockPublicPolicy } : {}) }, signal)
+      .catch((err: unknown) => {
+        throw callError(err, `PutResourcePolicy "${name}"`, this.#redactor);
+      });
+    return true;
+  }
+
+  async #pushValue(request: PushSecretRequest, signal?: AbortSignal): Promise<PushSecretResult> {
     if (!request.versionTokenFor) checkToken(request.versionToken);
     const name = this.#prefix + request.remoteKey;
     const calls: string[] = [];
@@ -274,6 +324,21 @@ function currentVersionOf(described: DescribeSecretResponse): string | undefined
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Two policy documents as ESO compares them (json.Unmarshal into maps, reflect.DeepEqual): key order aside. */
+function samePolicy(a: string, b: string): boolean {
+  try {
+    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
+  } catch {
+    return false;
+  }
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+  );
 }
 
 function staleTags(actual: Tag[] | undefined, wanted: Readonly<Record<string, string>> | undefined): Tag[] {
