@@ -18,7 +18,8 @@ describe("unsupportedPushSecretFields: refused loudly, never ignored", () => {
     ["a generator source", { selector: { generatorRef: { kind: "Password", name: "x" } } }, ["spec.selector.generatorRef"]],
     ["source Secrets by label (served since ESO's selector.secret.selector)", { selector: { secret: { selector: { matchLabels: { a: "b" } } } } }, []],
     ["a template (ESO's engine renders it)", { template: { data: { k: "{{ .k }}" } } }, []],
-    ["templateFrom", { template: { templateFrom: [{ literal: "x" }] } }, ["spec.template.templateFrom"]],
+    ["templateFrom.literal (rendered by ESO's engine)", { template: { templateFrom: [{ literal: "x" }] } }, []],
+    ["templateFrom from a ConfigMap or Secret", { template: { templateFrom: [{ configMap: { name: "c", items: [{ key: "k" }] } }, { secret: { name: "s", items: [{ key: "k" }] } }] } }, ["spec.template.templateFrom[0].configMap", "spec.template.templateFrom[1].secret"]],
     ["dataTo without a store", { dataTo: [{}] }, ["spec.dataTo[0].storeRef"]],
     ["dataTo rewrite.transform", { dataTo: [{ storeRef: { name: "aws" }, rewrite: [{ transform: { template: "x" } }] }] }, ["spec.dataTo[0].rewrite[0].transform"]],
     ["nothing to push", { data: [] }, ["spec.data"]],
@@ -33,8 +34,8 @@ describe("ferry validate on the push kinds", () => {
   test("v1 is not a PushSecret version", () => assert.match(validateObject("f:0", { ...base, apiVersion: "external-secrets.io/v1" }).errors.join(), /supported values: "external-secrets.io\/v1alpha1"/));
   test("an unsupported field is an error with its path", () => assert.match(validateObject("f:0", withSpec({ selector: { generatorRef: { kind: "Password", name: "x" } } })).errors.join(), /^spec\.selector\.generatorRef: generators are not supported/));
   test("a ClusterPushSecret's template spec is checked under spec.pushSecretSpec", () => {
-    const cps = { apiVersion: "external-secrets.io/v1alpha1", kind: "ClusterPushSecret", metadata: { name: "c" }, spec: { namespaceSelectors: [{}], pushSecretSpec: { ...base.spec, template: { templateFrom: [{ literal: "x" }] } } } };
-    assert.match(validateObject("f:0", cps).errors.join(), /^spec\.pushSecretSpec\.template\.templateFrom:/);
+    const cps = { apiVersion: "external-secrets.io/v1alpha1", kind: "ClusterPushSecret", metadata: { name: "c" }, spec: { namespaceSelectors: [{}], pushSecretSpec: { ...base.spec, template: { templateFrom: [{ configMap: { name: "c", items: [{ key: "k" }] } }] } } } };
+    assert.match(validateObject("f:0", cps).errors.join(), /^spec\.pushSecretSpec\.template\.templateFrom\[0\]\.configMap:/);
   });
   test("a store reference needs a name or a selector", () => assert.match(validateObject("f:0", withSpec({ secretStoreRefs: [{ kind: "SecretStore" }] })).errors.join(), /needs a name or a labelSelector/));
 });

@@ -9,8 +9,14 @@ export function unsupportedPushSecretFields(spec: PushSecretSpec): Array<{ path:
   if (spec.selector.generatorRef) {
     out.push({ path: "spec.selector.generatorRef", message: "generators are not supported by Ferry yet; push an existing Secret (selector.secret)" });
   }
-  if ((spec.template?.templateFrom?.length ?? 0) > 0) {
-    out.push({ path: "spec.template.templateFrom", message: "templateFrom is not supported for PushSecrets by Ferry yet; use template.data" });
+  for (const [i, from] of (spec.template?.templateFrom ?? []).entries()) {
+    const path = `spec.template.templateFrom[${i}]`;
+    if (from.configMap !== undefined) out.push({ path: `${path}.configMap`, message: "templates from a ConfigMap are not supported for PushSecrets by Ferry yet; inline them in templateFrom.literal or template.data" });
+    if (from.secret !== undefined) out.push({ path: `${path}.secret`, message: "templates from a Secret are not supported for PushSecrets by Ferry yet; inline them in templateFrom.literal or template.data" });
+    // ESO's Secret targets are exactly these (its engine silently ignores any other value).
+    if (!["Data", "Labels", "Annotations"].includes(from.target)) {
+      out.push({ path: `${path}.target`, message: `Unsupported value: ${JSON.stringify(from.target)}: supported values: "Data", "Labels", "Annotations"` });
+    }
   }
   for (const [i, block] of (spec.dataTo ?? []).entries()) {
     if (!block.storeRef) out.push({ path: `spec.dataTo[${i}].storeRef`, message: "Required: storeRef must specify either name or labelSelector" });

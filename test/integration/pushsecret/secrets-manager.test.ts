@@ -138,6 +138,17 @@ describe("PushSecret → Secrets Manager", () => {
     assert.equal(after.metadata?.resourceVersion, before.metadata?.resourceVersion);
   });
 
+  test("template.templateFrom literal is rendered before template.data, on a copy", async () => {
+    await h.putSecret("tplfrom", { user: `${CANARY}-fu` });
+    await h.apply(pushSecret("tplfrom", {
+      template: { templateFrom: [{ literal: "conn: 'db://{{ .user }}@host'", target: "Data" }] },
+      data: [entry("conn", `${prefix}tplfrom-conn`)],
+    }));
+    await h.waitForPushSecret("tplfrom", synced);
+    assert.equal(Buffer.from((await h.value(`${prefix}tplfrom-conn`))!.SecretBinary!).toString("utf8"), `db://${CANARY}-fu@host`);
+    assert.equal((await h.core.readNamespacedSecret({ namespace: h.namespace, name: "tplfrom" })).data?.conn, undefined, "the source Secret is not modified");
+  });
+
   test("a failing template is a clear condition without values, and nothing is pushed", async () => {
     await h.putSecret("badtpl", { v: `${CANARY}-bad` });
     await h.apply(pushSecret("badtpl", { template: { data: { out: '{{ fail (printf "boom %s" .v) }}' } }, data: [entry("out", `${prefix}badtpl`)] }));
