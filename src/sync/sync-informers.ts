@@ -1,6 +1,7 @@
 import type * as k8s from "@kubernetes/client-node";
 import { composeTransforms, keepManagedFieldsOf, withoutAnnotations, withoutManagedFields, type CacheTransform } from "../runtime/cache-transforms.ts";
 import { Informer } from "../runtime/informer.ts";
+import { controllerOwnerOf, InformerIndex } from "../runtime/informer-index.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import type { Logger } from "../runtime/logger.ts";
 import { FIELD_MANAGER_PREFIX, MANAGED_LABEL } from "./desired-secret.ts";
@@ -38,6 +39,12 @@ export class SyncInformers {
   readonly clusterSecretStores: Informer<KubeObject>;
   readonly namespaces: Informer<KubeObject> | undefined;
   readonly managedSecrets: Informer<KubeObject>;
+  /**
+   * ExternalSecrets by their controller owner (`<Kind>/<name>`, e.g. `ClusterExternalSecret/registry`): a
+   * ClusterExternalSecret finds the ExternalSecrets it controls without scanning every cached one. Registered
+   * here, before any controller's handlers, so it is current when they run.
+   */
+  readonly externalSecretsByController: InformerIndex<KubeObject>;
   readonly #all: Informer<KubeObject>[] = [];
   readonly #kubeConfig: k8s.KubeConfig;
   readonly #logger: Logger;
@@ -48,6 +55,7 @@ export class SyncInformers {
     this.#logger = options.logger;
     this.#scope = options.namespace ? `/namespaces/${options.namespace}` : "";
     this.externalSecrets = this.add(`${GROUP_PATH}${this.#scope}/externalsecrets`, { transform: CACHE_TRANSFORMS.externalSecrets });
+    this.externalSecretsByController = new InformerIndex(this.externalSecrets, controllerOwnerOf);
     this.secretStores = this.add(`${GROUP_PATH}${this.#scope}/secretstores`);
     this.clusterSecretStores = this.add(`${GROUP_PATH}/clustersecretstores`);
     this.managedSecrets = this.add(`/api/v1${this.#scope}/secrets`, { labelSelector: `${MANAGED_LABEL}=true`, transform: CACHE_TRANSFORMS.managedSecrets });

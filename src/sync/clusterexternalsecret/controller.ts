@@ -74,7 +74,8 @@ export class ClusterExternalSecretController {
       },
       namespaces: () => namespaces.list().map(namespaceView),
       getExternalSecret: (namespace, name) => externalSecrets.get(namespace, name),
-      controlledBy: (cesName) => externalSecrets.list().filter((es) => isControlledBy(es as ExternalSecretObject, cesName)),
+      // The owner index, not a scan of every cached ExternalSecret per reconcile.
+      controlledBy: (cesName) => informers.externalSecretsByController.byIndex(`${KIND_CLUSTER_EXTERNAL_SECRET}/${cesName}`).filter((es) => isControlledBy(es as ExternalSecretObject, cesName)),
       writes: new ClusterExternalSecretWrites(options.kubeConfig),
       logger: logger.child({ controller: "clusterexternalsecret" }),
     });
