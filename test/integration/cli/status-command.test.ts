@@ -91,9 +91,51 @@ describe("ferry status", () => {
     assert.match(r.stderr, /No ExternalSecrets found in namespace kube-public\./);
   });
 
+  test("--kind PushSecret: stores, Ready, reason, last sync and the error", async () => {
+    const ps = { group, version: "v1alpha1", namespace: ns.name, plural: "pushsecrets" };
+    await custom.createNamespacedCustomObject({
+      ...ps,
+      body: { apiVersion: `${group}/v1alpha1`, kind: "PushSecret", metadata: { name: "push" }, spec: { secretStoreRefs: [{ name: "aws" }, { kind: "ClusterSecretStore", name: "shared" }], selector: { secret: { name: "s" } }, data: [{ match: { secretKey: "k", remoteRef: { remoteKey: "r" } } }] } },
+    });
+    const current = (await custom.getNamespacedCustomObject({ ...ps, name: "push" })) as Record<string, unknown>;
+    await custom.replaceNamespacedCustomObjectStatus({ ...ps, name: "push", body: { ...current, status: { refreshTime: minutesAgo(3), conditions: [{ type: "Ready", status: "False", reason: "Errored", message: "set secret failed: secret not managed by external-secrets", lastTransitionTime: minutesAgo(3) }] } } });
+    const r = await ferry(["status", "--kubeconfig", env.state.kubeconfig, "-n", ns.name, "--kind", "ps", "--fail-on-error"]);
+    assert.equal(r.status, 1, r.stderr);
+    const lines = r.stdout.trimEnd().split("\n");
+    assert.match(lines[0]!, /^NAMESPACE\s+NAME\s+STORES\s+READY\s+REASON\s+LAST SYNC\s+ERROR$/);
+    assert.match(lines[1]!, new RegExp(`^${ns.name}\\s+push\\s+aws,ClusterSecretStore/shared\\s+False\\s+Errored\\s+3m(\\d+s)?\\s+set secret failed: secret not managed by external-secrets$`));
+  });
+
+  test("--kind ClusterExternalSecret: provisioned and failed namespaces with the reason", async () => {
+    const ces = { group, version: "v1", plural: "clusterexternalsecrets" };
+    const name = `${ns.name}-ces`;
+    await custom.createClusterCustomObject({
+      ...ces,
+      body: { apiVersion: `${group}/v1`, kind: "ClusterExternalSecret", metadata: { name }, spec: { namespaces: [ns.name], externalSecretSpec: { secretStoreRef: { kind: "ClusterSecretStore", name: "shared" }, data: [{ secretKey: "a", remoteRef: { key: "k" } }] } } },
+    });
+    try {
+      const current = (await custom.getClusterCustomObject({ ...ces, name })) as Record<string, unknown>;
+      await custom.replaceClusterCustomObjectStatus({
+        ...ces,
+        name,
+        body: { ...current, status: { externalSecretName: name, provisionedNamespaces: ["a", "b"], failedNamespaces: [{ namespace: "c", reason: "external secret already exists in namespace" }], conditions: [{ type: "Ready", status: "False", message: "one or more namespaces failed", lastTransitionTime: minutesAgo(1) }] } },
+      });
+      const r = await ferry(["status", "--kubeconfig", env.state.kubeconfig, "--kind", "ces", "-o", "json"]);
+      assert.equal(r.status, 0, r.stderr);
+      const row = (JSON.parse(r.stdout) as Array<{ name: string }>).find((x) => x.name === name);
+      assert.deepEqual(row, { kind: "ClusterExternalSecret", name, stores: ["ClusterSecretStore/shared"], provisionedNamespaces: ["a", "b"], failedNamespaces: [{ namespace: "c", reason: "external secret already exists in namespace" }], ready: "False", message: "one or more namespaces failed" });
+      const table = await ferry(["status", "--kubeconfig", env.state.kubeconfig, "--kind", "ClusterExternalSecret"]);
+      assert.match(table.stdout, /^NAME\s+STORES\s+PROVISIONED\s+FAILED\s+READY\s+ERROR$/m);
+      assert.match(table.stdout, new RegExp(`^${name}\\s+ClusterSecretStore/shared\\s+2\\s+1\\s+False\\s+one or more namespaces failed; c: external secret already exists in namespace$`, "m"));
+    } finally {
+      await custom.deleteClusterCustomObject({ ...ces, name });
+    }
+  });
+
   const bad: Array<{ args: string[]; message: RegExp }> = [
     { args: ["status", "-n", "a", "-A"], message: /cannot be used with option '-A, --all-namespaces'/ },
     { args: ["status", "-o", "yaml"], message: /argument 'yaml' is invalid\. Allowed choices are table, json/ },
+    { args: ["status", "--kind", "Secret"], message: /must be ExternalSecret \(es\), PushSecret \(ps\), ClusterExternalSecret \(ces\) or ClusterPushSecret \(cps\)/ },
     { args: ["status", "--kubeconfig", "/nonexistent/kubeconfig"], message: /error: cannot load kubeconfig \/nonexistent\/kubeconfig/ },
   ];
   for (const c of bad) {
