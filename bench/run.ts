@@ -17,6 +17,7 @@ import { TestEnvironment } from "../test/env/test-environment.ts";
 import { NaiveAwsProvider } from "./naive-provider.ts";
 import { formatComparison, runSyncScenario } from "./sync-benchmark.ts";
 import { changePropagationFigure } from "./change-propagation.ts";
+import { formatFanOut, runFanOutScenario } from "./fanout.ts";
 import { USAGE, esoConcurrency, parseBenchOptions, type BenchOptions } from "./real-eso/bench-options.ts";
 import { ensureEsoBuild, type EsoBuild } from "./real-eso/eso-build.ts";
 import { startEso, startFerry } from "./real-eso/controller-process.ts";
@@ -42,6 +43,11 @@ async function runInProcess(count: number): Promise<void> {
     const ferry = await runSyncScenario({ env, label: "ferry", count, provider: new AwsProvider({}), concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32), coalescing: { windowMs: Number(process.env.BENCH_WINDOW_MS ?? 20), maxBatch: 20 } });
     console.log(formatComparison(baseline, ferry));
     console.log(`\n${await changePropagationFigure(env)}`);
+    // ClusterExternalSecret fan-out (bench/fanout.ts): BENCH_FANOUT_NAMESPACES (default 20) from one ClusterExternalSecret.
+    const fanOut = Number(process.env.BENCH_FANOUT_NAMESPACES ?? 20);
+    const fanOutBaseline = await runFanOutScenario({ env, label: "naive", namespaces: fanOut, provider: new NaiveAwsProvider(), concurrency: 1, coalescing: { windowMs: 0, maxBatch: 1 }, readAhead: false });
+    const fanOutFerry = await runFanOutScenario({ env, label: "ferry", namespaces: fanOut, provider: new AwsProvider({}), concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32) });
+    console.log(`\n${formatFanOut(fanOutBaseline, fanOutFerry)}`);
   } finally {
     await running.stop();
   }
