@@ -35,6 +35,20 @@ async function policyOf(name: string): Promise<unknown> {
   return out.ResourcePolicy ? JSON.parse(out.ResourcePolicy) : undefined;
 }
 
+/**
+ * Waits until no AWS call has been made for a while: the source-Secret watch of a new namespace replays the
+ * Secrets it lists, which may push (and read) once more right after the first sync; counts start after that.
+ */
+async function quiet(): Promise<void> {
+  let last = -1;
+  await waitUntil("no AWS call for 1.5 s", async () => {
+    const now = Object.values(h.counts()).reduce((a, b) => a + b, 0);
+    const still = now === last;
+    last = now;
+    return still;
+  }, { timeoutMs: 20_000, intervalMs: 1_500 });
+}
+
 async function patchPushSecret(name: string, body: object): Promise<void> {
   await h.custom.patchNamespacedCustomObject({ group: "external-secrets.io", version: "v1alpha1", namespace: h.namespace, plural: "pushsecrets", name, body }, merge);
 }
@@ -60,6 +74,7 @@ describe("PushSecret metadata resourcePolicy (Secrets Manager)", () => {
   });
 
   test("a re-check with an unchanged value and policy reads once and writes nothing (counted)", async () => {
+    await quiet();
     const before = await h.pushSecret("pol");
     h.aws.resetCounts();
     await patchPushSecret("pol", { metadata: { annotations: { touch: "1" } } });
