@@ -51,11 +51,17 @@ test("syncedPatch nulls what was removed (a merge patch merges maps)", () => {
 
 describe("dataToEntries", () => {
   const keys = ["db-user", "db-pass", "other"];
-  test("keys matching the regexp, renamed by rewrite", () => {
-    const entries = dataToEntries({ match: { regexp: "^db-" }, rewrite: [{ regexp: { source: "^db-(.*)$", target: "app/db/$1" } }], conversionStrategy: "None" }, keys);
+  test("keys matching the regexp, renamed by rewrite", async () => {
+    const entries = await dataToEntries({ match: { regexp: "^db-" }, rewrite: [{ regexp: { source: "^db-(.*)$", target: "app/db/$1" } }], conversionStrategy: "None" }, keys);
     assert.deepEqual(entries.map((e) => `${e.match.secretKey} → ${e.match.remoteRef.remoteKey}`), ["db-pass → app/db/pass", "db-user → app/db/user"]);
   });
-  test("no regexp: every key under its own name", () => assert.deepEqual(dataToEntries({ conversionStrategy: "None" }, keys).map((e) => e.match.remoteRef.remoteKey), ["db-pass", "db-user", "other"]));
+  test("no regexp: every key under its own name", async () => assert.deepEqual((await dataToEntries({ conversionStrategy: "None" }, keys)).map((e) => e.match.remoteRef.remoteKey), ["db-pass", "db-user", "other"]));
+  test("rewrite.transform renames through the injected engine; refused without one", async () => {
+    const upper = async (_template: string, ks: readonly string[]) => new Map(ks.map((k) => [k, `team/${k.toUpperCase()}`]));
+    const block = { match: { regexp: "^db-" }, rewrite: [{ transform: { template: "team/{{ .value | upper }}" } }], conversionStrategy: "None" as const };
+    assert.deepEqual((await dataToEntries(block, keys, upper)).map((e) => `${e.match.secretKey}->${e.match.remoteRef.remoteKey}`), ["db-pass->team/DB-PASS", "db-user->team/DB-USER"]);
+    await assert.rejects(dataToEntries(block, keys), /rewrite\.transform is not supported/);
+  });
 });
 
 describe("mergeSourcedPushes (selector.secret.selector: several source Secrets)", () => {

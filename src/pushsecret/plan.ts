@@ -4,7 +4,7 @@
  */
 import type { PushSecretData, PushSecretDataTo, PushSecretStatus } from "../apis/push-secret.ts";
 import { compileGoRegexp } from "../lib/goregexp/compile.ts";
-import { rewriteKeys } from "../sync/transform/rewrite.ts";
+import { rewriteKeys, rewriteKeysWith, type KeyTransformer } from "../sync/transform/rewrite.ts";
 
 export type SyncedPushSecrets = Record<string, Record<string, PushSecretData>>;
 
@@ -53,11 +53,14 @@ export function planPushes(data: readonly PushSecretData[], stores: readonly Sto
 /**
  * `dataTo[]` as the `data[]` entries it stands for: each key of the source Secret that matches the regexp
  * (all keys without one), pushed under its name after `rewrite[]`, with the block's metadata and conversion.
+ * `rewrite[].transform` renames keys through ESO's template engine (`transform`: the sync path's
+ * transformKeys, `.value` is the key); without `transform` a transform is refused.
  */
-export function dataToEntries(dataTo: PushSecretDataTo, sourceKeys: readonly string[]): PushSecretData[] {
+export async function dataToEntries(dataTo: PushSecretDataTo, sourceKeys: readonly string[], transform?: KeyTransformer): Promise<PushSecretData[]> {
   const matcher = dataTo.match?.regexp ? compileGoRegexp(dataTo.match.regexp) : undefined;
   const matched = sourceKeys.filter((k) => !matcher || matcher.matchString(k)).sort();
-  const renamed = rewriteKeys(new Map(matched.map((k) => [k, new TextEncoder().encode(k)])), dataTo.rewrite ?? []);
+  const keys = new Map(matched.map((k) => [k, new TextEncoder().encode(k)]));
+  const renamed = transform ? await rewriteKeysWith(keys, dataTo.rewrite ?? [], transform) : rewriteKeys(keys, dataTo.rewrite ?? []);
   return [...renamed].map(([remoteKey, original]) => ({
     match: { secretKey: new TextDecoder().decode(original), remoteRef: { remoteKey } },
     metadata: dataTo.metadata,

@@ -22,6 +22,8 @@ import type { PushTarget } from "./targets/push-target.ts";
 import { SecretsManagerTarget } from "./targets/secrets-manager-target.ts";
 import { VersionTokens } from "./version-tokens.ts";
 import type { ResourcePolicyMetadata } from "./metadata.ts";
+import { transformKeys } from "../sync/template/key-transform.ts";
+import type { TemplateSourceRefs, TemplateSources } from "../sync/template/template-sources.ts";
 import { applyPushTemplate } from "./template.ts";
 import { sharedTemplateEngine, type TemplateEngine } from "../lib/gotemplate/index.ts";
 
@@ -153,7 +155,9 @@ export class PushSecretManager {
         return { ...store, handle: found };
       },
       targetFor,
-      applyTemplate: (template, data) => applyPushTemplate(options.templates ?? sharedTemplateEngine(), template, data),
+      applyTemplate: (template, data, sources) => applyPushTemplate(options.templates ?? sharedTemplateEngine(), template, data, sources),
+      readTemplateSources: (namespace, refs) => readTemplateSources(core, namespace, refs),
+      transformKeys: (template, keys) => transformKeys(options.templates ?? sharedTemplateEngine(), template, keys),
       patchStatus: async (target, status) => {
         await custom.patchNamespacedCustomObjectStatus(
           { group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS, namespace: target.namespace, name: target.name, body: { status } },
@@ -321,6 +325,28 @@ async function readPolicySource(core: k8s.CoreV1Api, namespace: string, ref: Res
 }
 
 class PolicySourceError extends Error {}
+
+/**
+ * The ConfigMaps and Secrets a PushSecret's templateFrom names, read with one GET each from its namespace (as
+ * ESO's templating.Parser reads them); one that does not exist is left out (templatePlan reports it).
+ */
+async function readTemplateSources(core: k8s.CoreV1Api, namespace: string, refs: TemplateSourceRefs): Promise<TemplateSources> {
+  const absent = (err: unknown) => {
+    if (err instanceof k8s.ApiException && err.code === 404) return undefined;
+    throw err;
+  };
+  const configMaps = new Map<string, Record<string, string>>();
+  const secrets = new Map<string, Record<string, Uint8Array>>();
+  for (const name of refs.configMaps) {
+    const cm = await core.readNamespacedConfigMap({ namespace, name }).catch(absent);
+    if (cm) configMaps.set(name, cm.data ?? {});
+  }
+  for (const name of refs.secrets) {
+    const secret = await core.readNamespacedSecret({ namespace, name }).catch(absent);
+    if (secret) secrets.set(name, Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, "base64"))])));
+  }
+  return { configMaps, secrets };
+}
 
 function keyOf(obj: KubeObject): string {
   return `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;

@@ -10,6 +10,8 @@ import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
 import { sameConditions, setCondition, type Condition } from "../sync/conditions.ts";
 import type { LabelSelector } from "../sync/label-selector.ts";
+import { hasTemplateSources, NO_TEMPLATE_SOURCES, templateSourceRefs, type TemplateSourceRefs, type TemplateSources } from "../sync/template/template-sources.ts";
+import { RewriteError, RewriteNotSupportedError, type KeyTransformer } from "../sync/transform/rewrite.ts";
 import { syncedResourceVersion } from "../sync/synced-resource-version.ts";
 import {
   dataToEntries,
@@ -48,8 +50,12 @@ export interface PushSecretReconcilerDeps {
   /** A store named in the status by an earlier sync (for deletions): no access re-check beyond existence. */
   lookupStore(store: StoreKey, namespace: string): ResolvedPushStore;
   targetFor(store: ResolvedPushStore, namespace: string): Promise<PushTarget>;
-  /** Applies `spec.template` to a copy of the source data (ESO's engine). */
-  applyTemplate(template: NonNullable<PushSecret["spec"]["template"]>, data: SourceData): Promise<TemplateResult>;
+  /** Applies `spec.template` to a copy of the source data (ESO's engine), templateFrom objects from `sources`. */
+  applyTemplate(template: NonNullable<PushSecret["spec"]["template"]>, data: SourceData, sources: TemplateSources): Promise<TemplateResult>;
+  /** The ConfigMaps and Secrets `template.templateFrom` names, read from the PushSecret's namespace. */
+  readTemplateSources(namespace: string, refs: TemplateSourceRefs, signal?: AbortSignal): Promise<TemplateSources>;
+  /** `dataTo[].rewrite[].transform`: renames keys through ESO's template engine (the sync path's transformKeys). */
+  transformKeys: KeyTransformer;
   patchStatus(target: { namespace: string; name: string }, status: object): Promise<void>;
   /** Replaces metadata.finalizers, conditional on the resourceVersion read. */
   setFinalizers(target: { namespace: string; name: string; resourceVersion: string }, finalizers: string[]): Promise<void>;
@@ -152,13 +158,17 @@ export class PushSecretReconciler {
       return {};
     }
     const sources: Source[] = [];
+    const refs = templateSourceRefs(ps.spec.template);
+    // Read once per push, shared by every selected Secret (ESO reads them per Secret); not watched: a change of
+    // a templateFrom object is pushed with the next change of the source or the PushSecret, or at refreshInterval.
+    const templateSources = hasTemplateSources(refs) ? await this.#deps.readTemplateSources(namespace, refs, signal) : NO_TEMPLATE_SOURCES;
     for (const source of selected.sources) {
       if (!ps.spec.template) {
         sources.push(source);
         continue;
       }
       // On a copy: the source Secret is never modified (ESO #5018 copies too).
-      const templated = await this.#deps.applyTemplate(ps.spec.template, source.data);
+      const templated = await this.#deps.applyTemplate(ps.spec.template, source.data, templateSources);
       if (!templated.ok) {
         const message = selected.bySelector ? `Secret ${source.name}: ${templated.message}` : templated.message;
         await this.#fail(raw, status, message);
@@ -171,9 +181,11 @@ export class PushSecretReconciler {
     let storeKeys: StoreKey[];
     let handles: Handles;
     try {
-      ({ plan, storeKeys, handles } = this.#plan(ps, sources, namespace));
+      ({ plan, storeKeys, handles } = await this.#plan(ps, sources, namespace));
     } catch (err) {
-      await this.#fail(raw, status, errorMessage(err));
+      const message = err instanceof DataToError ? `set secret failed: failed to expand dataTo: ${err.message}` : errorMessage(err);
+      await this.#fail(raw, status, message);
+      if (err instanceof DataToError) throw new TerminalError(message);
       throw err;
     }
     if (selected.bySelector) {
@@ -248,16 +260,26 @@ export class PushSecretReconciler {
     return { ok: true, sources, bySelector: true };
   }
 
-  #plan(ps: PushSecret, sources: readonly Source[], namespace: string): { plan: Sourced[]; storeKeys: StoreKey[]; handles: Handles } {
+  async #plan(ps: PushSecret, sources: readonly Source[], namespace: string): Promise<{ plan: Sourced[]; storeKeys: StoreKey[]; handles: Handles }> {
     const stores = ps.spec.secretStoreRefs.flatMap((ref) => this.#deps.resolveStores(ref, namespace));
     const dataStores = [...stores];
     const blocks = (ps.spec.dataTo ?? []).map((block) => ({ block, stores: this.#deps.resolveStores(block.storeRef!, namespace) }));
     for (const b of blocks) stores.push(...b.stores);
-    const perSource = sources.map((source) => {
+    const perSource: Sourced[][] = [];
+    for (const source of sources) {
       const plan = planPushes(ps.spec.data ?? [], dataStores);
-      for (const { block, stores: blockStores } of blocks) plan.push(...planPushes(dataToEntries(block, [...source.data.keys()]), blockStores));
-      return plan.map((item) => ({ item, source: source.name, data: source.data }));
-    });
+      for (const [i, { block, stores: blockStores }] of blocks.entries()) {
+        let entries;
+        try {
+          entries = await dataToEntries(block, [...source.data.keys()], this.#deps.transformKeys);
+        } catch (err) {
+          if (err instanceof RewriteError || err instanceof RewriteNotSupportedError) throw new DataToError(`dataTo[${i}]: rewrite failed: ${err.message}`, { cause: err });
+          throw err;
+        }
+        plan.push(...planPushes(entries, blockStores));
+      }
+      perSource.push(plan.map((item) => ({ item, source: source.name, data: source.data })));
+    }
     const handles = new Map(stores.map((s) => [storeKeyOf(s), s]));
     return { plan: mergeSourcedPushes(perSource), storeKeys: [...handles.values()].map((s) => ({ kind: s.kind, name: s.name })), handles };
   }
@@ -356,6 +378,11 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
+}
+
+/** A `dataTo` block could not be expanded (its rewrite failed): the spec must change. */
+class DataToError extends Error {
+  override readonly name = "DataToError";
 }
 
 /** The first `data[]` key a selected Secret lacks (after its conversion strategy), as ESO words it plus the Secret. */

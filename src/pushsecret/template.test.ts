@@ -39,6 +39,32 @@ describe("applyPushTemplate", () => {
     assert.doesNotMatch(out.ok ? "" : out.message, /s3cret-canary/);
   });
 
+  test("templateFrom ConfigMap and Secret items (Values and KeysAndValues), before template.data", async () => {
+    const sources = {
+      configMaps: new Map([["tpl", { "url.tmpl": "https://{{ .user }}@svc" }]]),
+      secrets: new Map([["tpl-secret", { "kv.tmpl": new TextEncoder().encode("token: 'tok-{{ .user }}'") }]]),
+    };
+    const out = await applyPushTemplate(
+      engine,
+      {
+        templateFrom: [
+          { configMap: { name: "tpl", items: [{ key: "url.tmpl", templateAs: "Values" }] }, target: "Data" },
+          { secret: { name: "tpl-secret", items: [{ key: "kv.tmpl", templateAs: "KeysAndValues" }] }, target: "Data" },
+        ],
+      } as never,
+      source,
+      sources,
+    );
+    assert.ok(out.ok, out.ok ? "" : out.message);
+    assert.equal(text(out.data.get("url.tmpl")), "https://alice@svc");
+    assert.equal(text(out.data.get("token")), "tok-alice");
+  });
+
+  test("a templateFrom ConfigMap that does not exist: ESO's words (the apiserver's NotFound)", async () => {
+    const out = await applyPushTemplate(engine, { templateFrom: [{ configMap: { name: "gone", items: [{ key: "k", templateAs: "Values" }] }, target: "Data" }] } as never, source);
+    assert.equal(out.ok ? "" : out.message, 'error fetching templateFrom data: configmaps "gone" not found');
+  });
+
   test("a failing template.data after a good literal: could not execute template", async () => {
     const out = await applyPushTemplate(engine, { templateFrom: [{ literal: "a: b", target: "Data" }], data: { x: "{{ .nope.deeper }}" } } as never, source);
     assert.equal(out.ok, false);

@@ -19,9 +19,10 @@ describe("unsupportedPushSecretFields: refused loudly, never ignored", () => {
     ["source Secrets by label (served since ESO's selector.secret.selector)", { selector: { secret: { selector: { matchLabels: { a: "b" } } } } }, []],
     ["a template (ESO's engine renders it)", { template: { data: { k: "{{ .k }}" } } }, []],
     ["templateFrom.literal (rendered by ESO's engine)", { template: { templateFrom: [{ literal: "x" }] } }, []],
-    ["templateFrom from a ConfigMap or Secret", { template: { templateFrom: [{ configMap: { name: "c", items: [{ key: "k" }] } }, { secret: { name: "s", items: [{ key: "k" }] } }] } }, ["spec.template.templateFrom[0].configMap", "spec.template.templateFrom[1].secret"]],
+    ["templateFrom from a ConfigMap or Secret (read from the namespace)", { template: { templateFrom: [{ configMap: { name: "c", items: [{ key: "k" }] } }, { secret: { name: "s", items: [{ key: "k" }] } }] } }, []],
+    ["templateFrom with a target ESO does not render", { template: { templateFrom: [{ literal: "x", target: "Manifest" }] } }, ["spec.template.templateFrom[0].target"]],
     ["dataTo without a store", { dataTo: [{}] }, ["spec.dataTo[0].storeRef"]],
-    ["dataTo rewrite.transform", { dataTo: [{ storeRef: { name: "aws" }, rewrite: [{ transform: { template: "x" } }] }] }, ["spec.dataTo[0].rewrite[0].transform"]],
+    ["dataTo rewrite.transform (ESO's engine renames the keys)", { dataTo: [{ storeRef: { name: "aws" }, rewrite: [{ transform: { template: "x" } }] }] }, []],
     ["nothing to push", { data: [] }, ["spec.data"]],
   ];
   for (const [name, spec, paths] of cases) {
@@ -34,8 +35,8 @@ describe("ferry validate on the push kinds", () => {
   test("v1 is not a PushSecret version", () => assert.match(validateObject("f:0", { ...base, apiVersion: "external-secrets.io/v1" }).errors.join(), /supported values: "external-secrets.io\/v1alpha1"/));
   test("an unsupported field is an error with its path", () => assert.match(validateObject("f:0", withSpec({ selector: { generatorRef: { kind: "Password", name: "x" } } })).errors.join(), /^spec\.selector\.generatorRef: generators are not supported/));
   test("a ClusterPushSecret's template spec is checked under spec.pushSecretSpec", () => {
-    const cps = { apiVersion: "external-secrets.io/v1alpha1", kind: "ClusterPushSecret", metadata: { name: "c" }, spec: { namespaceSelectors: [{}], pushSecretSpec: { ...base.spec, template: { templateFrom: [{ configMap: { name: "c", items: [{ key: "k" }] } }] } } } };
-    assert.match(validateObject("f:0", cps).errors.join(), /^spec\.pushSecretSpec\.template\.templateFrom\[0\]\.configMap:/);
+    const cps = { apiVersion: "external-secrets.io/v1alpha1", kind: "ClusterPushSecret", metadata: { name: "c" }, spec: { namespaceSelectors: [{}], pushSecretSpec: { ...base.spec, selector: { generatorRef: { kind: "Password", name: "x" } } } } };
+    assert.match(validateObject("f:0", cps).errors.join(), /^spec\.pushSecretSpec\.selector\.generatorRef:/);
   });
   test("a store reference needs a name or a selector", () => assert.match(validateObject("f:0", withSpec({ secretStoreRefs: [{ kind: "SecretStore" }] })).errors.join(), /needs a name or a labelSelector/));
 });

@@ -11,8 +11,6 @@ export function unsupportedPushSecretFields(spec: PushSecretSpec): Array<{ path:
   }
   for (const [i, from] of (spec.template?.templateFrom ?? []).entries()) {
     const path = `spec.template.templateFrom[${i}]`;
-    if (from.configMap !== undefined) out.push({ path: `${path}.configMap`, message: "templates from a ConfigMap are not supported for PushSecrets by Ferry yet; inline them in templateFrom.literal or template.data" });
-    if (from.secret !== undefined) out.push({ path: `${path}.secret`, message: "templates from a Secret are not supported for PushSecrets by Ferry yet; inline them in templateFrom.literal or template.data" });
     // ESO's Secret targets are exactly these (its engine silently ignores any other value).
     if (!["Data", "Labels", "Annotations"].includes(from.target)) {
       out.push({ path: `${path}.target`, message: `Unsupported value: ${JSON.stringify(from.target)}: supported values: "Data", "Labels", "Annotations"` });
@@ -20,9 +18,6 @@ export function unsupportedPushSecretFields(spec: PushSecretSpec): Array<{ path:
   }
   for (const [i, block] of (spec.dataTo ?? []).entries()) {
     if (!block.storeRef) out.push({ path: `spec.dataTo[${i}].storeRef`, message: "Required: storeRef must specify either name or labelSelector" });
-    for (const [j, r] of (block.rewrite ?? []).entries()) {
-      if (r.transform) out.push({ path: `spec.dataTo[${i}].rewrite[${j}].transform`, message: "rewrite.transform (templates) is not supported by Ferry yet; use rewrite.regexp" });
-    }
   }
   if ((spec.data?.length ?? 0) === 0 && (spec.dataTo?.length ?? 0) === 0) {
     out.push({ path: "spec.data", message: "nothing to push: set data or dataTo" });

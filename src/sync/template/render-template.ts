@@ -51,7 +51,7 @@ export async function renderTemplate(
  * `fail "…"` or a bad `regexMatch` pattern quote a literal of it. Its whole text and every string literal
  * in it are redacted from errors.
  */
-function secretTemplateText(sources: TemplateSources): string[] {
+export function secretTemplateText(sources: TemplateSources): string[] {
   const out: string[] = [];
   for (const secret of sources.secrets.values()) {
     for (const bytes of Object.values(secret)) {

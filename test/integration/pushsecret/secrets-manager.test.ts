@@ -149,6 +149,36 @@ describe("PushSecret → Secrets Manager", () => {
     assert.equal((await h.core.readNamespacedSecret({ namespace: h.namespace, name: "tplfrom" })).data?.conn, undefined, "the source Secret is not modified");
   });
 
+  test("template.templateFrom from a ConfigMap of the namespace; a missing one is ESO's error, nothing pushed", async () => {
+    await h.putSecret("tplcm", { user: `${CANARY}-cu` });
+    await h.core.createNamespacedConfigMap({ namespace: h.namespace, body: { metadata: { name: "push-templates" }, data: { url: "https://{{ .user }}@svc" } } });
+    await h.apply(pushSecret("tplcm", {
+      template: { templateFrom: [{ configMap: { name: "push-templates", items: [{ key: "url", templateAs: "Values" }] }, target: "Data" }] },
+      data: [entry("url", `${prefix}tplcm-url`)],
+    }));
+    await h.waitForPushSecret("tplcm", synced);
+    assert.equal(Buffer.from((await h.value(`${prefix}tplcm-url`))!.SecretBinary!).toString("utf8"), `https://${CANARY}-cu@svc`);
+
+    await h.putSecret("tplcm-missing", { user: `${CANARY}-cm` });
+    await h.apply(pushSecret("tplcm-missing", {
+      template: { templateFrom: [{ configMap: { name: "no-such-templates", items: [{ key: "url", templateAs: "Values" }] }, target: "Data" }] },
+      data: [entry("url", `${prefix}tplcm-missing`)],
+    }));
+    const ps = await h.waitForPushSecret("tplcm-missing", (p) => ready(p)?.reason === "Errored");
+    assert.equal(ready(ps)?.message, 'error fetching templateFrom data: configmaps "no-such-templates" not found');
+    assert.equal(await h.describe(`${prefix}tplcm-missing`), undefined);
+  });
+
+  test("dataTo rewrite.transform renames keys through ESO's engine", async () => {
+    await h.putSecret("xform", { alpha: `${CANARY}-xa`, beta: `${CANARY}-xb` });
+    await h.apply(pushSecret("xform", {
+      dataTo: [{ storeRef: { name: "aws" }, match: { regexp: "^alpha$" }, rewrite: [{ transform: { template: `${prefix}xform-{{ .value | upper }}` } }] }],
+    }));
+    const ps = await h.waitForPushSecret("xform", synced);
+    assert.deepEqual(Object.keys(ps.status?.syncedPushSecrets?.["SecretStore/aws"] ?? {}), [`${prefix}xform-ALPHA`]);
+    assert.equal(Buffer.from((await h.value(`${prefix}xform-ALPHA`))!.SecretBinary!).toString("utf8"), `${CANARY}-xa`);
+  });
+
   test("a failing template is a clear condition without values, and nothing is pushed", async () => {
     await h.putSecret("badtpl", { v: `${CANARY}-bad` });
     await h.apply(pushSecret("badtpl", { template: { data: { out: '{{ fail (printf "boom %s" .v) }}' } }, data: [entry("out", `${prefix}badtpl`)] }));
