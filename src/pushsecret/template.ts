@@ -20,7 +20,7 @@ export async function applyPushTemplate(engine: TemplateEngine, template: Extern
   let literals: TemplateStep[];
   try {
     // templateFrom alone: data, labels and annotations follow with the push's own precedence below.
-    literals = templatePlan({ ...template, data: {}, metadata: {}, templateFrom: template.templateFrom ?? [] } as ExternalSecretTemplate, sources).steps;
+    literals = templatePlan({ ...template, data: {}, metadata: {}, templateFrom: template.templateFrom ?? [] }, sources).steps;
   } catch (err) {
     // ESO: MergeTemplateFrom's error (the apiserver's NotFound, a missing key) under errFetchTplFrom.
     if (err instanceof TemplateSourceError) return { ok: false, message: `error fetching templateFrom data: ${err.message}` };
