@@ -23,7 +23,7 @@ class Events {
 }
 
 const owned = (namespace: string, name: string, owner?: string, controller = true): KubeObject =>
-  ({ metadata: { namespace, name, ownerReferences: owner ? [{ apiVersion: "external-secrets.io/v1", kind: "ClusterExternalSecret", name: owner, uid: "u", controller }] : [] } }) as KubeObject;
+  ({ metadata: { namespace, name, ownerReferences: owner ? [{ apiVersion: "external-secrets.io/v1", kind: "ClusterExternalSecret", name: owner, uid: "u", controller }] : [] } });
 const names = (objs: KubeObject[]) => objs.map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`).sort();
 
 describe("InformerIndex (by controller owner)", () => {

@@ -45,7 +45,7 @@ export class InformerIndex<T extends KubeObject> {
     this.#valuesOf.set(key, values);
     for (const value of values) {
       let objects = this.#byValue.get(value);
-      if (!objects) this.#byValue.set(value, (objects = new Map()));
+      if (!objects) this.#byValue.set(value, (objects = new Map<string, T>()));
       objects.set(key, obj);
     }
   }
