@@ -130,7 +130,8 @@ describe("PushSecret → Secrets Manager", () => {
       template: { data: { dsn: "postgres://{{ .user }}:{{ .pass }}@db/app" } },
       data: [entry("dsn", `${prefix}tpl-dsn`), entry("user", `${prefix}tpl-user`)],
     }));
-    await h.waitForPushSecret("tpl", synced);
+    // The first push through the template engine starts it (wasm compile): slow on a saturated machine.
+    await h.waitForPushSecret("tpl", synced, 90_000);
     assert.equal(Buffer.from((await h.value(`${prefix}tpl-dsn`))!.SecretBinary!).toString("utf8"), `postgres://${CANARY}-tu:${CANARY}-tp@db/app`);
     assert.equal(Buffer.from((await h.value(`${prefix}tpl-user`))!.SecretBinary!).toString("utf8"), `${CANARY}-tu`, "keys not templated keep their values");
     const after = await h.core.readNamespacedSecret({ namespace: h.namespace, name: "tpl" });
@@ -144,7 +145,7 @@ describe("PushSecret → Secrets Manager", () => {
       template: { templateFrom: [{ literal: "conn: 'db://{{ .user }}@host'", target: "Data" }] },
       data: [entry("conn", `${prefix}tplfrom-conn`)],
     }));
-    await h.waitForPushSecret("tplfrom", synced);
+    await h.waitForPushSecret("tplfrom", synced, 60_000);
     assert.equal(Buffer.from((await h.value(`${prefix}tplfrom-conn`))!.SecretBinary!).toString("utf8"), `db://${CANARY}-fu@host`);
     assert.equal((await h.core.readNamespacedSecret({ namespace: h.namespace, name: "tplfrom" })).data?.conn, undefined, "the source Secret is not modified");
   });
