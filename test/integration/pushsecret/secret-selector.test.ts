@@ -61,9 +61,12 @@ describe("PushSecret selector.secret.selector", () => {
     const ps = await h.waitForPushSecret("by-label", synced);
     assert.deepEqual(Object.keys(ps.status?.syncedPushSecrets?.["SecretStore/aws"] ?? {}), [`${prefix}tls`]);
     assert.equal(text(await h.value(`${prefix}tls`)), `${CANARY}-b`);
+    // One version for two Secrets (ESO: a create, then a put of the other value). The watch of a namespace's
+    // Secrets replays them when it starts, which may repeat the create with the same content-derived token:
+    // AWS takes that as the same write, so it adds no version.
     const counts = h.counts();
-    assert.equal(counts.CreateSecret, 1, `one write for two Secrets (ESO: a create and a put): ${JSON.stringify(counts)}`);
-    assert.equal(counts.PutSecretValue ?? 0, 0);
+    assert.equal(counts.PutSecretValue ?? 0, 0, JSON.stringify(counts));
+    assert.equal(Object.keys((await h.describe(`${prefix}tls`))?.VersionIdsToStages ?? {}).length, 1, `one version: ${JSON.stringify(counts)}`);
   });
 
   test("a newly labelled Secret is pushed within seconds; its removal from the selection too", async () => {
