@@ -120,8 +120,9 @@ export async function runMemoryScenario(o: MemoryScenarioOptions): Promise<Memor
   try {
     const ids = Array.from({ length: o.count }, (_, i) => `mem/secret-${String(i).padStart(5, "0")}`);
     log(`creating ${o.count} Secrets Manager secrets, ${o.unmanaged} unmanaged Secrets`);
-    const sm = new SecretsManagerClient({});
-    await inParallel(ids, 32, (id) => sm.send(new CreateSecretCommand({ Name: id, SecretString: JSON.stringify({ password: `value-of-${id}` }) })));
+    // moto answers an occasional 500 under a burst of creates: retry those rather than lose the run.
+    const sm = new SecretsManagerClient({ maxAttempts: 10 });
+    await inParallel(ids, 16, (id) => sm.send(new CreateSecretCommand({ Name: id, SecretString: JSON.stringify({ password: `value-of-${id}` }) })));
     await ensureUnmanagedSecrets(core, o.unmanaged, o.unmanagedBytes ?? 2048);
     await core.createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: "aws-creds" }, stringData: { "access-key": "AKIDBENCH", "secret-access-key": "bench" } } });
     await custom.createNamespacedCustomObject({
