@@ -20,6 +20,9 @@ import { ChangeEvents } from "../changeevents/change-events.ts";
 import { parseQueueFlag, type QueueConfig } from "../changeevents/queue-config.ts";
 import { stretchedRefreshIntervalMs } from "../changeevents/refresh-stretch.ts";
 import { requestOfKey } from "../sync/informer-events.ts";
+import { DEFAULT_ROLLOUT_DEBOUNCE_MS, RolloutController } from "../rollout/rollout-controller.ts";
+import { RolloutMetrics } from "../rollout/rollout-metrics.ts";
+import { KubeEventRecorder } from "../runtime/event-recorder.ts";
 
 export interface ControllerFlags {
   kubeconfig?: string;
@@ -40,6 +43,8 @@ export interface ControllerFlags {
   kubeRequestTimeout: number;
   changeEventsQueue: QueueConfig[];
   changeEventsStretchRefresh: number;
+  rolloutOnSecretChange: boolean;
+  rolloutDebounce: number;
 }
 
 /**
@@ -126,6 +131,14 @@ export function controllerCommand(): Command {
     .option("--leader-election-id <name>", "name of the leader election Lease", "ferry-controller")
     .option("--health-addr <addr>", "address for /healthz, /readyz and /metrics", ":8081")
     .option("--metrics-addr <addr>", "also serve /metrics on this address (ESO's --metrics-addr)")
+    // Rollout on Secret change (docs/rollout.md, ADR 17): off unless asked, because it needs patch on
+    // Deployments, StatefulSets and DaemonSets, which the controller otherwise never has.
+    .addOption(
+      new Option("--rollout-on-secret-change [bool]", "roll out Deployments, StatefulSets and DaemonSets that opted in (ferry.dev/rollout-on-change or Reloader's annotations) when a Secret they use changes content")
+        .argParser(parseBool)
+        .default(false),
+    )
+    .option("--rollout-debounce <duration>", "at most one rollout per workload in this window; changes inside it roll out together at its end", durationFlag, DEFAULT_ROLLOUT_DEBOUNCE_MS)
     .option("--store-requeue-interval <duration>", "how often a store without spec.refreshInterval is validated again (ESO's flag, default 5m)", durationFlag)
     // Deadlines and shutdown, grouped.
     .option("--graceful-shutdown-timeout <duration>", "the whole shutdown on SIGTERM: reconciles finish or are aborted, then the Lease is released; keep it below the pod's terminationGracePeriodSeconds", durationFlag, DEFAULT_SHUTDOWN_BUDGET_MS)
@@ -216,15 +229,27 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     onApiCall: metrics.apiCall,
     logger,
   });
+  const rollouts = flags.rolloutOnSecretChange
+    ? new RolloutController({
+        kubeConfig,
+        namespace: flags.namespace,
+        debounceMs: flags.rolloutDebounce,
+        events: new KubeEventRecorder({ kubeConfig, component: "ferry-rollout", onError: (err) => logger.warn({ err: String(err) }, "could not record event") }),
+        metrics: new RolloutMetrics(registry),
+        logger,
+        kubeRequestTimeoutMs: flags.kubeRequestTimeout,
+      })
+    : undefined;
   const start = async (signal?: AbortSignal) => {
     await manager.start(signal);
     await pushSecrets.start(signal);
     changeEvents?.start();
+    await rollouts?.start(signal);
   };
-  // One drain for both, in parallel: the shutdown budget is for the whole process, not per manager.
+  // One drain for all, in parallel: the shutdown budget is for the whole process, not per manager.
   const drainMs = drainTimeoutMs(flags.gracefulShutdownTimeout);
   const stop = async () => {
-    await Promise.all([pushSecrets.stop({ timeoutMs: drainMs }), manager.stop({ timeoutMs: drainMs }), changeEvents?.stop()]);
+    await Promise.all([pushSecrets.stop({ timeoutMs: drainMs }), manager.stop({ timeoutMs: drainMs }), changeEvents?.stop(), rollouts?.stop({ timeoutMs: drainMs })]);
   };
 
   const health = new HealthServer({ address: flags.healthAddr, registry, logger });
@@ -232,7 +257,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   // A standby replica (leader election on, not leading) has not started its informers and is ready: it is
   // healthy and waiting. Reporting it unready would stall rollouts and make the PodDisruptionBudget block drains.
   let leading = !flags.leaderElect;
-  health.addReadinessCheck("informers", () => !leading || (manager.synced && pushSecrets.synced) || "caches not synced");
+  health.addReadinessCheck("informers", () => !leading || (manager.synced && pushSecrets.synced && (rollouts?.synced ?? true)) || "caches not synced");
   await health.start();
   logger.info({ address: health.url }, "health server listening");
   // ESO serves metrics on their own port (--metrics-addr, :8080 in its chart); /metrics stays on the health

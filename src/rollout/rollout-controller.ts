@@ -109,6 +109,11 @@ export class RolloutController {
     return [...this.#informers.values()].every((i) => i.hasSynced);
   }
 
+  /** True once the Secrets of `namespace` are watched and listed: content changes from now on roll workloads. */
+  watchingSecretsOf(namespace: string): boolean {
+    return this.#secrets.synced(namespace);
+  }
+
   /** Namespaces whose Secrets are watched and Secrets cached (for tests and logs). */
   get watchedSecrets(): { namespaces: number; secrets: number } {
     return this.#secrets.size;
