@@ -190,6 +190,15 @@ readinessProbe:
   verbs: ["create"]
 {{- end -}}
 
+{{/* Rollout on Secret change (controller.rolloutOnSecretChange.enabled): the workload informers and server-side apply of one pod template annotation. Takes the controller values. */}}
+{{- define "ferry.controllerRolloutRules" }}
+{{- if .rolloutOnSecretChange.enabled }}
+- apiGroups: ["apps"]
+  resources: ["deployments", "statefulsets", "daemonsets"]
+  verbs: ["get", "list", "watch", "patch"]
+{{- end }}
+{{- end -}}
+
 {{/* The ConfigMap holding the CA of the kube-apiserver's webhook client certificate (key ca.crt). */}}
 {{- define "ferry.webhookClientCaConfigMapName" -}}
 {{- default (printf "%s-webhook-client-ca" (include "ferry.fullname" .)) .Values.webhook.clientAuth.existingConfigMap -}}
