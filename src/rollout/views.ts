@@ -20,6 +20,9 @@ export interface WorkloadView extends KubeObject {
   };
 }
 
+/** Shared by every workload that did not opt in: they cost their identity only. */
+const NOT_OPTED_IN: WorkloadView["rollout"] = Object.freeze({ policy: rolloutPolicyOf(undefined, undefined), consumed: Object.freeze([]), unsupportedKeys: Object.freeze([]) });
+
 interface RawWorkload extends KubeObject {
   spec?: { template?: { metadata?: { annotations?: Record<string, string> }; spec?: PodSpecSecretRefs } };
 }
@@ -41,7 +44,7 @@ export function workloadView(obj: KubeObject): WorkloadView {
           templateHash: template?.metadata?.annotations?.[SECRETS_HASH],
           unsupportedKeys: RELOADER_CONFIGMAP_KEYS.filter((k) => k in all),
         }
-      : { policy, consumed: [], unsupportedKeys: [] },
+      : NOT_OPTED_IN,
   };
 }
 
