@@ -36,12 +36,14 @@ after(async () => {
 describe("kubeCallOptions", () => {
   test("a call to an apiserver that never answers fails at its deadline, as a transient error", async () => {
     const before = requests;
-    const err = await core.readNamespacedSecret({ namespace: "a", name: "b" }, kubeCallOptions({ timeoutMs: 200 })).then(
+    const err = await core.readNamespacedSecret({ namespace: "a", name: "b" }, kubeCallOptions({ timeoutMs: 500 })).then(
       () => undefined,
       (e: unknown) => e,
     );
     assert.ok(err instanceof Error, "rejected");
-    assert.equal(requests - before, 1);
+    // One attempt at most, never a retry. On a saturated machine the deadline can fire before this process's
+    // server has read the request bytes, so 0 is possible too (seen in 2 of 5 loaded unit runs).
+    assert.ok(requests - before <= 1, `${requests - before} requests`);
     assert.ok(isTransientKubeError(err), `${err.name}: ${err.message}`);
   });
 
