@@ -2,13 +2,22 @@
 # Generated from deploy/image/spec.json by `npm run generate:image`; do not edit. The end-to-end tests build
 # the same image without Docker from the same file (test/env/node/image.ts) and run it on a real node.
 #
-#   npm run build:template-engine   # ESO's template code as wasm into dist/ (needs Go; ADR 9)
 #   docker build -t ferry:0.1.0 .
 #   docker run --rm ferry:0.1.0 --help
 #
 # Node runs the TypeScript sources directly (type stripping): no build step. The Node version is the `node`
 # devDependency in package.json, which is what the tests run on.
 ARG NODE_VERSION=24.21.0
+ARG GO_VERSION=1.26.8
+
+# ESO's template package compiled to WebAssembly (ADR 9), from tools/template-wasm/ (what `npm run build:template-engine`
+# does in a checkout). Dependencies first, so a source change reuses the module download layer.
+FROM golang:${GO_VERSION}-bookworm AS template-engine
+WORKDIR /src
+COPY tools/template-wasm/go.mod tools/template-wasm/go.sum ./
+RUN go mod download
+COPY tools/template-wasm/*.go ./
+RUN CGO_ENABLED=0 GOTOOLCHAIN=local GOOS=wasip1 GOARCH=wasm go build -mod=readonly -trimpath -buildmode=c-shared -ldflags "-s -w" -o /out/engine.wasm .
 
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
@@ -29,7 +38,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY src ./src
-COPY dist/template-engine.wasm ./dist/template-engine.wasm
+COPY --from=template-engine /out/engine.wasm ./dist/template-engine.wasm
 # Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd; the chart's
 # podSecurityContext uses the same user and group.
 USER 65532:65532

@@ -18,6 +18,8 @@ export interface ImageSpec {
   env: Record<string, string>;
   entrypoint: string[];
   cmd: string[];
+  /** A file of files.include built in a Go stage from `module` (the template engine's wasm), not copied from the context. */
+  goBuild?: { stage: string; goVersion: string; module: string; output: string } | undefined;
   files: { include: string[]; exclude: string[] };
 }
 
@@ -70,7 +72,8 @@ export function dockerignore(spec: ImageSpec): string {
     "# Allow-list: the build context is only what the image copies, so nothing else (node_modules with dev",
     "# dependencies, .git, caches, local kubeconfigs) can leak into a layer; test-only code is excluded.",
     "*",
-    ...spec.files.include.map((p) => `!${p}`),
+    ...spec.files.include.filter((p) => p !== spec.goBuild?.output).map((p) => `!${p}`),
+    ...(spec.goBuild ? ["go.mod", "go.sum", "*.go"].map((f) => `!${spec.goBuild!.module}${f}`) : []),
     ...spec.files.exclude,
     "",
   ].join("\n");
@@ -78,21 +81,31 @@ export function dockerignore(spec: ImageSpec): string {
 
 export function dockerfile(spec: ImageSpec): string {
   // Directories and files below the root keep their path (dist/template-engine.wasm → /app/dist/…).
-  const copies = spec.files.include.map((p) => (p.endsWith("/") ? `COPY ${p.slice(0, -1)} ./${p.slice(0, -1)}` : p.includes("/") ? `COPY ${p} ./${p}` : p));
+  const go = spec.goBuild;
+  const copies = spec.files.include.filter((p) => p !== go?.output).map((p) => (p.endsWith("/") ? `COPY ${p.slice(0, -1)} ./${p.slice(0, -1)}` : p.includes("/") ? `COPY ${p} ./${p}` : p));
   const plainFiles = copies.filter((c) => !c.startsWith("COPY "));
   const dirs = copies.filter((c) => c.startsWith("COPY "));
   return `# syntax=docker/dockerfile:1
 # Generated from deploy/image/spec.json by \`npm run generate:image\`; do not edit. The end-to-end tests build
 # the same image without Docker from the same file (test/env/node/image.ts) and run it on a real node.
 #
-#   npm run build:template-engine   # ESO's template code as wasm into dist/ (needs Go; ADR 9)
 #   docker build -t ferry:0.1.0 .
 #   docker run --rm ferry:0.1.0 --help
 #
 # Node runs the TypeScript sources directly (type stripping): no build step. The Node version is the \`node\`
 # devDependency in package.json, which is what the tests run on.
 ARG NODE_VERSION=${spec.nodeVersion}
+${go ? `ARG GO_VERSION=${go.goVersion}
 
+# ESO's template package compiled to WebAssembly (ADR 9), from ${go.module} (what \`npm run build:template-engine\`
+# does in a checkout). Dependencies first, so a source change reuses the module download layer.
+FROM golang:\${GO_VERSION}-${spec.debian.suite} AS ${go.stage}
+WORKDIR /src
+COPY ${go.module}go.mod ${go.module}go.sum ./
+RUN go mod download
+COPY ${go.module}*.go ./
+RUN CGO_ENABLED=0 GOTOOLCHAIN=local GOOS=wasip1 GOARCH=wasm go build -mod=readonly -trimpath -buildmode=c-shared -ldflags "-s -w" -o /out/engine.wasm .
+` : ""}
 FROM node:\${NODE_VERSION}-${spec.debian.suite}-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -112,7 +125,7 @@ WORKDIR ${spec.workdir}
 COPY --from=deps /app/node_modules ./node_modules
 COPY ${plainFiles.join(" ")} ./
 ${dirs.join("\n")}
-# Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd; the chart's
+${go ? `COPY --from=${go.stage} /out/engine.wasm ./${go.output}\n` : ""}# Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd; the chart's
 # podSecurityContext uses the same user and group.
 USER ${spec.user}
 # Node as PID 1 is fine: every entry point handles SIGTERM itself, and Ferry starts no child processes to reap.

@@ -54,12 +54,29 @@ test("the base image is slim Node 24 at the version the tests run on", () => {
   assert.equal(version, pkg.devDependencies.node, "ARG NODE_VERSION matches the `node` devDependency");
   assert.match(version, /^24\./);
   assert.match(pkg.engines.node, />=\s*24/);
-  // The deps stage is Node's image (npm ci, and the node binary); the runtime stage is plain Debian slim.
+  // The Go stage builds the template engine; the deps stage is Node's image (npm ci, and the node binary);
+  // the runtime stage is plain Debian slim.
   const froms = dockerfile.filter((i) => i.op === "FROM");
-  assert.equal(froms.length, 2);
-  assert.match(froms[0]!.args, /^node:\$\{NODE_VERSION\}-bookworm-slim\s+AS\s+deps$/i, froms[0]!.args);
-  assert.match(froms[1]!.args, /^debian:bookworm-slim$/, froms[1]!.args);
+  assert.equal(froms.length, 3);
+  assert.match(froms[0]!.args, /^golang:\$\{GO_VERSION\}-bookworm\s+AS\s+template-engine$/i, froms[0]!.args);
+  assert.match(froms[1]!.args, /^node:\$\{NODE_VERSION\}-bookworm-slim\s+AS\s+deps$/i, froms[1]!.args);
+  assert.match(froms[2]!.args, /^debian:bookworm-slim$/, froms[2]!.args);
   assert.ok(final.some((i) => i.op === "COPY" && i.args === "--from=deps /usr/local/bin/node /usr/local/bin/node"));
+});
+
+test("the template engine's wasm is built in a Go stage from the Go sources in the context, so a clean clone builds", () => {
+  const stage = dockerfile.filter((i) => i.stage === 0);
+  const copies = stage.filter((i) => i.op === "COPY").map((i) => i.args);
+  assert.deepEqual(copies, ["tools/template-wasm/go.mod tools/template-wasm/go.sum ./", "tools/template-wasm/*.go ./"]);
+  const build = stage.find((i) => i.op === "RUN" && /\bgo build\b/.test(i.args));
+  assert.ok(build, "a go build");
+  for (const part of ["GOOS=wasip1", "GOARCH=wasm", "-buildmode=c-shared", "-mod=readonly", "-o /out/engine.wasm"]) assert.ok(build.args.includes(part), part);
+  // The same flags as tools/template-wasm/build.sh, which the tests run on.
+  const script = readFileSync(join(root, "tools", "template-wasm", "build.sh"), "utf8");
+  assert.match(script, /GOOS=wasip1 GOARCH=wasm go build -mod=readonly -buildmode=c-shared -ldflags "-s -w"/);
+  for (const f of ["go.mod", "go.sum", "engine.go"]) assert.ok(contextAllows(`tools/template-wasm/${f}`), f);
+  assert.ok(!contextAllows("dist/template-engine.wasm"), "a locally built wasm never enters the image");
+  assert.ok(final.some((i) => i.op === "COPY" && i.args === "--from=template-engine /out/engine.wasm ./dist/template-engine.wasm"));
 });
 
 test("the runtime stage runs as the chart's non-root user", () => {
@@ -165,7 +182,8 @@ test("everything the entry point loads at runtime is in the image and is a produ
   for (const file of [...seen, ...assets]) {
     const rel = relative(root, file);
     assert.ok(existsSync(file), `${rel} exists`);
-    assert.ok(contextAllows(rel), `${rel} is loaded at runtime but excluded by .dockerignore`);
+    const built = final.some((i) => i.op === "COPY" && i.args.startsWith("--from=") && i.args.endsWith(` ./${rel}`));
+    assert.ok(built || contextAllows(rel), `${rel} is loaded at runtime but excluded by .dockerignore`);
   }
   assert.ok([...assets].some((a) => a.endsWith("package.json")) && [...assets].some((a) => a.endsWith(".proto")), "runtime files read through import.meta.url were found");
   for (const name of packages) {
