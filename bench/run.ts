@@ -23,6 +23,7 @@ import { ensureEsoBuild, type EsoBuild } from "./real-eso/eso-build.ts";
 import { startEso, startFerry } from "./real-eso/controller-process.ts";
 import { runControllerScenario } from "./real-eso/scenario.ts";
 import type { ControllerRunResult } from "./real-eso/controller-result.ts";
+import { formatTemplateCost, runTemplateCost } from "./template-cost.ts";
 import { formatCallBreakdown, formatComparisonTable } from "./real-eso/comparison-table.ts";
 
 if (process.argv.includes("--help")) {
@@ -48,6 +49,12 @@ async function runInProcess(count: number): Promise<void> {
     const fanOutBaseline = await runFanOutScenario({ env, label: "naive", namespaces: fanOut, provider: new NaiveAwsProvider(), concurrency: 1, coalescing: { windowMs: 0, maxBatch: 1 }, readAhead: false });
     const fanOutFerry = await runFanOutScenario({ env, label: "ferry", namespaces: fanOut, provider: new AwsProvider({}), concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32) });
     console.log(`\n${formatFanOut(fanOutBaseline, fanOutFerry)}`);
+    // The cost of templates (issue 11); BENCH_TEMPLATES=0 skips it.
+    if (process.env.BENCH_TEMPLATES !== "0") {
+      execFileSync("bash", ["tools/template-wasm/build.sh", "--out", "dist/template-engine.wasm"], { stdio: ["ignore", "ignore", "inherit"] });
+      console.error(`[bench] templates: ${count} ExternalSecrets without and with a 5-key template`);
+      console.log(formatTemplateCost(await runTemplateCost({ env, count })));
+    }
   } finally {
     await running.stop();
   }

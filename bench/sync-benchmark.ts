@@ -22,6 +22,8 @@ export interface ScenarioOptions {
   coalescing?: ReadCoalescerOptions;
   readAhead?: boolean;
   timeoutMs?: number;
+  /** target.template of every ExternalSecret (bench/template-cost.ts); none when absent. */
+  template?: Record<string, unknown>;
 }
 
 export interface PhaseResult {
@@ -29,6 +31,8 @@ export interface PhaseResult {
   awsCalls: Record<string, number>;
   awsTotal: number;
   kubeRequests: number;
+  /** CPU time of this whole process (every thread, the template engine's worker included) during the phase. */
+  cpuSeconds: number;
 }
 
 export interface ScenarioResult {
@@ -46,6 +50,11 @@ async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) =
 }
 
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
 
 export async function runSyncScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const { env } = o;
@@ -89,21 +98,28 @@ export async function runSyncScenario(o: ScenarioOptions): Promise<ScenarioResul
 
     // Phase 1: N ExternalSecrets created at once → all Ready.
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     await inParallel(ids, 16, (id) => custom.createNamespacedCustomObject({
       group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "externalsecrets",
       body: {
         apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: id.replace(/[^a-z0-9-]/g, "-") },
-        spec: { refreshInterval: "1h", secretStoreRef: { name: "aws", kind: "SecretStore" }, data: [{ secretKey: "password", remoteRef: { key: id, property: "password" } }] },
+        spec: {
+          refreshInterval: "1h",
+          secretStoreRef: { name: "aws", kind: "SecretStore" },
+          data: [{ secretKey: "password", remoteRef: { key: id, property: "password" } }],
+          ...(o.template ? { target: { template: o.template } } : {}),
+        },
       },
     }));
     await waitUntil(`${o.count} ExternalSecrets Ready (${o.label})`, () => readyCount() === o.count, { timeoutMs, intervalMs: 100 });
-    const initialSync: PhaseResult = { seconds: (performance.now() - started) / 1000, awsCalls: aws.counts(), awsTotal: total(aws.counts()), kubeRequests: kubeProxy.log.length };
+    const initialSync: PhaseResult = { seconds: (performance.now() - started) / 1000, awsCalls: aws.counts(), awsTotal: total(aws.counts()), kubeRequests: kubeProxy.log.length, cpuSeconds: cpuSince(cpuStarted) };
 
     // Phase 2: one refresh cycle of every ExternalSecret (force-sync changes the synced resource version).
     const before = new Map(watcher.list(ns.name).map((es) => [es.metadata!.name!, (es as { status?: { syncedResourceVersion?: string } }).status?.syncedResourceVersion]));
     aws.resetCounts();
     kubeProxy.resetCounts();
     const refreshStarted = performance.now();
+    const refreshCpu = process.cpuUsage();
     const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
     await inParallel([...before.keys()], 16, (name) => custom.patchNamespacedCustomObject({
       group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "externalsecrets", name,
@@ -111,7 +127,7 @@ export async function runSyncScenario(o: ScenarioOptions): Promise<ScenarioResul
     }, merge));
     const refreshed = (es: KubeObject) => (es as { status?: { syncedResourceVersion?: string } }).status?.syncedResourceVersion !== before.get(es.metadata!.name!);
     await waitUntil(`${o.count} ExternalSecrets refreshed (${o.label})`, () => readyCount(refreshed) === o.count, { timeoutMs, intervalMs: 100 });
-    const refresh: PhaseResult = { seconds: (performance.now() - refreshStarted) / 1000, awsCalls: aws.counts(), awsTotal: total(aws.counts()), kubeRequests: kubeProxy.log.length };
+    const refresh: PhaseResult = { seconds: (performance.now() - refreshStarted) / 1000, awsCalls: aws.counts(), awsTotal: total(aws.counts()), kubeRequests: kubeProxy.log.length, cpuSeconds: cpuSince(refreshCpu) };
     return { label: o.label, count: o.count, initialSync, refresh };
   } finally {
     await manager?.stop();
