@@ -52,6 +52,9 @@ type request struct {
 	// pushSecret: see push.go
 	Push json.RawMessage `json:"push"`
 
+	// applyTemplate: see templating.go
+	Apply json.RawMessage `json:"apply"`
+
 	// match / replaceAll / rewrite
 	Pattern  string                       `json:"pattern"`
 	Input    string                       `json:"input"`
@@ -200,6 +203,9 @@ func handle(r request) response {
 
 	case "pushSecret":
 		return pushSecret(r.Push)
+
+	case "applyTemplate":
+		return applyTemplate(r.Apply)
 
 	case "reverseKeys":
 		return reverseKeys(r.Strategy, r.Keys)

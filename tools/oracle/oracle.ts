@@ -24,6 +24,8 @@ export type OracleRequest =
   | { op: "pushSecret"; push: OraclePushRequest }
   /** ESO's ReverseKeys; `map` is reversed key → original key. */
   | { op: "reverseKeys"; strategy: string; keys: string[] }
+  /** ESO's template application (templating.go); `out` is {data (base64), labels, annotations} as JSON. */
+  | { op: "applyTemplate"; apply: { template: unknown; data: Record<string, string>; configMap?: unknown; secret?: unknown } }
   /** SecretProviderClass objects decoded as ASCP does; `out` is the descriptors as JSON. */
   | { op: "ascpObjects"; input: string };
 
