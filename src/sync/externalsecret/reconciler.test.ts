@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { V1Secret } from "@kubernetes/client-node";
-import { mustParse, parseExternalSecret } from "../../apis/parse.ts";
+import { formatIssues, mustParse, parseExternalSecret } from "../../apis/parse.ts";
 import type { ExternalSecret } from "../../apis/external-secret.ts";
 import { NoSecretError, ThrottledError, remoteSecretIdKey, type ReadOutcome, type RemoteSecretId } from "../../providers/provider.ts";
 import type { EventRecorder } from "../../runtime/event-recorder.ts";
@@ -228,6 +228,23 @@ describe("ExternalSecretReconciler", () => {
     assert.equal(ready(w.statuses[0])?.message, "invalid ExternalSecret: spec.data[0].secretKey: duplicate secretKey found");
     assert.match(w.events[0]!, /^Warning UpdateFailed: invalid ExternalSecret/);
     assert.equal(w.reads, 0);
+  });
+
+  test("engineVersion v1 (a v1beta1 object stored under an older CRD): a clear condition, no read, no write", async () => {
+    const { w, reconciler } = world(makeExternalSecret());
+    const stored = parseExternalSecret({
+      apiVersion: "external-secrets.io/v1beta1",
+      kind: "ExternalSecret",
+      metadata: { name: "db", namespace: "app", uid: "es-uid" },
+      spec: { secretStoreRef: { name: "aws" }, data: [{ secretKey: "k", remoteRef: { key: "db-creds" } }], target: { template: { engineVersion: "v1", data: { k: "{{ .k }}" } } } },
+    });
+    assert.ok(!stored.ok);
+    (w as { es: unknown }).es = { invalid: formatIssues(stored.errors), uid: "es-uid" };
+    await assert.rejects(run(reconciler), (err: Error) => err.name === "InvalidSpecError");
+    assert.equal(ready(w.statuses[0])?.status, "False");
+    assert.equal(ready(w.statuses[0])?.message, 'invalid ExternalSecret: spec.target.template.engineVersion: Unsupported value: "v1": supported values: "v2"');
+    assert.equal(w.reads, 0);
+    assert.deepEqual(w.writes, []);
   });
 
   test("a target Secret owned by another ExternalSecret is retried with backoff, not given up on (as ESO)", async () => {
