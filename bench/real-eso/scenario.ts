@@ -46,6 +46,24 @@ async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) =
   }));
 }
 
+/**
+ * moto's CreateSecret is not thread-safe: with thousands of secrets, concurrent creates sometimes fail with a 500
+ * HTML page ("dictionary changed size during iteration" in its secrets dict). Seeding retries those; a retry that
+ * finds the secret already there succeeded earlier.
+ */
+async function seedWithRetry(create: () => Promise<unknown>, attempts = 6): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await create();
+      return;
+    } catch (err) {
+      if ((err as Error).name === "ResourceExistsException" && attempt > 1) return;
+      if (attempt >= attempts) throw err;
+      await sleep(250 * attempt);
+    }
+  }
+}
+
 export async function runControllerScenario(o: ScenarioOptions): Promise<ControllerRunResult> {
   log(`${o.label}: fresh control plane${o.crdDir ? ` with CRDs from ${o.crdDir}` : ""}`);
   const running = await startEnvironment(o.crdDir ? { crdDir: o.crdDir } : {});
@@ -67,8 +85,8 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
     const keyOf = (name: string) => `bench/${name}`;
     const sm = new SecretsManagerClient({ region: env.state.region, endpoint: aws.url, credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" } });
     log(`${o.label}: creating ${steadyNames.length + probeNames.length} Secrets Manager secrets in moto`);
-    await inParallel([...steadyNames, ...probeNames], 16, (name) =>
-      sm.send(new CreateSecretCommand({ Name: keyOf(name), SecretString: JSON.stringify({ password: remoteValue(keyOf(name)) }) })));
+    await inParallel([...steadyNames, ...probeNames], 8, (name) =>
+      seedWithRetry(() => sm.send(new CreateSecretCommand({ Name: keyOf(name), SecretString: JSON.stringify({ password: remoteValue(keyOf(name)) }) }))));
     sm.destroy();
     if (o.unmanagedSecrets > 0) {
       const other = (await env.createNamespace("unmanaged")).name;
