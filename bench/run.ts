@@ -18,6 +18,7 @@ import { NaiveAwsProvider } from "./naive-provider.ts";
 import { formatComparison, runSyncScenario } from "./sync-benchmark.ts";
 import { changePropagationFigure } from "./change-propagation.ts";
 import { formatFanOut, runFanOutScenario } from "./fanout.ts";
+import { formatSteady, runSteadyScenario } from "./steady-refresh.ts";
 import { USAGE, esoConcurrency, parseBenchOptions, type BenchOptions } from "./real-eso/bench-options.ts";
 import { ensureEsoBuild, type EsoBuild } from "./real-eso/eso-build.ts";
 import { startEso, startFerry } from "./real-eso/controller-process.ts";
@@ -54,6 +55,15 @@ async function runInProcess(count: number): Promise<void> {
       execFileSync("bash", ["tools/template-wasm/build.sh", "--out", "dist/template-engine.wasm"], { stdio: ["ignore", "ignore", "inherit"] });
       console.error(`[bench] templates: ${count} ExternalSecrets without and with a 5-key template`);
       console.log(formatTemplateCost(await runTemplateCost({ env, count })));
+    }
+    // Steady state (ADR 14): Ferry's ExternalSecrets refreshing on their own. BENCH_STEADY_CYCLES counted
+    // cycles (default 3; 0 skips it) of BENCH_STEADY_INTERVAL seconds (default 60) after a warm-up cycle.
+    const cycles = Number(process.env.BENCH_STEADY_CYCLES ?? 3);
+    if (cycles > 0) {
+      const intervalSeconds = Number(process.env.BENCH_STEADY_INTERVAL ?? 60);
+      console.error(`[bench] ferry steady state: ${count} ExternalSecrets, refreshInterval ${intervalSeconds}s, ${cycles} cycles after a warm-up cycle`);
+      const steady = await runSteadyScenario({ env, count, provider: new AwsProvider({}), intervalSeconds, cycles, concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32) });
+      console.log(formatSteady(steady));
     }
   } finally {
     await running.stop();

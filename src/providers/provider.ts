@@ -51,6 +51,12 @@ export interface FindQuery {
 
 export interface SecretsClient {
   /**
+   * Distinct ids one provider call reads (BatchGetSecretValue 20, GetParameters 10): the size sync fills its
+   * batches and refresh groups to. Undefined: 20.
+   */
+  readonly batchSize?: number | undefined;
+
+  /**
    * Reads every id, deduplicated and batched; the result map is keyed by `remoteSecretIdKey(id)`.
    * Rejects only when the call itself cannot be made (credentials, throttling after retries); a missing
    * secret is a per-id `NoSecretError`.

@@ -28,6 +28,11 @@ export interface RefreshInput {
   prefetched?: boolean | undefined;
   /** A change event reported that its remote secret changed since it last read (src/changeevents). */
   remoteChanged?: boolean | undefined;
+  /**
+   * The refresh group it was planned into (refresh-groups.ts) is due now: refresh with the group, which may
+   * be up to the jitter bound before its own interval has elapsed (never more: groupDue checks the bound).
+   */
+  groupDue?: boolean | undefined;
   now: number;
 }
 
@@ -71,8 +76,17 @@ const prefetched: Policy = (i) => (i.prefetched ? "Prefetched" : undefined);
  */
 const remoteChanged: Policy = (i) => (i.remoteChanged && i.refreshPolicy === "Periodic" && i.refreshIntervalMs > 0 ? "RemoteChanged" : undefined);
 
+/**
+ * Its refresh group is due (batch-aware scheduling, ADR 14): the group refreshes at one time inside every
+ * member's window, so a member may be up to the jitter bound early, and only that much.
+ */
+const groupDue: Policy = (i) => {
+  if (!i.groupDue || i.refreshPolicy !== "Periodic" || i.refreshIntervalMs <= 0 || i.lastRefreshMs === undefined) return undefined;
+  return i.now >= i.lastRefreshMs + i.refreshIntervalMs - readAheadHorizonMs(i.refreshIntervalMs) ? "GroupDue" : undefined;
+};
+
 /** Evaluated in order; the first reason wins. */
-const chain: readonly Policy[] = [neverSynced, resourceChanged, targetMissingOrTampered, periodicDue, prefetched, remoteChanged];
+const chain: readonly Policy[] = [neverSynced, resourceChanged, targetMissingOrTampered, periodicDue, groupDue, prefetched, remoteChanged];
 
 export function refreshDecision(input: RefreshInput): RefreshDecision {
   for (const policy of chain) {
@@ -83,26 +97,46 @@ export function refreshDecision(input: RefreshInput): RefreshDecision {
 }
 
 /**
- * When to look again after a reconcile that ended at `now`: the rest of the interval, plus a jitter so that
- * ExternalSecrets created together (a Helm install, a restart) do not refresh together forever after —
- * ESO #4231 reports exactly those repeating spikes, and ESO has no jitter. The jitter is only ever added,
- * so the refresh is due when the item comes back. Undefined: no periodic requeue.
- */
-/**
- * How far ahead a refresh may be pulled to share a batch: the same window the jitter spreads refreshes
- * over, so read-ahead never makes a value staler than the interval promises, only fresher.
+ * How far ahead a refresh may be pulled to share a batch, and how late the jitter may push it: the jitter
+ * bound, min(10% of refreshInterval, 5 min). Read-ahead and refresh groups never move a refresh more than
+ * this before its due time, and a planned refresh is never more than this after it.
  */
 export function readAheadHorizonMs(refreshIntervalMs: number): number {
   return refreshIntervalMs > 0 ? Math.min(refreshIntervalMs * 0.1, 5 * 60_000) : 0;
 }
 
+/**
+ * The times the next periodic refresh may be planned at, epoch ms: `due` is the last refresh plus the
+ * interval (now, if that has passed); `earliest` and `latest` are the jitter bound either side of it (never
+ * before now). Refresh groups (refresh-groups.ts) pick one time inside the windows of all their members.
+ * Undefined: no periodic refresh.
+ */
+export interface RefreshWindow {
+  earliest: number;
+  due: number;
+  latest: number;
+}
+
+export function refreshWindow(input: Pick<RefreshInput, "refreshPolicy" | "refreshIntervalMs" | "lastRefreshMs" | "now">): RefreshWindow | undefined {
+  if (input.refreshPolicy !== "Periodic" || input.refreshIntervalMs <= 0) return undefined;
+  const last = input.lastRefreshMs ?? input.now;
+  const due = Math.max(input.now, last + input.refreshIntervalMs);
+  const bound = readAheadHorizonMs(input.refreshIntervalMs);
+  return { earliest: Math.max(input.now, due - bound), due, latest: due + bound };
+}
+
+/**
+ * When to look again after a reconcile that ended at `now`, for an ExternalSecret in no refresh group: the
+ * rest of the interval, plus a jitter so that ExternalSecrets created together (a Helm install, a restart)
+ * do not refresh together forever after — ESO #4231 reports exactly those repeating spikes, and ESO has no
+ * jitter. The jitter is only ever added, so the refresh is due when the item comes back. Undefined: no
+ * periodic requeue.
+ */
 export function nextRefreshDelayMs(
   input: Pick<RefreshInput, "refreshPolicy" | "refreshIntervalMs" | "lastRefreshMs" | "now">,
   random: () => number = Math.random,
 ): number | undefined {
-  if (input.refreshPolicy !== "Periodic" || input.refreshIntervalMs <= 0) return undefined;
-  const last = input.lastRefreshMs ?? input.now;
-  const remaining = Math.max(0, last + input.refreshIntervalMs - input.now);
-  const jitterBudget = readAheadHorizonMs(input.refreshIntervalMs);
-  return Math.round(remaining + random() * jitterBudget);
+  const window = refreshWindow(input);
+  if (!window) return undefined;
+  return Math.round(window.due - input.now + random() * (window.latest - window.due));
 }

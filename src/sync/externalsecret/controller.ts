@@ -21,6 +21,7 @@ import type { SyncObserver } from "../sync-observer.ts";
 import { ExternalSecretsByStore } from "./by-store-index.ts";
 import { ReadAheadReaders } from "./read-ahead-reader.ts";
 import { RemoteChanges } from "./remote-changes.ts";
+import { plannedReads } from "../remote-data.ts";
 import { ExternalSecretReconciler, type InvalidExternalSecret } from "./reconciler.ts";
 import type { TemplateSourceCache } from "../template/template-source-cache.ts";
 
@@ -95,6 +96,7 @@ export class ExternalSecretController {
       coalescing: options.coalescing,
       readAhead: options.readAhead ?? true,
       now: options.now,
+      random: options.random,
       onBatch: metrics?.readBatch?.bind(metrics),
       logger: options.logger,
     }));
@@ -129,6 +131,15 @@ export class ExternalSecretController {
       remoteChanges: this.#remoteChanges,
       onRemoteChangeSynced: options.onRemoteChangeSynced,
       refreshIntervalFor: options.refreshIntervalFor,
+      // Batch-aware scheduling (ADR 14): the next refresh joins a refresh group of the same provider client.
+      planRefresh: async (es, window) => {
+        if (options.readAhead === false) return undefined;
+        const namespace = es.metadata.namespace ?? "";
+        const resolved = resolver.resolve(es);
+        const client = await provider.clientFor({ store: providerStoreRef(resolved.parsed), namespace, kube });
+        return readers.planRefresh(client, `${namespace}/${es.metadata.name}`, plannedReads(es.spec), window);
+      },
+      groupDue: (es) => readers.groupDue(`${es.metadata.namespace}/${es.metadata.name}`),
       transforms: options.transforms,
       secrets: options.secrets,
       writeStatus: (target, s, signal) => options.status.patch("externalsecrets", target, s, signal),
@@ -167,6 +178,7 @@ export class ExternalSecretController {
         reconciler.forget(o.metadata?.namespace ?? "", o.metadata?.name ?? "");
         this.#remoteChanges.forget(`${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`);
         templateSources?.forget(`${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`);
+        readers.forget(`${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`);
       },
     });
     externalSecrets.addEventHandler({

@@ -9,7 +9,8 @@ import { PrefetchCache } from "../prefetch-cache.ts";
 import { pickCompanions, retryMayJoinBatch, type ReadAheadCandidate } from "../read-ahead.ts";
 import { CallBackoff } from "../call-backoff.ts";
 import { ReadCoalescer, type ReadCoalescerOptions } from "../read-coalescer.ts";
-import { readAheadHorizonMs } from "../refresh-policy.ts";
+import { readAheadHorizonMs, type RefreshWindow } from "../refresh-policy.ts";
+import { GROUP_DUE_TOLERANCE_MS, RefreshGroups } from "../refresh-groups.ts";
 import { plannedReads, type PayloadReader } from "../remote-data.ts";
 import { syncedResourceVersion } from "../synced-resource-version.ts";
 import type { ExternalSecretsByStore } from "./by-store-index.ts";
@@ -26,6 +27,10 @@ interface ClientReader {
   coalescer: ReadCoalescer;
   prefetched: PrefetchCache;
   siblings: SiblingReads;
+  /** Refresh groups planned on this client (batch-aware scheduling, ADR 14). */
+  groups: RefreshGroups;
+  /** Distinct ids per provider call on this client. */
+  maxBatch: number;
   failedDuringOutage: Set<string>;
 }
 
@@ -33,7 +38,7 @@ interface ClientReader {
 const CLAIMED: Promise<unknown> = Promise.resolve();
 /** The longest read-ahead window (readAheadHorizonMs caps at 5 minutes). */
 const MAX_READ_AHEAD_MS = 5 * 60_000;
-/** Distinct ids per provider batch (BatchGetSecretValue's limit). */
+/** Distinct ids per provider batch when the client does not say (BatchGetSecretValue's limit). */
 const MAX_BATCH = 20;
 
 export interface ReadAheadReadersOptions {
@@ -54,6 +59,8 @@ export interface ReadAheadReadersOptions {
   /** Off: every ExternalSecret reads only for itself (coalescing still merges identical concurrent reads). */
   readAhead: boolean;
   now: () => number;
+  /** Picks where a new refresh group goes inside its jitter range (Math.random by default). */
+  random?: (() => number) | undefined;
   /** Monotonic milliseconds, for the per-client backoff after failed calls; default performance.now. */
   monotonic?: (() => number) | undefined;
   onBatch?: ((ids: number) => void) | undefined;
@@ -76,6 +83,8 @@ export class ReadAheadReaders {
    */
   readonly #inBatch = new Map<string, Promise<unknown>>();
   readonly #clientReaders = new WeakMap<SecretsClient, ClientReader>();
+  /** The refresh groups each ExternalSecret is planned in (its client's): one entry per ExternalSecret. */
+  readonly #groupsOf = new Map<string, RefreshGroups>();
 
   constructor(options: ReadAheadReadersOptions) {
     this.#o = options;
@@ -84,6 +93,8 @@ export class ReadAheadReaders {
   /** Whether values were read ahead for this ExternalSecret at its current version (its reader then uses them). */
   hasPrefetched(es: ExternalSecret): boolean {
     const key = `${es.metadata.namespace}/${es.metadata.name}`;
+    // Claimed by a batch in flight: its reader waits for that batch and takes the values.
+    if (this.#inBatch.has(key)) return true;
     const cache = this.#prefetchedIn.get(key);
     if (cache?.has(key, syncedResourceVersion(es.metadata))) return true;
     this.#prefetchedIn.delete(key);
@@ -93,6 +104,30 @@ export class ReadAheadReaders {
   /** Outcomes read ahead before a change event are stale: the ExternalSecret's next reconcile reads again. */
   forgetPrefetched(key: string): void {
     this.#prefetchedIn.get(key)?.take(key, "");
+    this.#prefetchedIn.delete(key);
+  }
+
+  /**
+   * Plans an ExternalSecret's next refresh into a refresh group of its client, inside `window`; returns the
+   * time (epoch ms). An ExternalSecret is planned in one group of one client at a time.
+   */
+  planRefresh(client: SecretsClient, key: string, ids: readonly RemoteSecretId[], window: RefreshWindow): number {
+    const { groups } = this.#clientReader(client);
+    const previous = this.#groupsOf.get(key);
+    if (previous && previous !== groups) previous.leave(key);
+    this.#groupsOf.set(key, groups);
+    return groups.plan(key, ids.map(remoteSecretIdKey), window, this.#o.random ?? Math.random);
+  }
+
+  /** Whether the refresh group the ExternalSecret was planned in is due: it refreshes with it (GroupDue). */
+  groupDue(key: string): boolean {
+    return this.#groupsOf.get(key)?.isDue(key) ?? false;
+  }
+
+  /** Forgets a deleted ExternalSecret. */
+  forget(key: string): void {
+    this.#groupsOf.get(key)?.leave(key);
+    this.#groupsOf.delete(key);
     this.#prefetchedIn.delete(key);
   }
 
@@ -111,10 +146,13 @@ export class ReadAheadReaders {
           failedDuringOutage.clear();
         },
       });
+      const maxBatch = client.batchSize ?? MAX_BATCH;
       r = {
         coalescer,
         prefetched: new PrefetchCache({ ttlMs: 60_000, now: this.#o.now }),
         siblings: new SiblingReads({ now: this.#o.now }),
+        groups: new RefreshGroups({ maxBatch, now: this.#o.now }),
+        maxBatch,
         failedDuringOutage,
       };
       this.#clientReaders.set(client, r);
@@ -129,13 +167,18 @@ export class ReadAheadReaders {
    * fanned out by one ClusterExternalSecret share one read (sibling-reads.ts).
    */
   readerFor(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }, signal?: AbortSignal): PayloadReader {
-    const { coalescer, prefetched, siblings, failedDuringOutage } = this.#clientReader(client);
+    const { coalescer, prefetched, siblings, failedDuringOutage, maxBatch } = this.#clientReader(client);
     const requesterKey = `${requester.namespace}/${requester.name}`;
     return {
       read: async (ids) => {
         // A batch already reading for this ExternalSecret: wait for it rather than read again.
         const pending = this.#inBatch.get(requesterKey);
         if (pending) await pending.catch(() => undefined);
+        // Read now, on its own or with others: it leaves its refresh group, and when that group is due, the
+        // rest of the group is read in this same batch (one call for the group, whichever member comes first).
+        const groups = this.#groupsOf.get(requesterKey);
+        const mates = groups?.dueMates(requesterKey) ?? [];
+        groups?.leave(requesterKey);
         // Outcomes read ahead for this very ExternalSecret, at its current version, are used once.
         const raw = this.#o.externalSecrets.get(requester.namespace, requester.name);
         const version = raw ? syncedResourceVersion(raw.metadata ?? {}) : "";
@@ -154,9 +197,10 @@ export class ReadAheadReaders {
           }
         }
 
-        const companions = this.#o.readAhead ? await this.#companions(client, store, requester, ids) : [];
-        const picked = pickCompanions(ids, companions, MAX_BATCH);
+        const companions = this.#o.readAhead ? await this.#companions(client, store, requester, ids, mates, maxBatch) : [];
+        const picked = pickCompanions(ids, companions, maxBatch);
         for (const c of companions) if (!picked.companions.includes(c)) this.#inBatch.delete(c.key);
+        for (const c of picked.companions) this.#groupsOf.get(c.key)?.leave(c.key);
         const reading = coalescer.read(picked.ids, signal);
         for (const c of picked.companions) this.#inBatch.set(c.key, reading);
         if (group) {
@@ -195,20 +239,27 @@ export class ReadAheadReaders {
   }
 
   /**
+   * The companions of a read: first the rest of the requester's refresh group when it is due (`mates`), then
    * ExternalSecrets on the same store and client that the queue will hand out soon (queued, or requeued to
-   * refresh within the longest jitter window) and that are due within their own window, not in flight and not
-   * already read ahead. Driven by the queue, not a scan of every ExternalSecret, so a read costs O(batch).
+   * refresh within the longest jitter window); each due within its own window, not in flight and not already
+   * read ahead. Driven by the group and the queue, not a scan of every ExternalSecret, so a read costs
+   * O(batch).
    */
-  async #companions(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }, requested: readonly RemoteSecretId[]): Promise<Array<ReadAheadCandidate & { version: string }>> {
+  async #companions(client: SecretsClient, store: ResolvedStore, requester: { namespace: string; name: string }, requested: readonly RemoteSecretId[], mates: readonly string[], maxBatch: number): Promise<Array<ReadAheadCandidate & { version: string }>> {
     const onStore = this.#o.byStore.onStore(store.kind, store.namespace, store.name);
     if (!onStore || onStore.size < 2) return [];
     const now = this.#o.now();
     const out: Array<ReadAheadCandidate & { version: string }> = [];
-    let budget = MAX_BATCH - requested.length;
+    const batch = new Set(requested.map(remoteSecretIdKey));
+    const mateKeys = new Set(mates);
     let examined = 0;
-    for (const key of this.#o.queue().pending(MAX_READ_AHEAD_MS)) {
-      if (budget <= 0 || examined >= 4 * MAX_BATCH) break;
-      if (!onStore.has(key) || key === `${requester.namespace}/${requester.name}` || this.#prefetchedIn.has(key) || this.#inBatch.has(key)) continue;
+    const requesterKey = `${requester.namespace}/${requester.name}`;
+    for (const key of candidatesOf(mates, this.#o.queue().pending(MAX_READ_AHEAD_MS))) {
+      const mate = mateKeys.has(key);
+      // Group mates are all looked at (a group is bounded, and siblings add no ids); the queue only while
+      // the batch has room.
+      if (!mate && (batch.size >= maxBatch || examined >= 4 * maxBatch)) break;
+      if (!onStore.has(key) || key === requesterKey || this.#prefetchedIn.has(key) || this.#inBatch.has(key)) continue;
       // A failing ExternalSecret keeps its backoff: read ahead only when its retry is about due anyway.
       if (!retryMayJoinBatch(this.#o.queue().retryState(key))) continue;
       examined++;
@@ -224,7 +275,8 @@ export class ReadAheadReaders {
       const es = this.#o.withLastSync(parsed);
       const target = await this.#o.cachedSecret(es.metadata.namespace ?? "", es.spec.target.name ?? es.metadata.name ?? "");
       const eligible =
-        dueWithin(es, target, now, readAheadHorizonMs(durationMs(es.spec.refreshInterval))) &&
+        // A mate's group may be read up to GROUP_DUE_TOLERANCE_MS before its time.
+        dueWithin(es, target, now, readAheadHorizonMs(durationMs(es.spec.refreshInterval)) + (mate ? GROUP_DUE_TOLERANCE_MS : 0)) &&
         // Same client means same credentials and region: never read for a namespace the store does not serve.
         (await this.#o.sameClient(es, client).catch(() => false));
       if (!eligible) {
@@ -232,9 +284,21 @@ export class ReadAheadReaders {
         continue;
       }
       const ids = plannedReads(es.spec);
+      const added = ids.map(remoteSecretIdKey).filter((id) => !batch.has(id));
+      if (batch.size + added.length > maxBatch) {
+        this.#inBatch.delete(key);
+        continue;
+      }
+      for (const id of added) batch.add(id);
       out.push({ key, ids, version: syncedResourceVersion(es.metadata) });
-      budget -= ids.length;
     }
     return out;
   }
+}
+
+/** The group mates first, then the queue's keys that are not mates. */
+function* candidatesOf(mates: readonly string[], queued: Iterable<string>): Generator<string> {
+  yield* mates;
+  const seen = new Set(mates);
+  for (const key of queued) if (!seen.has(key)) yield key;
 }

@@ -7,7 +7,7 @@ import type { EventRecorder } from "../../runtime/event-recorder.ts";
 import { findCondition, sameConditions, setCondition, type Condition } from "../conditions.ts";
 import { dataHash } from "../data-hash.ts";
 import { DATA_HASH_ANNOTATION, MANAGED_LABEL, desiredSecret, fieldManagerFor, type DesiredSecret } from "../desired-secret.ts";
-import { nextRefreshDelayMs, refreshDecision, type RefreshInput, type TargetState } from "../refresh-policy.ts";
+import { nextRefreshDelayMs, refreshDecision, refreshWindow, type RefreshInput, type RefreshWindow, type TargetState } from "../refresh-policy.ts";
 import { resolveRemoteData, type PayloadReader, type ValueTransforms } from "../remote-data.ts";
 import { syncedResourceVersion } from "../synced-resource-version.ts";
 import type { RemoteChanges } from "./remote-changes.ts";
@@ -83,6 +83,14 @@ export interface ExternalSecretReconcilerDeps {
   onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
   /** The refresh interval to apply instead of the spec's ("namespace/name", spec ms); change events may stretch it. */
   refreshIntervalFor?: ((key: string, specMs: number) => number) | undefined;
+  /**
+   * Plans the next periodic refresh inside `window` into a refresh group of the ExternalSecret's provider
+   * client (batch-aware scheduling, ADR 14) and returns its time (epoch ms); undefined when it cannot be
+   * grouped (no client yet), and the refresh is then jittered on its own.
+   */
+  planRefresh?: ((es: ExternalSecret, window: RefreshWindow) => Promise<number | undefined>) | undefined;
+  /** Whether the refresh group the ExternalSecret was planned in is due now (it refreshes with it). */
+  groupDue?: ((es: ExternalSecret) => boolean) | undefined;
   transforms: ValueTransforms;
   /** Renders target.template; the process-wide engine (started on first use) when not given. */
   templates?: TemplateRenderer | undefined;
@@ -164,14 +172,19 @@ export class ExternalSecretReconciler {
     const { refreshPolicy, refreshIntervalMs, lastRefreshMs, currentResourceVersion: currentVersion } = input;
     const changeKey = `${namespace}/${name}`;
     const change = d.remoteChanges?.pending(changeKey);
-    const decision = refreshDecision({ ...input, prefetched: d.hasPrefetched?.(es) ?? false, remoteChanged: change !== undefined });
+    const decision = refreshDecision({ ...input, prefetched: d.hasPrefetched?.(es) ?? false, groupDue: d.groupDue?.(es) ?? false, remoteChanged: change !== undefined });
     const synced = () => {
       d.onSync?.(es, "success");
       const latency = change && d.remoteChanges?.settle(changeKey, change);
       if (latency !== undefined) d.onRemoteChangeSynced?.(latency);
     };
-    const requeue = (last: number | undefined) => {
-      const after = nextRefreshDelayMs({ refreshPolicy, refreshIntervalMs, lastRefreshMs: last, now }, d.random);
+    const planned = es;
+    const requeue = async (last: number | undefined): Promise<ReconcileOutcome> => {
+      const timing = { refreshPolicy, refreshIntervalMs, lastRefreshMs: last, now };
+      const window = refreshWindow(timing);
+      if (!window) return {};
+      const at = d.planRefresh ? await d.planRefresh(planned, window).catch(() => undefined) : undefined;
+      const after = at === undefined ? nextRefreshDelayMs(timing, d.random) : Math.max(0, at - d.now());
       return after === undefined ? {} : { requeueAfterMs: after };
     };
     const sourceRefs = templateSourceRefs(spec.target.template);

@@ -51,6 +51,7 @@ class GetParametersRefused extends Error {}
  * plus GetParameters in tens for tags, never one GetParameter per parameter.
  */
 export class ParameterStoreSecretsClient implements SecretsClient {
+  readonly batchSize = GET_PARAMETERS_MAX_NAMES;
   readonly #api: ParameterStoreApi;
   readonly #prefix: string;
   readonly #validate: () => Promise<ValidationResult>;

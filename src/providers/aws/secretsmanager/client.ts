@@ -51,6 +51,7 @@ class BatchRefused extends Error {}
  * GetSecretValue per secret and remembers that, so users without the permission keep working.
  */
 export class SecretsManagerSecretsClient implements SecretsClient {
+  readonly batchSize = BATCH_GET_MAX_IDS;
   readonly #api: SecretsManagerApi;
   readonly #prefix: string;
   readonly #validate: () => Promise<ValidationResult>;

@@ -1,0 +1,208 @@
+import type { RefreshWindow } from "./refresh-policy.ts";
+
+/**
+ * Batch-aware refresh scheduling (ADR 14). Read-ahead alone (ADR 3) only gathers refreshes that happen to
+ * fall close together; with independent jitter, steady-state refreshes spread out and batches held ~7 ids
+ * of 20 against the real ESO benchmark (issue 16). Here, ExternalSecrets on one provider client are planned
+ * into refresh groups: each group refreshes at one time inside the refresh window of every member, and holds
+ * at most one provider batch of distinct ids, so a cycle costs about ceil(ids / batch size) calls. A new
+ * group is placed at a random time in its first member's jitter range, so groups of different stores (and
+ * of one store) stay spread over the cycle instead of refreshing together (no thundering herd, ESO #4231).
+ */
+
+/**
+ * One planned refresh of several ExternalSecrets on one client, at one time. `at` lies inside every member's
+ * window: at most the latest of each, at least `earliest`, the latest of their earliest times. A joiner may
+ * move `at` earlier (to its own latest time), never later: members already waiting for `at` are then read
+ * by whichever member comes first (its batch takes the due group's other members), so none is late.
+ */
+export interface RefreshGroup {
+  /** When the group refreshes, epoch ms. */
+  at: number;
+  /** The latest of its members' earliest times: `at` never moves before it. */
+  earliest: number;
+  /** The distinct remote ids its members read (remoteSecretIdKey), with how many members read each. */
+  readonly ids: Map<string, number>;
+  /** Its members' keys ("namespace/name"). */
+  readonly members: Set<string>;
+}
+
+/** A refresh group holds at most this many ExternalSecrets (siblings that share ids cost no extra ids). */
+export const MAX_GROUP_MEMBERS = 100;
+
+export type GroupChoice = { join: RefreshGroup; at: number } | { create: number };
+
+/** How many of `ids` a group does not read yet: what joining it costs in its batch. */
+function addedIds(group: RefreshGroup, ids: readonly string[]): number {
+  let added = 0;
+  for (const id of new Set(ids)) if (!group.ids.has(id)) added++;
+  return added;
+}
+
+/**
+ * Where an ExternalSecret's next refresh goes. Among the client's planned groups (sorted by time) it can
+ * refresh with — the group's time, moved no earlier than its other members allow, falls in its window — and
+ * that still fit its ids in one batch: the one that already reads most of them (siblings of a
+ * ClusterExternalSecret stay together), then the fullest (batches fill up), then the one closest to its due
+ * time. None fits: a new group at `due` plus a random share of the jitter bound — the same jitter a lone
+ * ExternalSecret gets, so refreshes stay spread. Never outside the window: no member refreshes more than the
+ * jitter bound early or late.
+ */
+export function chooseRefreshGroup(
+  window: RefreshWindow,
+  ids: readonly string[],
+  groups: readonly RefreshGroup[],
+  maxBatch: number,
+  random: () => number,
+  maxMembers = MAX_GROUP_MEMBERS,
+): GroupChoice {
+  let best: { group: RefreshGroup; at: number; added: number; size: number; distance: number } | undefined;
+  // A group's time is at most twice a jitter bound after its earliest; scanning that far past this window's
+  // end finds every group whose time could move into it.
+  const scanUntil = window.latest + (window.latest - window.earliest);
+  for (let i = firstAtOrAfter(groups, window.earliest); i < groups.length; i++) {
+    const group = groups[i]!;
+    if (group.at > scanUntil) break;
+    const at = Math.min(group.at, window.latest);
+    if (at < group.earliest || group.members.size >= maxMembers) continue;
+    const added = addedIds(group, ids);
+    const size = group.ids.size + added;
+    if (size > maxBatch && added > 0) continue;
+    const distance = Math.abs(at - window.due);
+    if (!best || added < best.added || (added === best.added && (size > best.size || (size === best.size && distance < best.distance)))) {
+      best = { group, at, added, size, distance };
+    }
+  }
+  if (best) return { join: best.group, at: best.at };
+  return { create: Math.round(window.due + random() * (window.latest - window.due)) };
+}
+
+/** The index of the first group at or after `at` (groups sorted by time). */
+export function firstAtOrAfter(groups: readonly { at: number }[], at: number): number {
+  let lo = 0;
+  let hi = groups.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (groups[mid]!.at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How long a group is kept after its time, for members that reconcile late (a busy queue). */
+export const GROUP_GRACE_MS = 60_000;
+/** A member reconciling this close before its group's time counts as due with it (timers are not exact). */
+export const GROUP_DUE_TOLERANCE_MS = 1_000;
+
+/**
+ * The refresh groups of one provider client. Bounded: one membership per ExternalSecret planned on the client
+ * (forgotten when it is deleted or moves), and groups are dropped once empty or past their grace.
+ * Nothing here reads the clock on its own: `now` is injected.
+ */
+export class RefreshGroups {
+  /** Sorted by `at`. */
+  readonly #groups: RefreshGroup[] = [];
+  readonly #memberOf = new Map<string, RefreshGroup>();
+  /** The distinct ids each member was planned with, to take them out of its group when it leaves. */
+  readonly #idsOf = new Map<string, string[]>();
+  readonly #maxBatch: number;
+  readonly #now: () => number;
+
+  constructor(options: { maxBatch: number; now: () => number }) {
+    this.#maxBatch = options.maxBatch;
+    this.#now = options.now;
+  }
+
+  /** Plans a member's next refresh inside `window` and returns its time (epoch ms). A member is in one group. */
+  plan(member: string, ids: readonly string[], window: RefreshWindow, random: () => number): number {
+    this.leave(member);
+    this.#sweep();
+    const choice = chooseRefreshGroup(window, ids, this.#groups, this.#maxBatch, random);
+    let group: RefreshGroup;
+    if ("join" in choice) {
+      group = choice.join;
+      group.earliest = Math.max(group.earliest, window.earliest);
+      if (choice.at !== group.at) {
+        this.#remove(group);
+        group.at = choice.at;
+        this.#insert(group);
+      }
+    } else {
+      group = { at: choice.create, earliest: window.earliest, ids: new Map(), members: new Set() };
+      this.#insert(group);
+    }
+    group.members.add(member);
+    for (const id of new Set(ids)) group.ids.set(id, (group.ids.get(id) ?? 0) + 1);
+    this.#memberOf.set(member, group);
+    this.#idsOf.set(member, [...new Set(ids)]);
+    return group.at;
+  }
+
+  /** Whether the member's group is due now: it refreshes with its group. */
+  isDue(member: string): boolean {
+    const group = this.#memberOf.get(member);
+    return group !== undefined && group.at <= this.#now() + GROUP_DUE_TOLERANCE_MS;
+  }
+
+  /** The other members of the member's group once that group is due (read together in its batch); else none. */
+  dueMates(member: string): string[] {
+    const group = this.#memberOf.get(member);
+    if (!group || group.at > this.#now() + GROUP_DUE_TOLERANCE_MS) return [];
+    return [...group.members].filter((m) => m !== member);
+  }
+
+  /** The member was read (on its own or in another's batch): it leaves its group until it is planned again. */
+  leave(member: string): void {
+    const group = this.#memberOf.get(member);
+    if (!group) return;
+    this.#memberOf.delete(member);
+    group.members.delete(member);
+    for (const id of this.#idsOf.get(member) ?? []) {
+      const n = (group.ids.get(id) ?? 1) - 1;
+      if (n <= 0) group.ids.delete(id);
+      else group.ids.set(id, n);
+    }
+    this.#idsOf.delete(member);
+    if (group.members.size === 0) this.#remove(group);
+  }
+
+  #insert(group: RefreshGroup): void {
+    this.#groups.splice(firstAtOrAfter(this.#groups, group.at + 1), 0, group);
+  }
+
+  #remove(group: RefreshGroup): void {
+    for (let i = firstAtOrAfter(this.#groups, group.at); i < this.#groups.length && this.#groups[i]!.at === group.at; i++) {
+      if (this.#groups[i] === group) {
+        this.#groups.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  has(member: string): boolean {
+    return this.#memberOf.has(member);
+  }
+
+  /** Planned groups, soonest first (tests, debugging). */
+  get groups(): readonly RefreshGroup[] {
+    return this.#groups;
+  }
+
+  get members(): number {
+    return this.#memberOf.size;
+  }
+
+  /** Drops groups past their grace; their members are planned again when they next reconcile. */
+  #sweep(): void {
+    const cutoff = this.#now() - GROUP_GRACE_MS;
+    let n = 0;
+    while (n < this.#groups.length && this.#groups[n]!.at < cutoff) n++;
+    if (n === 0) return;
+    for (const group of this.#groups.splice(0, n)) {
+      for (const member of group.members) {
+        this.#memberOf.delete(member);
+        this.#idsOf.delete(member);
+      }
+    }
+  }
+}
