@@ -81,7 +81,8 @@ function world(es: ExternalSecret, remote: Record<string, string> = { "db-creds"
     now: () => w.now,
     random: () => 0,
   };
-  return { w, reconciler: new ExternalSecretReconciler({ ...deps, ...extra }) };
+  const all: ExternalSecretReconcilerDeps = { ...deps, ...extra };
+  return { w, deps: all, reconciler: new ExternalSecretReconciler(all) };
 }
 
 const run = (r: ExternalSecretReconciler) => r.reconcile({ namespace: "app", name: "db" });
@@ -212,6 +213,40 @@ describe("ExternalSecretReconciler", () => {
     await run(reconciler);
     w.es = { ...w.es, metadata: { ...w.es.metadata, annotations: { "external-secrets.io/force-sync": "1" } } };
     w.now += 60_000;
+    await run(reconciler);
+    assert.equal(w.reads, 2);
+  });
+
+  test("the next refresh is planned into a refresh group inside its window (ADR 14)", async () => {
+    const { w, reconciler, deps } = world(makeExternalSecret());
+    const windows: unknown[] = [];
+    deps.planRefresh = async (_es, window) => {
+      windows.push(window);
+      return window.earliest + 1_000;
+    };
+    const out = await run(reconciler);
+    assert.deepEqual(windows, [{ earliest: NOW + 3_600_000 - 300_000, due: NOW + 3_600_000, latest: NOW + 3_600_000 + 300_000 }]);
+    assert.equal(out.requeueAfterMs, 3_600_000 - 300_000 + 1_000);
+    w.now += 10 * 60_000;
+    const upToDate = await run(reconciler);
+    assert.equal(upToDate.requeueAfterMs, 3_600_000 - 300_000 + 1_000 - 10 * 60_000, "an up-to-date reconcile plans from its last refresh");
+    assert.equal(w.reads, 1);
+  });
+
+  test("no group (the client cannot be resolved): the refresh is jittered on its own", async () => {
+    const { reconciler, deps } = world(makeExternalSecret());
+    deps.planRefresh = async () => {
+      throw new Error("store not found");
+    };
+    assert.equal((await run(reconciler)).requeueAfterMs, 3_600_000);
+  });
+
+  test("a member of a due refresh group refreshes with it, before its own interval", async () => {
+    const { w, reconciler, deps } = world(makeExternalSecret());
+    await run(reconciler);
+    w.now += 3_600_000 - 5 * 60_000;
+    assert.equal((await run(reconciler), w.reads), 1, "not due on its own");
+    deps.groupDue = () => true;
     await run(reconciler);
     assert.equal(w.reads, 2);
   });

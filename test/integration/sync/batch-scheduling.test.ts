@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import * as k8s from "@kubernetes/client-node";
 import { TestEnvironment, waitUntil, type FaultProxy } from "../../env/index.ts";
 import { readyCondition, startSync, type ExternalSecretObject, type SyncHarness } from "./sync-harness.ts";
 
