@@ -54,6 +54,8 @@ describe("chooseRefreshGroup", () => {
     { name: "the group that already reads its ids wins over a fuller one", ids: ["shared"], groups: [group(T, ["shared"]), group(T + 1_000, ids("y", 15))], expect: { join: 0 } },
     { name: "equally full: the one closest to due", ids: ["a"], groups: [group(T - 5_000, ["b"]), group(T + 1_000, ["c"]), group(T + 4_000, ["d"])], expect: { join: 1 } },
     { name: "several ids must fit together", ids: ["a", "b", "c"], groups: [group(T, ids("x", 18)), group(T + 2_000, ids("y", 17))], expect: { join: 1 } },
+    { name: "a sibling group out of reach: the new group goes as close to it as the window allows", ids: ["shared"], groups: [group(T - 20_000, ["shared"])], random: 0.5, expect: { create: T - 6_000 } },
+    { name: "a sibling group later than the window: the new group at the window's end", ids: ["shared"], groups: [{ ...group(T + 20_000, ["shared"]), earliest: T + 14_000 }], random: 0.5, expect: { create: T + 6_000 } },
     { name: "Parameter Store: batches of 10", ids: ["a"], groups: [group(T, ids("x", 10))], maxBatch: 10, random: 1, expect: { create: T + 6_000 } },
   ];
   for (const c of cases) {

@@ -74,7 +74,27 @@ export function chooseRefreshGroup(
     }
   }
   if (best) return { join: best.group, at: best.at };
+  const sharing = nearestSharingGroup(window, ids, groups);
+  if (sharing) return { create: Math.min(window.latest, Math.max(window.earliest, sharing.at)) };
   return { create: Math.round(window.due + random() * (window.latest - window.due)) };
+}
+
+/**
+ * A group nearby (within a few windows) that reads some of these ids but cannot be joined: siblings of a
+ * ClusterExternalSecret created over longer than a window. A new group then goes as close to it as the window
+ * allows, so sibling groups converge cycle by cycle and merge, instead of drifting apart with independent
+ * jitter until they outgrow the sibling-sharing window (issue #12).
+ */
+function nearestSharingGroup(window: RefreshWindow, ids: readonly string[], groups: readonly RefreshGroup[]): RefreshGroup | undefined {
+  if (ids.length === 0) return undefined;
+  const reach = 4 * (window.latest - window.earliest);
+  let nearest: RefreshGroup | undefined;
+  for (let i = firstAtOrAfter(groups, window.earliest - reach); i < groups.length && groups[i]!.at <= window.latest + reach; i++) {
+    const group = groups[i]!;
+    if (!ids.some((id) => group.ids.has(id))) continue;
+    if (!nearest || Math.abs(group.at - window.due) < Math.abs(nearest.at - window.due)) nearest = group;
+  }
+  return nearest;
 }
 
 /** The index of the first group at or after `at` (groups sorted by time). */

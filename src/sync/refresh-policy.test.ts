@@ -41,8 +41,8 @@ describe("refreshDecision", () => {
     { name: "CreatedOnce still recreates a deleted target", input: makeInput((i) => { i.refreshPolicy = "CreatedOnce"; i.target = { exists: false }; }), refresh: true, reason: "TargetMissing" },
     { name: "OnChange refreshes on change only", input: makeInput((i) => { i.refreshPolicy = "OnChange"; i.lastRefreshMs = NOW - 100 * HOUR; }), refresh: false, reason: "UpToDate" },
     { name: "values read ahead in another batch refresh early", input: makeInput((i) => (i.prefetched = true)), refresh: true, reason: "Prefetched" },
-    { name: "its refresh group is due: refresh with it, up to the jitter bound early", input: makeInput((i) => { i.groupDue = true; i.lastRefreshMs = NOW - HOUR + 5 * 60_000; }), refresh: true, reason: "GroupDue" },
-    { name: "a due group never pulls a refresh more than the jitter bound early", input: makeInput((i) => { i.groupDue = true; i.lastRefreshMs = NOW - HOUR + 5 * 60_000 + 1; }), refresh: false, reason: "UpToDate" },
+    { name: "its refresh group is due: refresh with it, up to the jitter bound early", input: makeInput((i) => { i.groupDue = true; i.lastRefreshMs = NOW - HOUR + 10 * 60_000; }), refresh: true, reason: "GroupDue" },
+    { name: "a due group never pulls a refresh more than the jitter bound early", input: makeInput((i) => { i.groupDue = true; i.lastRefreshMs = NOW - HOUR + 10 * 60_000 + 1; }), refresh: false, reason: "UpToDate" },
     { name: "a due group does not make OnChange poll", input: makeInput((i) => { i.groupDue = true; i.refreshPolicy = "OnChange"; i.lastRefreshMs = NOW - HOUR; }), refresh: false, reason: "UpToDate" },
     { name: "OnChange on a spec change", input: makeInput((i) => { i.refreshPolicy = "OnChange"; i.currentResourceVersion = "2-abc"; }), refresh: true, reason: "ResourceChanged" },
   ];

@@ -78,12 +78,17 @@ const remoteChanged: Policy = (i) => (i.remoteChanged && i.refreshPolicy === "Pe
 
 /**
  * Its refresh group is due (batch-aware scheduling, ADR 14): the group refreshes at one time inside every
- * member's window, so a member may be up to the jitter bound early, and only that much.
+ * member's window, planned from when the member's values were read — up to one jitter bound before its
+ * refreshTime when it took values read in a group's batch — so a member may refresh up to twice the bound
+ * before refreshTime + refreshInterval, never more. Never later: that is the window's end.
  */
 const groupDue: Policy = (i) => {
   if (!i.groupDue || i.refreshPolicy !== "Periodic" || i.refreshIntervalMs <= 0 || i.lastRefreshMs === undefined) return undefined;
-  return i.now >= i.lastRefreshMs + i.refreshIntervalMs - readAheadHorizonMs(i.refreshIntervalMs) ? "GroupDue" : undefined;
+  return i.now >= i.lastRefreshMs + i.refreshIntervalMs - GROUP_EARLY_BOUNDS * readAheadHorizonMs(i.refreshIntervalMs) ? "GroupDue" : undefined;
 };
+
+/** How many jitter bounds before refreshTime + refreshInterval a member of a due refresh group may refresh. */
+export const GROUP_EARLY_BOUNDS = 2;
 
 /** Evaluated in order; the first reason wins. */
 const chain: readonly Policy[] = [neverSynced, resourceChanged, targetMissingOrTampered, periodicDue, groupDue, prefetched, remoteChanged];

@@ -140,6 +140,7 @@ export class ExternalSecretController {
         return readers.planRefresh(client, `${namespace}/${es.metadata.name}`, plannedReads(es.spec), window);
       },
       groupDue: (es) => readers.groupDue(`${es.metadata.namespace}/${es.metadata.name}`),
+      valuesReadAt: (request) => readers.valuesReadAt(`${request.namespace}/${request.name}`),
       transforms: options.transforms,
       secrets: options.secrets,
       writeStatus: (target, s, signal) => options.status.patch("externalsecrets", target, s, signal),

@@ -9,7 +9,7 @@ import { PrefetchCache } from "../prefetch-cache.ts";
 import { pickCompanions, retryMayJoinBatch, type ReadAheadCandidate } from "../read-ahead.ts";
 import { CallBackoff } from "../call-backoff.ts";
 import { ReadCoalescer, type ReadCoalescerOptions } from "../read-coalescer.ts";
-import { readAheadHorizonMs, type RefreshWindow } from "../refresh-policy.ts";
+import { GROUP_EARLY_BOUNDS, readAheadHorizonMs, type RefreshWindow } from "../refresh-policy.ts";
 import { GROUP_DUE_TOLERANCE_MS, RefreshGroups } from "../refresh-groups.ts";
 import { plannedReads, type PayloadReader } from "../remote-data.ts";
 import { syncedResourceVersion } from "../synced-resource-version.ts";
@@ -36,6 +36,8 @@ interface ClientReader {
 
 /** A companion claimed while its batch is being assembled. */
 const CLAIMED: Promise<unknown> = Promise.resolve();
+/** How long values read ahead for an ExternalSecret wait for its reconcile. */
+const PREFETCH_TTL_MS = 60_000;
 /** The longest read-ahead window (readAheadHorizonMs caps at 5 minutes). */
 const MAX_READ_AHEAD_MS = 5 * 60_000;
 /** Distinct ids per provider batch when the client does not say (BatchGetSecretValue's limit). */
@@ -85,6 +87,12 @@ export class ReadAheadReaders {
   readonly #clientReaders = new WeakMap<SecretsClient, ClientReader>();
   /** The refresh groups each ExternalSecret is planned in (its client's): one entry per ExternalSecret. */
   readonly #groupsOf = new Map<string, RefreshGroups>();
+  /**
+   * When each ExternalSecret's values were last read (its batch went out), taken by its reconcile to plan the
+   * next refresh from then: every member of a group read in one batch gets the same window, however long the
+   * queue took to reconcile each, so the group stays whole. One entry per ExternalSecret.
+   */
+  readonly #readAt = new Map<string, number>();
 
   constructor(options: ReadAheadReadersOptions) {
     this.#o = options;
@@ -124,10 +132,21 @@ export class ReadAheadReaders {
     return this.#groupsOf.get(key)?.isDue(key) ?? false;
   }
 
+  /**
+   * When the values the ExternalSecret's last reconcile used were read (its own batch, or another's that read
+   * ahead for it), if within the prefetch lifetime; taken once.
+   */
+  valuesReadAt(key: string): number | undefined {
+    const at = this.#readAt.get(key);
+    this.#readAt.delete(key);
+    return at !== undefined && at >= this.#o.now() - PREFETCH_TTL_MS ? at : undefined;
+  }
+
   /** Forgets a deleted ExternalSecret. */
   forget(key: string): void {
     this.#groupsOf.get(key)?.leave(key);
     this.#groupsOf.delete(key);
+    this.#readAt.delete(key);
     this.#prefetchedIn.delete(key);
   }
 
@@ -149,7 +168,7 @@ export class ReadAheadReaders {
       const maxBatch = client.batchSize ?? MAX_BATCH;
       r = {
         coalescer,
-        prefetched: new PrefetchCache({ ttlMs: 60_000, now: this.#o.now }),
+        prefetched: new PrefetchCache({ ttlMs: PREFETCH_TTL_MS, now: this.#o.now }),
         siblings: new SiblingReads({ now: this.#o.now }),
         groups: new RefreshGroups({ maxBatch, now: this.#o.now }),
         maxBatch,
@@ -192,6 +211,8 @@ export class ReadAheadReaders {
         if (shared) {
           const outcomes = await shared.catch(() => undefined);
           if (outcomes && ids.every((id) => outcomes.has(remoteSecretIdKey(id)))) {
+            const startedAt = siblings.startedAt(group!);
+            if (startedAt !== undefined) this.#readAt.set(requesterKey, startedAt);
             this.#o.logger.debug({ externalSecret: requesterKey, ids: ids.map((id) => id.key) }, "provider read shared with sibling ExternalSecrets");
             return new Map(ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!]));
           }
@@ -202,7 +223,12 @@ export class ReadAheadReaders {
         for (const c of companions) if (!picked.companions.includes(c)) this.#inBatch.delete(c.key);
         for (const c of picked.companions) this.#groupsOf.get(c.key)?.leave(c.key);
         const reading = coalescer.read(picked.ids, signal);
-        for (const c of picked.companions) this.#inBatch.set(c.key, reading);
+        const readAt = this.#o.now();
+        this.#readAt.set(requesterKey, readAt);
+        for (const c of picked.companions) {
+          this.#inBatch.set(c.key, reading);
+          this.#readAt.set(c.key, readAt);
+        }
         if (group) {
           const intervalMs = durationMs((raw && this.#o.parse(raw))?.spec.refreshInterval);
           siblings.put(group, reading, siblingShareMs(intervalMs, readAheadHorizonMs(intervalMs)));
@@ -275,8 +301,9 @@ export class ReadAheadReaders {
       const es = this.#o.withLastSync(parsed);
       const target = await this.#o.cachedSecret(es.metadata.namespace ?? "", es.spec.target.name ?? es.metadata.name ?? "");
       const eligible =
-        // A mate's group may be read up to GROUP_DUE_TOLERANCE_MS before its time.
-        dueWithin(es, target, now, readAheadHorizonMs(durationMs(es.spec.refreshInterval)) + (mate ? GROUP_DUE_TOLERANCE_MS : 0)) &&
+        // A due group's mate refreshes with it as GroupDue allows (GROUP_EARLY_BOUNDS), up to
+        // GROUP_DUE_TOLERANCE_MS before the group's time.
+        dueWithin(es, target, now, mate ? GROUP_EARLY_BOUNDS * readAheadHorizonMs(durationMs(es.spec.refreshInterval)) + GROUP_DUE_TOLERANCE_MS : readAheadHorizonMs(durationMs(es.spec.refreshInterval))) &&
         // Same client means same credentials and region: never read for a namespace the store does not serve.
         (await this.#o.sameClient(es, client).catch(() => false));
       if (!eligible) {

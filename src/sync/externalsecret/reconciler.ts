@@ -91,6 +91,11 @@ export interface ExternalSecretReconcilerDeps {
   planRefresh?: ((es: ExternalSecret, window: RefreshWindow) => Promise<number | undefined>) | undefined;
   /** Whether the refresh group the ExternalSecret was planned in is due now (it refreshes with it). */
   groupDue?: ((es: ExternalSecret) => boolean) | undefined;
+  /**
+   * When the values this reconcile used were read (a batch that read ahead for it may have gone out before
+   * the reconcile started): the next refresh is planned from then, so a group read in one batch stays whole.
+   */
+  valuesReadAt?: ((request: { namespace: string; name: string }) => number | undefined) | undefined;
   transforms: ValueTransforms;
   /** Renders target.template; the process-wide engine (started on first use) when not given. */
   templates?: TemplateRenderer | undefined;
@@ -179,6 +184,8 @@ export class ExternalSecretReconciler {
       if (latency !== undefined) d.onRemoteChangeSynced?.(latency);
     };
     const planned = es;
+    // The next refresh is planned from when the values were read, when a batch read them ahead of this reconcile.
+    const readBasis = () => Math.min(now, d.valuesReadAt?.(request) ?? now);
     const requeue = async (last: number | undefined): Promise<ReconcileOutcome> => {
       const timing = { refreshPolicy, refreshIntervalMs, lastRefreshMs: last, now };
       const window = refreshWindow(timing);
@@ -222,12 +229,12 @@ export class ExternalSecretReconciler {
         }
         await this.#markReady(es, "SecretDeleted", "secret deleted due to DeletionPolicy=Delete", now, currentVersion, targetName, signal);
         synced();
-        return requeue(now);
+        return requeue(readBasis());
       }
       if (resolved.data.size === 0 && deletionPolicy === "Retain" && existing) {
         await this.#markReady(es, "SecretSynced", "secret retained due to DeletionPolicy=Retain", now, currentVersion, targetName, signal);
         synced();
-        return requeue(now);
+        return requeue(readBasis());
       }
 
       phase = "write";
@@ -242,7 +249,7 @@ export class ExternalSecretReconciler {
             // externalsecret_controller.go, CreatePolicyMerge → markAsDone(ConditionReasonSecretMissing)).
             await this.#markReady(es, "SecretMissing", MSG_SECRET_MISSING, now, currentVersion, undefined, signal);
             synced();
-            return requeue(now);
+            return requeue(readBasis());
           }
           // OwnedByAnother / Immutable are the target's state, not the spec's: the other owner may let go,
           // the immutable Secret may be deleted. ESO returns the error and requeues with backoff
@@ -258,7 +265,8 @@ export class ExternalSecretReconciler {
       }
       await this.#markReady(es, "SecretSynced", "secret synced", refreshedAt, currentVersion, targetName, signal);
       if (!rerender?.data) synced();
-      return requeue(refreshedAt);
+      // A re-render keeps the last refresh's plan; a read plans from when its values were read.
+      return requeue(rerender?.data ? refreshedAt : readBasis());
     } catch (err) {
       if (!rerender?.data) d.onSync?.(es, "error");
       const message = failureMessage(phase, err);

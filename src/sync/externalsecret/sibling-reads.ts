@@ -4,6 +4,7 @@ import type { KubeObject } from "../../runtime/list-watcher.ts";
 
 interface Entry {
   reading: Promise<Map<string, ReadOutcome>>;
+  startedAt: number;
   expiresAt: number;
 }
 
@@ -51,20 +52,29 @@ export class SiblingReads {
 
   /** The group's read, if one started within its TTL and did not fail as a whole. */
   get(group: string): Promise<Map<string, ReadOutcome>> | undefined {
+    return this.#live(group)?.reading;
+  }
+
+  /** When the group's read went out (siblings plan their next refresh from then, ADR 14). */
+  startedAt(group: string): number | undefined {
+    return this.#live(group)?.startedAt;
+  }
+
+  #live(group: string): Entry | undefined {
     const entry = this.#entries.get(group);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.#now()) {
       this.#entries.delete(group);
       return undefined;
     }
-    return entry.reading;
+    return entry;
   }
 
   /** Records a read started for a group; a call that fails as a whole is forgotten (siblings then read themselves). */
   put(group: string, reading: Promise<Map<string, ReadOutcome>>, ttlMs: number): void {
     if (ttlMs <= 0) return;
     this.#sweep();
-    const entry = { reading, expiresAt: this.#now() + ttlMs };
+    const entry = { reading, startedAt: this.#now(), expiresAt: this.#now() + ttlMs };
     this.#entries.set(group, entry);
     reading.catch(() => {
       if (this.#entries.get(group) === entry) this.#entries.delete(group);
