@@ -110,6 +110,19 @@ describe("RefreshGroups", () => {
     assert.equal(book.groups[0]!.ids.size, 2);
   });
 
+  test("an up-to-date member planned again keeps its group while it fits; changed ids move it", () => {
+    const now = T;
+    const book = new RefreshGroups({ maxBatch: 20, now: () => now });
+    const readAt = refreshWindow({ refreshPolicy: "Periodic", refreshIntervalMs: MINUTE, lastRefreshMs: T, now: T })!;
+    const at = book.plan("ns/a", ["k1"], readAt, () => 0.5);
+    // Its status says it refreshed 4 s after the batch read its values.
+    const later = refreshWindow({ refreshPolicy: "Periodic", refreshIntervalMs: MINUTE, lastRefreshMs: T + 4_000, now: T + 4_000 })!;
+    book.plan("ns/b", ["k9"], later, () => 1);
+    assert.equal(book.plan("ns/a", ["k1"], later, () => 1), at, "kept");
+    book.plan("ns/a", ["k2"], later, () => 1);
+    assert.deepEqual(book.groups.flatMap((g) => [...g.ids.keys()]).sort(), ["k2", "k9"], "a spec change plans afresh, with its new ids");
+  });
+
   test("groups past their grace are dropped with their memberships", () => {
     let now = T;
     const book = new RefreshGroups({ maxBatch: 20, now: () => now });

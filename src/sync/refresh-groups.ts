@@ -109,6 +109,11 @@ export function firstAtOrAfter(groups: readonly { at: number }[], at: number): n
   return lo;
 }
 
+function sameIds(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  const set = new Set(b);
+  return a !== undefined && a.length === set.size && a.every((id) => set.has(id));
+}
+
 /** How long a group is kept after its time, for members that reconcile late (a busy queue). */
 export const GROUP_GRACE_MS = 60_000;
 /** A member reconciling this close before its group's time counts as due with it (timers are not exact). */
@@ -133,8 +138,18 @@ export class RefreshGroups {
     this.#now = options.now;
   }
 
-  /** Plans a member's next refresh inside `window` and returns its time (epoch ms). A member is in one group. */
+  /**
+   * Plans a member's next refresh inside `window` and returns its time (epoch ms). A member is in one group.
+   * A member planned again without having been read (a reconcile that found it up to date) keeps its group
+   * while the group's time is still ahead and fits its window: its group was planned from when its values
+   * were read, which its status does not show, so the window of an up-to-date reconcile may start up to one
+   * bound later (GROUP_EARLY_BOUNDS).
+   */
   plan(member: string, ids: readonly string[], window: RefreshWindow, random: () => number): number {
+    const current = this.#memberOf.get(member);
+    if (current && current.at >= this.#now() && current.at <= window.latest && current.at >= window.earliest - (window.latest - window.due) && sameIds(this.#idsOf.get(member), ids)) {
+      return current.at;
+    }
     this.leave(member);
     this.#sweep();
     const choice = chooseRefreshGroup(window, ids, this.#groups, this.#maxBatch, random);
