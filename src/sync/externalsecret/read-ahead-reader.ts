@@ -101,8 +101,9 @@ export class ReadAheadReaders {
   /** Whether values were read ahead for this ExternalSecret at its current version (its reader then uses them). */
   hasPrefetched(es: ExternalSecret): boolean {
     const key = `${es.metadata.namespace}/${es.metadata.name}`;
-    // Claimed by a batch in flight: its reader waits for that batch and takes the values.
-    if (this.#inBatch.has(key)) return true;
+    // Picked for a batch in flight: its reader waits for that batch and takes the values.
+    const batch = this.#inBatch.get(key);
+    if (batch !== undefined && batch !== CLAIMED) return true;
     const cache = this.#prefetchedIn.get(key);
     if (cache?.has(key, syncedResourceVersion(es.metadata))) return true;
     this.#prefetchedIn.delete(key);

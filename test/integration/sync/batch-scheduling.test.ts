@@ -13,7 +13,7 @@ import { TestEnvironment, waitUntil, type FaultProxy } from "../../env/index.ts"
 import { readyCondition, startSync, type ExternalSecretObject, type SyncHarness } from "./sync-harness.ts";
 
 const SM_COUNT = 100;
-const SSM_COUNT = 50;
+const SSM_COUNT = 30;
 const INTERVAL_S = 20;
 const CYCLES = 3;
 const env = TestEnvironment.load();
@@ -34,13 +34,21 @@ function externalSecret(name: string, store: string, key: string) {
   };
 }
 
+/** Runs fn(0..n-1), 8 at a time. */
+async function inParallel(n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next < n) await fn(next++);
+  }));
+}
+
 before(async () => {
   aws = await env.startAwsProxy();
   env.useAws(aws.url);
   const sm = new SecretsManagerClient({});
   const ssm = new SSMClient({});
-  for (let i = 0; i < SM_COUNT; i++) await sm.send(new CreateSecretCommand({ Name: `groups/sm-${i}`, SecretString: `sm-value-${i}` }));
-  for (let i = 0; i < SSM_COUNT; i++) await ssm.send(new PutParameterCommand({ Name: `/groups/ssm-${i}`, Value: `ssm-value-${i}`, Type: "String" }));
+  await inParallel(SM_COUNT, (i) => sm.send(new CreateSecretCommand({ Name: `groups/sm-${i}`, SecretString: `sm-value-${i}` })));
+  await inParallel(SSM_COUNT, (i) => ssm.send(new PutParameterCommand({ Name: `/groups/ssm-${i}`, Value: `ssm-value-${i}`, Type: "String" })));
   ns = await env.createNamespace("batch-scheduling");
   h = await startSync({
     proxy: aws,
@@ -52,10 +60,10 @@ before(async () => {
   });
   await h.apply({ apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "sm" }, spec: { provider: { aws: { service: "SecretsManager", region: env.state.region } } } }, { namespace: ns.name });
   await h.apply({ apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "ssm" }, spec: { provider: { aws: { service: "ParameterStore", region: env.state.region } } } }, { namespace: ns.name });
-  for (let i = 0; i < SM_COUNT; i++) await h.apply(externalSecret(`sm-${i}`, "sm", `groups/sm-${i}`), { namespace: ns.name });
-  for (let i = 0; i < SSM_COUNT; i++) await h.apply(externalSecret(`ssm-${i}`, "ssm", `/groups/ssm-${i}`), { namespace: ns.name });
-  await waitUntil(`${SM_COUNT + SSM_COUNT} ExternalSecrets Ready`, async () => (await all()).filter((es) => readyCondition(es)?.status === "True").length === SM_COUNT + SSM_COUNT, { timeoutMs: 180_000, intervalMs: 500 });
-});
+  await inParallel(SM_COUNT, (i) => h.apply(externalSecret(`sm-${i}`, "sm", `groups/sm-${i}`), { namespace: ns.name }));
+  await inParallel(SSM_COUNT, (i) => h.apply(externalSecret(`ssm-${i}`, "ssm", `/groups/ssm-${i}`), { namespace: ns.name }));
+  await waitUntil(`${SM_COUNT + SSM_COUNT} ExternalSecrets Ready`, async () => (await all()).filter((es) => readyCondition(es)?.status === "True").length === SM_COUNT + SSM_COUNT, { timeoutMs: 300_000, intervalMs: 1_000 });
+}, { timeout: 600_000 });
 
 after(async () => {
   await h?.stop();
@@ -63,8 +71,8 @@ after(async () => {
   await ns?.delete();
 });
 
-describe("batch-aware refresh scheduling", () => {
-  test(`steady state: ${SM_COUNT} Secrets Manager and ${SSM_COUNT} Parameter Store ExternalSecrets cost about ceil(keys / batch) calls per ${INTERVAL_S} s cycle`, { timeout: 300_000 }, async () => {
+describe("batch-aware refresh scheduling", { timeout: 600_000 }, () => {
+  test(`steady state: ${SM_COUNT} Secrets Manager and ${SSM_COUNT} Parameter Store ExternalSecrets cost about ceil(keys / batch) calls per ${INTERVAL_S} s cycle`, { timeout: 600_000 }, async () => {
     // Warm-up: the first cycle after the initial sync still carries its shape.
     await sleep(INTERVAL_S * 1000);
     const before = new Map((await all()).map((es) => [es.metadata.name, es.status?.refreshTime]));
