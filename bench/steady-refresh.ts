@@ -43,10 +43,23 @@ export interface SteadyResult {
   cycles: SteadyCycle[];
 }
 
+/** Runs fn on every item, `limit` at a time; a failed call is retried twice (a busy shared machine drops some). */
 async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
+  const retried = async (item: T) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn(item);
+      } catch (err) {
+        // A create that went through before its connection dropped: the retry finds it there.
+        if (attempt > 1 && (err as { code?: number }).code === 409) return undefined;
+        if (attempt >= 3) throw err;
+        await sleep(1_000 * attempt);
+      }
+    }
+  };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length) await retried(items[next++]!);
   }));
 }
 
