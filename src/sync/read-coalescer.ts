@@ -58,6 +58,10 @@ export class ReadCoalescer {
     const blocked = this.#backoff?.blocked();
     if (blocked !== undefined) return Promise.reject(asError(blocked));
     if (signal?.aborted) return Promise.reject(asError(signal.reason));
+    // A read that would overflow the pending batch goes in the next one: a full batch (a refresh group) that
+    // joined two stragglers would cost two calls (20 + 2) instead of one (ADR 14).
+    const added = new Set(ids.map(remoteSecretIdKey).filter((k) => !this.#pendingIds.has(k))).size;
+    if (this.#pending.length > 0 && this.#pendingIds.size + added > this.#options.maxBatch) this.#flush();
     return new Promise((resolve, reject) => {
       this.#pending.push({ ids, signal, resolve, reject });
       for (const id of ids) this.#pendingIds.add(remoteSecretIdKey(id));
