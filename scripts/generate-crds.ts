@@ -9,7 +9,7 @@ mkdirSync(outDir, { recursive: true });
 const files = renderCrdFiles();
 // Remove CRDs that are no longer generated, so a renamed kind does not leave a stale file behind.
 for (const existing of readdirSync(outDir)) {
-  if (existing.startsWith("external-secrets.io_") && !files.has(existing)) rmSync(join(outDir, existing));
+  if ((existing.startsWith("external-secrets.io_") || existing.startsWith("generators.external-secrets.io_")) && !files.has(existing)) rmSync(join(outDir, existing));
 }
 for (const [name, yaml] of files) {
   const bytes = Buffer.byteLength(yaml);

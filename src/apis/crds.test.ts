@@ -12,7 +12,7 @@ const byKind = new Map(crds.map((crd) => [crd.spec.names.kind, crd]));
 describe("deploy/crds", () => {
   test("the committed files are exactly a fresh generation (run `npm run generate:crds`)", () => {
     const files = renderCrdFiles();
-    const committed = existsSync(crdDir) ? readdirSync(crdDir).filter((f) => f.startsWith("external-secrets.io_")).sort() : [];
+    const committed = existsSync(crdDir) ? readdirSync(crdDir).filter((f) => f.startsWith("external-secrets.io_") || f.startsWith("generators.external-secrets.io_")).sort() : [];
     assert.deepEqual(committed, [...files.keys()].sort());
     for (const [name, yaml] of files) assert.equal(readFileSync(join(crdDir, name), "utf8"), yaml, `${name} is stale`);
   });

@@ -28,6 +28,16 @@ import { ClusterPushSecretSpecSchema, ClusterPushSecretStatusSchema, PushSecretS
 import { ExternalSecretSpecSchema, ExternalSecretStatusSchema } from "./external-secret.ts";
 import { SecretStoreSpecSchema, SecretStoreStatusSchema } from "./secret-store.ts";
 import { toStructural, type JsonSchema } from "./structural-schema.ts";
+import {
+  ClusterGeneratorSpecSchema,
+  ECRAuthorizationTokenSpecSchema,
+  GENERATOR_PLURALS,
+  GENERATORS_GROUP,
+  GeneratorStatusSchema,
+  PasswordSpecSchema,
+  STSSessionTokenSpecSchema,
+  UUIDSpecSchema,
+} from "./generators.ts";
 
 /** The apiserver's limit on the last-applied-configuration annotation that client-side `kubectl apply` writes. */
 export const CLIENT_SIDE_APPLY_LIMIT = 262_144;
@@ -49,6 +59,11 @@ interface KindDefinition {
    * kinds exist only as v1alpha1 in ESO.
    */
   versions?: readonly string[];
+  /** The API group; external-secrets.io unless given (the generators' group). */
+  group?: string;
+  /** False where ESO's type has `spec,omitempty` and an all-optional spec (UUID): the object may omit it. */
+  specRequired?: boolean;
+  categories?: readonly string[];
 }
 
 const READY_REASON = '.status.conditions[?(@.type=="Ready")].reason';
@@ -148,7 +163,36 @@ export const KINDS: readonly KindDefinition[] = [
     ],
     versions: [VERSION_V1ALPHA1],
   },
+  ...generatorKinds(),
 ];
+
+/**
+ * generators.external-secrets.io/v1alpha1 as ESO's CRDs: no printer columns, no status schema (the status
+ * subresource only), categories external-secrets and external-secrets-generators.
+ */
+function generatorKinds(): KindDefinition[] {
+  const generator = (kind: keyof typeof GENERATOR_PLURALS, spec: z.ZodType, description: string, scope: "Namespaced" | "Cluster" = "Namespaced"): KindDefinition => ({
+    kind,
+    plural: GENERATOR_PLURALS[kind],
+    singular: kind.toLowerCase(),
+    scope,
+    spec,
+    status: GeneratorStatusSchema,
+    description,
+    printerColumns: [],
+    versions: [VERSION_V1ALPHA1],
+    group: GENERATORS_GROUP,
+    specRequired: false,
+    categories: ["external-secrets", "external-secrets-generators"],
+  });
+  return [
+    generator("ECRAuthorizationToken", ECRAuthorizationTokenSpecSchema, "ECRAuthorizationToken generates an ECR authorization token (GetAuthorizationToken, valid for 12 hours): username, password, proxy_endpoint, expires_at."),
+    generator("STSSessionToken", STSSessionTokenSpecSchema, "STSSessionToken generates temporary credentials with STS GetSessionToken: access_key_id, secret_access_key, session_token, expiration."),
+    generator("Password", PasswordSpecSchema, "Password generates a random password (key password) from length, digits, symbols and character rules."),
+    generator("UUID", UUIDSpecSchema, "UUID generates a random (version 4) UUID (key uuid)."),
+    generator("ClusterGenerator", ClusterGeneratorSpecSchema, "ClusterGenerator is a cluster-wide generator which can be referenced as part of generatorRef fields.", "Cluster"),
+  ];
+}
 
 /** The openAPIV3Schema of one kind: zod → OpenAPI 3.0 → structural, with the standard object envelope. */
 export function openApiSchemaFor(definition: KindDefinition): JsonSchema {
@@ -160,7 +204,7 @@ export function openApiSchemaFor(definition: KindDefinition): JsonSchema {
     properties: {
       apiVersion: {
         type: "string",
-        description: definition.versions ? `The versioned schema of this object: ${definition.versions.map((v) => `${GROUP}/${v}`).join(" or ")}.` : "The versioned schema of this object: external-secrets.io/v1 or v1beta1.",
+        description: definition.versions ? `The versioned schema of this object: ${definition.versions.map((v) => `${definition.group ?? GROUP}/${v}`).join(" or ")}.` : "The versioned schema of this object: external-secrets.io/v1 or v1beta1.",
       },
       kind: { type: "string", description: `${definition.kind}.` },
       // The apiserver validates metadata itself; a CRD may not constrain it further than `type: object`.
@@ -168,13 +212,14 @@ export function openApiSchemaFor(definition: KindDefinition): JsonSchema {
       spec: toOpenApi(definition.spec),
       status: toOpenApi(definition.status),
     },
-    required: ["spec"],
+    ...(definition.specRequired === false ? {} : { required: ["spec"] }),
   });
 }
 
 /** Every CRD, in file order. */
 export function buildCustomResourceDefinitions(): V1CustomResourceDefinition[] {
   return KINDS.map((definition) => {
+    const group = definition.group ?? GROUP;
     const schema = openApiSchemaFor(definition);
     // v1 and v1beta1 share one schema: v1 is a superset of v1beta1, so every v1beta1 manifest is a valid v1
     // object and conversion is the identity (strategy None: the apiserver only rewrites apiVersion).
@@ -187,7 +232,7 @@ export function buildCustomResourceDefinitions(): V1CustomResourceDefinition[] {
         ? {}
         : {
             deprecated: true,
-            deprecationWarning: `${GROUP}/${name} ${definition.kind} is deprecated; Ferry serves it with the ${versions[0]} schema, use ${GROUP}/${versions[0]}`,
+            deprecationWarning: `${group}/${name} ${definition.kind} is deprecated; Ferry serves it with the ${versions[0]} schema, use ${group}/${versions[0]}`,
           }),
       schema: { openAPIV3Schema: schema },
       subresources: { status: {} },
@@ -198,18 +243,18 @@ export function buildCustomResourceDefinitions(): V1CustomResourceDefinition[] {
       apiVersion: "apiextensions.k8s.io/v1",
       kind: "CustomResourceDefinition",
       metadata: {
-        name: `${definition.plural}.${GROUP}`,
+        name: `${definition.plural}.${group}`,
         labels: { "app.kubernetes.io/part-of": "ferry", "external-secrets.io/component": "controller" },
       },
       spec: {
-        group: GROUP,
+        group,
         names: {
           kind: definition.kind,
           listKind: `${definition.kind}List`,
           plural: definition.plural,
           singular: definition.singular,
           ...(definition.shortName ? { shortNames: [definition.shortName] } : {}),
-          categories: ["external-secrets"],
+          categories: [...(definition.categories ?? ["external-secrets"])],
         },
         scope: definition.scope,
         conversion: { strategy: "None" },
@@ -221,7 +266,7 @@ export function buildCustomResourceDefinitions(): V1CustomResourceDefinition[] {
 
 /** The file name of a CRD under deploy/crds, as controller-gen names them. */
 export function crdFileName(crd: V1CustomResourceDefinition): string {
-  return `${GROUP}_${crd.spec.names.plural}.yaml`;
+  return `${crd.spec.group}_${crd.spec.names.plural}.yaml`;
 }
 
 /** The committed YAML of a CRD: deterministic, so a regeneration without schema changes is byte-identical. */

@@ -324,8 +324,9 @@ describe("parseObject", () => {
     assert.equal(mustParse(parseObject(makeSecretStore())).kind, "SecretStore");
     assert.equal(mustParse(parseObject(makeClusterSecretStore())).kind, "ClusterSecretStore");
     assert.equal(mustParse(parseObject(makeClusterExternalSecret())).kind, "ClusterExternalSecret");
+    assert.equal(mustParse(parseObject({ apiVersion: "generators.external-secrets.io/v1alpha1", kind: "Password", metadata: { name: "p" } })).kind, "Password");
     assert.deepEqual(errorsOf(parseObject({ kind: "Secret" })), [
-      { path: "kind", message: 'Unsupported value: "Secret": supported values: "ExternalSecret", "SecretStore", "ClusterSecretStore", "ClusterExternalSecret", "PushSecret", "ClusterPushSecret"' },
+      { path: "kind", message: 'Unsupported value: "Secret": supported values: "ExternalSecret", "SecretStore", "ClusterSecretStore", "ClusterExternalSecret", "PushSecret", "ClusterPushSecret", "ECRAuthorizationToken", "STSSessionToken", "Password", "UUID", "ClusterGenerator"' },
     ]);
   });
 

@@ -12,6 +12,25 @@ import { ExternalSecretSchema, type ExternalSecret } from "./external-secret.ts"
 import { ClusterPushSecretSchema, PushSecretSchema, type ClusterPushSecret, type PushSecret } from "./push-secret.ts";
 import { ClusterSecretStoreSchema, SecretStoreSchema, type ClusterSecretStore, type SecretStore } from "./secret-store.ts";
 import { unknownFields, type JsonSchema } from "./structural-schema.ts";
+import {
+  ClusterGeneratorSchema,
+  ECRAuthorizationTokenSchema,
+  GENERATOR_SPEC_SCHEMAS,
+  KIND_CLUSTER_GENERATOR,
+  KIND_ECR_AUTHORIZATION_TOKEN,
+  KIND_PASSWORD,
+  KIND_STS_SESSION_TOKEN,
+  KIND_UUID,
+  PasswordSchema,
+  STSSessionTokenSchema,
+  UUIDSchema,
+  type ClusterGenerator,
+  type ECRAuthorizationToken,
+  type GeneratorKind,
+  type Password,
+  type STSSessionToken,
+  type UUID,
+} from "./generators.ts";
 
 /** One problem with an object: where (`spec.target.creationPolicy`) and what. */
 export interface FieldIssue {
@@ -24,7 +43,37 @@ export type ParseResult<T> =
   | { ok: false; errors: FieldIssue[]; warnings: FieldIssue[] };
 
 /** Any kind this module parses. */
-export type ExternalSecretsObject = ExternalSecret | SecretStore | ClusterSecretStore | ClusterExternalSecret | PushSecret | ClusterPushSecret;
+export type ExternalSecretsObject = ExternalSecret | SecretStore | ClusterSecretStore | ClusterExternalSecret | PushSecret | ClusterPushSecret | GeneratorObject;
+
+/** The generators.external-secrets.io kinds Ferry runs. */
+export type GeneratorObject = ECRAuthorizationToken | STSSessionToken | Password | UUID | ClusterGenerator;
+
+const GENERATOR_OBJECT_SCHEMAS = {
+  [KIND_ECR_AUTHORIZATION_TOKEN]: ECRAuthorizationTokenSchema,
+  [KIND_STS_SESSION_TOKEN]: STSSessionTokenSchema,
+  [KIND_PASSWORD]: PasswordSchema,
+  [KIND_UUID]: UUIDSchema,
+  [KIND_CLUSTER_GENERATOR]: ClusterGeneratorSchema,
+} as const;
+
+/** A generator object of one of the kinds Ferry runs (the schema by `kind`). */
+export function parseGenerator(obj: unknown): ParseResult<GeneratorObject> {
+  const kind = (obj as { kind?: unknown } | null)?.kind as keyof typeof GENERATOR_OBJECT_SCHEMAS;
+  const schema = GENERATOR_OBJECT_SCHEMAS[kind];
+  if (!schema) return { ok: false, errors: [{ path: "kind", message: `Unsupported value: ${render(kind)}` }], warnings: [] };
+  return parseWith(schema as typeof UUIDSchema, kind, obj);
+}
+
+export function parseClusterGenerator(obj: unknown): ParseResult<ClusterGenerator> {
+  return parseWith(ClusterGeneratorSchema, KIND_CLUSTER_GENERATOR, obj);
+}
+
+/** A namespaced generator's spec alone (paths relative to spec), with the CRD defaults applied. */
+export function parseGeneratorSpec<K extends GeneratorKind>(kind: K, spec: unknown): ParseResult<z.output<(typeof GENERATOR_SPEC_SCHEMAS)[K]>> {
+  const result = (GENERATOR_SPEC_SCHEMAS[kind] as z.ZodType).safeParse(spec, { reportInput: true });
+  if (result.success) return { ok: true, value: result.data as z.output<(typeof GENERATOR_SPEC_SCHEMAS)[K]>, warnings: [] };
+  return { ok: false, errors: result.error.issues.map(toFieldIssue), warnings: [] };
+}
 
 /** The message the store controller and `ferry validate` use for providers other than aws. */
 export function unsupportedProviderMessage(provider: string): string {
@@ -64,7 +113,8 @@ export function parseObject(obj: unknown): ParseResult<ExternalSecretsObject> {
   if (kind === KIND_CLUSTER_EXTERNAL_SECRET) return parseClusterExternalSecret(obj);
   if (kind === KIND_PUSH_SECRET) return parsePushSecret(obj);
   if (kind === KIND_CLUSTER_PUSH_SECRET) return parseClusterPushSecret(obj);
-  const supported = [KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE, KIND_CLUSTER_EXTERNAL_SECRET, KIND_PUSH_SECRET, KIND_CLUSTER_PUSH_SECRET].map((k) => `"${k}"`).join(", ");
+  if (typeof kind === "string" && kind in GENERATOR_OBJECT_SCHEMAS) return parseGenerator(obj);
+  const supported = [KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE, KIND_CLUSTER_EXTERNAL_SECRET, KIND_PUSH_SECRET, KIND_CLUSTER_PUSH_SECRET, ...Object.keys(GENERATOR_OBJECT_SCHEMAS)].map((k) => `"${k}"`).join(", ");
   return { ok: false, errors: [{ path: "kind", message: `Unsupported value: ${render(kind)}: supported values: ${supported}` }], warnings: [] };
 }
 

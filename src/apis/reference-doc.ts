@@ -47,16 +47,20 @@ export function renderReference(): string {
     "# Configuration reference",
     "",
     "Generated from Ferry's schemas (`src/apis`, the same source as `deploy/crds/`) by `npm run generate:reference`;",
-    "a test fails when it is stale. Group `external-secrets.io`, versions `v1` (storage) and `v1beta1` (same schema).",
+    "a test fails when it is stale. Group `external-secrets.io`, versions `v1` (storage) and `v1beta1` (same schema), except",
+    "where a kind says otherwise (PushSecret and ClusterPushSecret: `v1alpha1`; the generators: group",
+    "`generators.external-secrets.io`, `v1alpha1`).",
     "",
   ];
   for (const kind of KINDS) {
     const schema = openApiSchemaFor(kind);
-    out.push(`## ${kind.kind}`, "", `${kind.description} Short name \`${kind.shortName}\`, ${kind.scope === "Cluster" ? "cluster-scoped" : "namespaced"}.`, "");
+    const scope = kind.scope === "Cluster" ? "cluster-scoped" : "namespaced";
+    const group = kind.group ? ` Group \`${kind.group}\`, version \`${kind.versions?.[0] ?? ""}\`.` : "";
+    out.push(`## ${kind.kind}`, "", `${kind.description} ${kind.shortName ? `Short name \`${kind.shortName}\`, ${scope}` : `No short name, ${scope}`}.${group}`, "");
     out.push("| field | type | required | default | description |", "| --- | --- | --- | --- | --- |");
     const rows: Row[] = [];
     const props = schema.properties as Record<string, JsonSchema>;
-    for (const part of ["spec", "status"]) walk(props[part]!, part, part === "spec", rows);
+    for (const part of ["spec", "status"]) walk(props[part]!, part, part === "spec" && kind.specRequired !== false, rows);
     for (const r of rows) out.push(`| \`${r.path}\` | ${r.type} | ${r.required ? "yes" : ""} | ${r.default} | ${r.description} |`);
     out.push("");
   }

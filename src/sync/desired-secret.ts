@@ -37,6 +37,8 @@ export interface DesiredSecretInput {
   data: ReadonlyMap<string, Uint8Array>;
   /** The live Secret, when it exists. */
   existing: V1Secret | undefined;
+  /** Annotations Ferry itself manages on the Secret: set, or removed when undefined (generated-values expiry). */
+  ferryAnnotations?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 export type DesiredSecret =
@@ -119,6 +121,10 @@ export function desiredSecret(input: DesiredSecretInput): DesiredSecret {
     ...input.templateMetadata?.annotations,
     [DATA_HASH_ANNOTATION]: dataHash(data),
   };
+  for (const [key, value] of Object.entries(input.ferryAnnotations ?? {})) {
+    if (value === undefined) delete annotations[key];
+    else annotations[key] = value;
+  }
 
   const foreignOwners = (existing?.metadata?.ownerReferences ?? []).filter((r) => r.uid !== owner.uid);
   const ownerReferences: V1OwnerReference[] =

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { nextRefreshDelayMs, refreshDecision, type RefreshInput } from "./refresh-policy.ts";
+import { nextRefreshDelayMs, refreshDecision, renewAtMs, type RefreshInput } from "./refresh-policy.ts";
 
 const HOUR = 3_600_000;
 const NOW = 1_800_000_000_000;
@@ -45,6 +45,15 @@ describe("refreshDecision", () => {
     { name: "a due group never pulls a refresh more than the jitter bound early", input: makeInput((i) => { i.groupDue = true; i.lastRefreshMs = NOW - HOUR + 10 * 60_000 + 1; }), refresh: false, reason: "UpToDate" },
     { name: "a due group does not make OnChange poll", input: makeInput((i) => { i.groupDue = true; i.refreshPolicy = "OnChange"; i.lastRefreshMs = NOW - HOUR; }), refresh: false, reason: "UpToDate" },
     { name: "OnChange on a spec change", input: makeInput((i) => { i.refreshPolicy = "OnChange"; i.currentResourceVersion = "2-abc"; }), refresh: true, reason: "ResourceChanged" },
+    // ESO's shouldRefresh: CreatedOnce never refreshes once synced, not even on a spec change or force-sync.
+    { name: "CreatedOnce ignores a spec change", input: makeInput((i) => { i.refreshPolicy = "CreatedOnce"; i.currentResourceVersion = "2-abc"; }), refresh: false, reason: "UpToDate" },
+    { name: "CreatedOnce ignores force-sync", input: makeInput((i) => { i.refreshPolicy = "CreatedOnce"; i.currentResourceVersion = "1-def"; }), refresh: false, reason: "UpToDate" },
+    // A 12 h ECR token synced 10 min ago under a 24 h interval: renewed at 8 h (a third of its life before expiry).
+    { name: "an ECR token is not renewed early", input: makeInput((i) => { i.refreshIntervalMs = 24 * HOUR; i.valuesExpireAtMs = i.lastRefreshMs! + 12 * HOUR; }), refresh: false, reason: "UpToDate" },
+    { name: "an ECR token is renewed before it expires, within a longer interval", input: makeInput((i) => { i.refreshIntervalMs = 24 * HOUR; i.lastRefreshMs = NOW - 8 * HOUR; i.valuesExpireAtMs = NOW + 4 * HOUR; }), refresh: true, reason: "GeneratedValuesExpiring" },
+    { name: "renewBeforeMs sets the margin", input: makeInput((i) => { i.refreshIntervalMs = 24 * HOUR; i.lastRefreshMs = NOW - HOUR; i.valuesExpireAtMs = NOW + HOUR; i.renewal = { renewBeforeMs: 2 * HOUR, minIntervalMs: 60_000 }; }), refresh: true, reason: "GeneratedValuesExpiring" },
+    { name: "values that arrive expired wait the minimum interval", input: makeInput((i) => { i.lastRefreshMs = NOW - 30_000; i.valuesExpireAtMs = NOW - 1_000_000; }), refresh: false, reason: "UpToDate" },
+    { name: "CreatedOnce does not renew expiring values", input: makeInput((i) => { i.refreshPolicy = "CreatedOnce"; i.lastRefreshMs = NOW - 8 * HOUR; i.valuesExpireAtMs = NOW + HOUR; }), refresh: false, reason: "UpToDate" },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -70,6 +79,14 @@ describe("nextRefreshDelayMs", () => {
   test("no periodic requeue for interval 0 or non-Periodic policies", () => {
     assert.equal(nextRefreshDelayMs(makeInput((i) => (i.refreshIntervalMs = 0))), undefined);
     assert.equal(nextRefreshDelayMs(makeInput((i) => (i.refreshPolicy = "OnChange"))), undefined);
+  });
+  test("renewal of expiring values comes back on time, without jitter", () => {
+    const input = makeInput((i) => { i.refreshIntervalMs = 24 * HOUR; i.lastRefreshMs = NOW; i.valuesExpireAtMs = NOW + 12 * HOUR; });
+    assert.equal(renewAtMs(input), NOW + 8 * HOUR);
+    assert.equal(nextRefreshDelayMs(input, () => 1), 8 * HOUR);
+  });
+  test("values that arrive expired requeue after the minimum interval, never at once", () => {
+    assert.equal(nextRefreshDelayMs(makeInput((i) => { i.lastRefreshMs = NOW; i.valuesExpireAtMs = 0; }), () => 0), 60_000);
   });
   test("1,000 ExternalSecrets synced at once spread their refreshes over minutes", () => {
     const delays = Array.from({ length: 1000 }, () => nextRefreshDelayMs(makeInput((i) => (i.lastRefreshMs = NOW)))!);

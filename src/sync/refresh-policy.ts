@@ -33,8 +33,25 @@ export interface RefreshInput {
    * be up to the jitter bound before its own interval has elapsed (never more: groupDue checks the bound).
    */
   groupDue?: boolean | undefined;
+  /** When generated values in the target run out (an ECR token's expires_at), epoch ms; see renewAtMs. */
+  valuesExpireAtMs?: number | undefined;
+  /** How to renew expiring generated values (defaults: DEFAULT_RENEWAL). */
+  renewal?: RenewalSettings | undefined;
   now: number;
 }
+
+/**
+ * When generated values that expire are renewed: `renewBeforeMs` ahead of their expiry (default a third of
+ * their lifetime, cert-manager's rule for certificates), never sooner than `minIntervalMs` after the last
+ * refresh, so values that arrive already expired (a wrong clock, an emulator) cost one call per interval,
+ * not a hot loop.
+ */
+export interface RenewalSettings {
+  renewBeforeMs?: number | undefined;
+  minIntervalMs: number;
+}
+
+export const DEFAULT_RENEWAL: RenewalSettings = { minIntervalMs: 60_000 };
 
 export type TargetState =
   | { exists: false }
@@ -50,8 +67,12 @@ type Policy = (input: RefreshInput) => string | undefined;
 
 const neverSynced: Policy = (i) => (i.lastRefreshMs === undefined || !i.syncedResourceVersion ? "NeverSynced" : undefined);
 
-/** A new generation or changed labels/annotations (including force-sync) always refresh, whatever the policy. */
-const resourceChanged: Policy = (i) => (i.syncedResourceVersion !== i.currentResourceVersion ? "ResourceChanged" : undefined);
+/**
+ * A new generation or changed labels/annotations (including force-sync) refresh, except under CreatedOnce:
+ * ESO's shouldRefresh returns false for CreatedOnce once synced, whatever changed, which is what keeps a
+ * generated password stable (pkg/controllers/externalsecret, shouldRefresh).
+ */
+const resourceChanged: Policy = (i) => (i.refreshPolicy !== "CreatedOnce" && i.syncedResourceVersion !== i.currentResourceVersion ? "ResourceChanged" : undefined);
 
 const targetMissingOrTampered: Policy = (i) => {
   if (i.creationPolicy === "Orphan" || i.creationPolicy === "None") return undefined;
@@ -65,6 +86,26 @@ const periodicDue: Policy = (i) => {
   if (i.refreshPolicy !== "Periodic" || i.refreshIntervalMs <= 0 || i.lastRefreshMs === undefined) return undefined;
   return i.now >= i.lastRefreshMs + i.refreshIntervalMs ? "RefreshDue" : undefined;
 };
+
+/**
+ * Generated values that expire (ECR tokens, STS sessions) are renewed before they do, even when the
+ * refreshInterval is longer than their lifetime (ESO lets a 12-hour ECR token in a 24h-refresh pull secret
+ * expire). Periodic with an interval only: CreatedOnce, OnChange and interval 0 are explicit "do not poll".
+ */
+const generatedValuesExpiring: Policy = (i) => {
+  const at = renewAtMs(i);
+  return at !== undefined && i.now >= at ? "GeneratedValuesExpiring" : undefined;
+};
+
+/** When expiring generated values are renewed; undefined when nothing expires or the policy does not poll. */
+export function renewAtMs(i: Pick<RefreshInput, "valuesExpireAtMs" | "renewal" | "refreshPolicy" | "refreshIntervalMs" | "lastRefreshMs">): number | undefined {
+  if (i.valuesExpireAtMs === undefined || i.lastRefreshMs === undefined) return undefined;
+  if (i.refreshPolicy !== "Periodic" || i.refreshIntervalMs <= 0) return undefined;
+  const renewal = i.renewal ?? DEFAULT_RENEWAL;
+  const lifetime = Math.max(0, i.valuesExpireAtMs - i.lastRefreshMs);
+  const before = renewal.renewBeforeMs ?? lifetime / 3;
+  return Math.round(Math.max(i.lastRefreshMs + renewal.minIntervalMs, i.valuesExpireAtMs - before));
+}
 
 /** Read ahead for this ExternalSecret shortly before it was due (see read-ahead.ts): take the values now. */
 const prefetched: Policy = (i) => (i.prefetched ? "Prefetched" : undefined);
@@ -91,7 +132,7 @@ const groupDue: Policy = (i) => {
 export const GROUP_EARLY_BOUNDS = 2;
 
 /** Evaluated in order; the first reason wins. */
-const chain: readonly Policy[] = [neverSynced, resourceChanged, targetMissingOrTampered, periodicDue, groupDue, prefetched, remoteChanged];
+const chain: readonly Policy[] = [neverSynced, resourceChanged, targetMissingOrTampered, periodicDue, groupDue, generatedValuesExpiring, prefetched, remoteChanged];
 
 export function refreshDecision(input: RefreshInput): RefreshDecision {
   for (const policy of chain) {
@@ -138,10 +179,13 @@ export function refreshWindow(input: Pick<RefreshInput, "refreshPolicy" | "refre
  * periodic requeue.
  */
 export function nextRefreshDelayMs(
-  input: Pick<RefreshInput, "refreshPolicy" | "refreshIntervalMs" | "lastRefreshMs" | "now">,
+  input: Pick<RefreshInput, "refreshPolicy" | "refreshIntervalMs" | "lastRefreshMs" | "now" | "valuesExpireAtMs" | "renewal">,
   random: () => number = Math.random,
 ): number | undefined {
   const window = refreshWindow(input);
   if (!window) return undefined;
-  return Math.round(window.due - input.now + random() * (window.latest - window.due));
+  const periodic = Math.round(window.due - input.now + random() * (window.latest - window.due));
+  // Renewal of expiring values comes back exactly on time: no jitter may push it past the expiry.
+  const renewAt = renewAtMs({ ...input, lastRefreshMs: input.lastRefreshMs ?? input.now });
+  return renewAt === undefined ? periodic : Math.min(periodic, Math.max(0, renewAt - input.now));
 }

@@ -2,8 +2,25 @@ import { NoSecretError, remoteSecretIdKey, type FindQuery, type ReadOutcome, typ
 
 /** The slice of an ExternalSecret spec that says what to read (ESO v1 field names). */
 export interface DataSpec {
-  data?: ReadonlyArray<{ secretKey: string; remoteRef: RemoteRefSpec }> | undefined;
+  data?: ReadonlyArray<{ secretKey: string; remoteRef: RemoteRefSpec; sourceRef?: { generatorRef?: unknown } | undefined }> | undefined;
   dataFrom?: ReadonlyArray<DataFromSpec> | undefined;
+}
+
+/** What the spec's generators produced this refresh (generated-data.ts), by the index of their entry. */
+export interface GeneratedData {
+  dataFrom: ReadonlyMap<number, Map<string, Uint8Array>>;
+  data: ReadonlyMap<number, Map<string, Uint8Array>>;
+  /** The earliest expiry among the generated values (ECR tokens, STS sessions), epoch ms. */
+  expiresAtMs?: number | undefined;
+}
+
+const NO_GENERATED: GeneratedData = { dataFrom: new Map(), data: new Map() };
+
+const fromGenerator = (entry: { sourceRef?: { generatorRef?: unknown } | undefined }) => entry.sourceRef?.generatorRef !== undefined;
+
+/** Whether a spec reads its store at all: not when every entry is generated. */
+export function readsStore(spec: DataSpec): boolean {
+  return (spec.dataFrom ?? []).some((d) => d.extract || d.find) || (spec.data ?? []).some((d) => !fromGenerator(d));
 }
 
 export interface RemoteRefSpec {
@@ -27,6 +44,7 @@ export interface DataFromSpec {
     nullBytePolicy?: string | undefined;
   } | undefined;
   rewrite?: ReadonlyArray<unknown> | undefined;
+  sourceRef?: { generatorRef?: unknown } | undefined;
 }
 
 /** The value operations ESO applies, injected so this module stays pure (implementations in transform/ and lib/gjson). */
@@ -79,7 +97,7 @@ const idOf = (ref: RemoteRefSpec): RemoteSecretId => ({
 export function plannedReads(spec: DataSpec): RemoteSecretId[] {
   const ids = new Map<string, RemoteSecretId>();
   for (const from of spec.dataFrom ?? []) if (from.extract) ids.set(remoteSecretIdKey(idOf(from.extract)), idOf(from.extract));
-  for (const d of spec.data ?? []) ids.set(remoteSecretIdKey(idOf(d.remoteRef)), idOf(d.remoteRef));
+  for (const d of spec.data ?? []) if (!fromGenerator(d)) ids.set(remoteSecretIdKey(idOf(d.remoteRef)), idOf(d.remoteRef));
   return [...ids.values()];
 }
 
@@ -93,8 +111,10 @@ export async function resolveRemoteData(
   reader: PayloadReader,
   transforms: ValueTransforms,
   deletionPolicy: DeletionPolicy,
+  generated: GeneratedData = NO_GENERATED,
 ): Promise<ResolvedData> {
-  const outcomes = await reader.read(plannedReads(spec));
+  const reads = plannedReads(spec);
+  const outcomes = reads.length > 0 ? await reader.read(reads) : new Map<string, ReadOutcome>();
   const data = new Map<string, Uint8Array>();
   const missing: string[] = [];
 
@@ -134,14 +154,34 @@ export async function resolveRemoteData(
       map = decodeAll(new Map([...found].map(([k, p]) => [k, p.value])), from.find.decodingStrategy, transforms);
       checkNullBytes(map, from.find.nullBytePolicy, field);
       map = await keyed(map, from.find.conversionStrategy, from.rewrite, transforms, field);
+    } else if (from.sourceRef?.generatorRef) {
+      const values = generated.dataFrom.get(i);
+      if (!values) throw new RemoteDataError(`${field}.sourceRef.generatorRef: the generator did not run`);
+      // ESO (handleGenerateSecrets): rewrite when given, and no conversionStrategy for generated keys.
+      try {
+        map = from.rewrite && from.rewrite.length > 0 ? await transforms.rewrite(new Map(values), from.rewrite) : new Map(values);
+      } catch (err) {
+        throw new RemoteDataError(`${field}.rewrite: ${(err as Error).message}`);
+      }
     } else {
-      throw new RemoteDataError(`${field}: sourceRef.generatorRef is not supported by Ferry; use extract or find`);
+      throw new RemoteDataError(`${field}: set one of extract, find or sourceRef.generatorRef`);
     }
     for (const [k, v] of map) data.set(k, v);
   }
 
   for (const [i, d] of (spec.data ?? []).entries()) {
     const field = `spec.data[${i}]`;
+    if (fromGenerator(d)) {
+      // ESO deprecated data[].sourceRef.generatorRef and never ran it; Ferry runs it and takes the output key
+      // remoteRef.key (docs/adr/0015-generators.md), so the manifest does what it says or fails clearly.
+      const values = generated.data.get(i);
+      const value = values?.get(d.remoteRef.key);
+      if (!values || value === undefined) {
+        throw new RemoteDataError(`${field}.remoteRef.key: the generator has no key ${JSON.stringify(d.remoteRef.key)} (it produces ${[...(values?.keys() ?? [])].join(", ") || "nothing"})`);
+      }
+      data.set(d.secretKey, transforms.decode(value, d.remoteRef.decodingStrategy ?? "None"));
+      continue;
+    }
     const payload = payloadFor(d.remoteRef, `${field}.remoteRef`);
     if (!payload) continue;
     const raw = d.remoteRef.property ? select(payload, d.remoteRef.property, transforms, `${field}.remoteRef`, d.remoteRef.key) : payload.value;

@@ -18,6 +18,8 @@ import { StoreResolver } from "./store-resolver.ts";
 import { SyncInformers } from "./sync-informers.ts";
 import { kubeTemplateSourceCache } from "./template/kube-template-sources.ts";
 import type { SyncObserver } from "./sync-observer.ts";
+import { createGeneratorRegistry, type GeneratorRunner } from "../generators/index.ts";
+import type { RenewalSettings } from "./refresh-policy.ts";
 
 export interface SyncManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -52,6 +54,10 @@ export interface SyncManagerOptions {
   onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
   /** The refresh interval to apply instead of an ExternalSecret's spec ("namespace/name", ms); change events may stretch it. */
   refreshIntervalFor?: ((key: string, specMs: number) => number) | undefined;
+  /** Runs generatorRefs; one of its own (sharing the AWS provider's default credentials) when not given. */
+  generators?: GeneratorRunner | undefined;
+  /** When expiring generated values (ECR tokens) are renewed (DEFAULT_RENEWAL). */
+  renewal?: RenewalSettings | undefined;
 }
 
 
@@ -75,6 +81,8 @@ export class SyncManager {
   readonly #stores: StoreControllers;
   readonly #externalSecrets: ExternalSecretController;
   readonly #logger: Logger;
+  /** The generator registry this manager made itself (closed on stop); an injected one belongs to its owner. */
+  readonly #ownGenerators: { close(): void } | undefined;
 
   constructor(options: SyncManagerOptions) {
     const { kubeConfig, provider } = options;
@@ -131,6 +139,8 @@ export class SyncManager {
       onRemoteChangeSynced: options.onRemoteChangeSynced,
       templateSources: (onChange) => kubeTemplateSourceCache(kubeConfig, { logger, onChange, timeoutMs: options.kubeRequestTimeoutMs }),
       refreshIntervalFor: options.refreshIntervalFor,
+      generators: options.generators ?? (this.#ownGenerators = createGeneratorRegistry({ kubeConfig, kube, provider, kubeRequestTimeoutMs: options.kubeRequestTimeoutMs })),
+      renewal: options.renewal,
     });
     this.#clusterExternalSecrets =
       informers.namespaces && options.clusterExternalSecrets !== false
@@ -164,5 +174,6 @@ export class SyncManager {
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     await Promise.all([this.#externalSecrets.stop(options), this.#stores.stop(options), this.#clusterExternalSecrets?.stop(options)]);
     await this.informers.stop();
+    this.#ownGenerators?.close();
   }
 }

@@ -55,6 +55,9 @@ type request struct {
 	// applyTemplate: see templating.go
 	Apply json.RawMessage `json:"apply"`
 
+	// generate: see generators.go (a generator object as JSON)
+	Generator json.RawMessage `json:"generator"`
+
 	// match / replaceAll / rewrite
 	Pattern  string                       `json:"pattern"`
 	Input    string                       `json:"input"`
@@ -203,6 +206,8 @@ func handle(r request) response {
 
 	case "pushSecret":
 		return pushSecret(r.Push)
+	case "generate":
+		return generate(r.Generator)
 
 	case "applyTemplate":
 		return applyTemplate(r.Apply)

@@ -27,7 +27,9 @@ export type OracleRequest =
   /** ESO's template application (templating.go); `out` is {data (base64), labels, annotations} as JSON. */
   | { op: "applyTemplate"; apply: { template: unknown; data: Record<string, string>; configMap?: unknown; secret?: unknown } }
   /** SecretProviderClass objects decoded as ASCP does; `out` is the descriptors as JSON. */
-  | { op: "ascpObjects"; input: string };
+  | { op: "ascpObjects"; input: string }
+  /** ESO's generator of the object's kind (Password, UUID); `map` is its output (generators.go). */
+  | { op: "generate"; generator: unknown };
 
 /** A PushSecret of one data[] entry (see push.go): the source Secret's data (base64) and the remote secret, if any. */
 export interface OraclePushRequest {

@@ -150,7 +150,8 @@ export class AwsProvider implements Provider<AwsStoreSpec> {
 
   /**
    * The SDK default chain for `region`, the one stores without `auth` share (cached, refreshed before
-   * expiry): for the controller's own AWS calls, such as reading change-event queues.
+   * expiry): for the controller's own AWS calls, such as reading change-event queues, and for the AWS
+   * generators (src/generators), so a generator without `auth` costs no credential fetch of its own.
    */
   defaultCredentials(region: string): CredentialSource {
     return this.#defaultCredentials.for(region);
@@ -163,6 +164,11 @@ export class AwsProvider implements Provider<AwsStoreSpec> {
 
   forgetStore(uid: string): void {
     this.#clients.forgetStore(uid);
+  }
+
+  /** The settings every SDK client of this provider gets, for the AWS generators' clients. */
+  get sdkSettings(): { onApiCall: ApiCallObserver | undefined; timeouts: AwsTimeouts | undefined; now: Clock } {
+    return { onApiCall: this.#onApiCall, timeouts: this.#timeouts, now: this.#now };
   }
 
   /** Releases every cached client (shutdown). */

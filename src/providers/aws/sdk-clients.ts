@@ -1,12 +1,13 @@
 /**
  * AWS SDK v3 clients as the provider builds them. No endpoint is ever set here: the SDK reads the standard
- * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_STS
+ * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL_ECR
  * variables itself (for STS clients too, including the one inside the default chain's web identity
  * provider), so a store (a CR) can never redirect signed requests elsewhere.
  */
 import * as http from "node:http";
 import * as https from "node:https";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { ECRClient } from "@aws-sdk/client-ecr";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
@@ -18,7 +19,7 @@ import type { Clock, CredentialSource } from "./auth/credentials.ts";
 import type { StsApi, StsFactory } from "./auth/sts.ts";
 import type { RetrySettings } from "./spec.ts";
 
-export type AwsApiProvider = "AWS/SecretsManager" | "AWS/ParameterStore" | "AWS/STS" | "AWS/SQS";
+export type AwsApiProvider = "AWS/SecretsManager" | "AWS/ParameterStore" | "AWS/STS" | "AWS/SQS" | "AWS/ECR";
 
 export interface SdkClientOptions {
   region: string;
@@ -167,6 +168,14 @@ export function createSsmClient(options: SdkClientOptions, credentials: Credenti
   const client = new SSMClient({ region: options.region, credentials: sdkCredentials(credentials), ...retryConfig(options.retrySettings), ...requestHandlerConfig(options.timeouts) });
   observeApiCalls(client.middlewareStack, "AWS/ParameterStore", options.onApiCall);
   explainNonJsonResponses(client.middlewareStack, "SSM");
+  return client;
+}
+
+/** ECR, for the ECRAuthorizationToken generator (src/generators): the endpoint from AWS_ENDPOINT_URL(_ECR) only. */
+export function createEcrClient(options: SdkClientOptions, credentials: CredentialSource): ECRClient {
+  const client = new ECRClient({ region: options.region, credentials: sdkCredentials(credentials), ...retryConfig(options.retrySettings), ...requestHandlerConfig(options.timeouts) });
+  observeApiCalls(client.middlewareStack, "AWS/ECR", options.onApiCall);
+  explainNonJsonResponses(client.middlewareStack, "ECR");
   return client;
 }
 

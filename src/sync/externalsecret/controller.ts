@@ -24,6 +24,8 @@ import { RemoteChanges } from "./remote-changes.ts";
 import { plannedReads } from "../remote-data.ts";
 import { ExternalSecretReconciler, type InvalidExternalSecret } from "./reconciler.ts";
 import type { TemplateSourceCache } from "../template/template-source-cache.ts";
+import type { GeneratorRunner } from "../../generators/registry.ts";
+import type { RenewalSettings } from "../refresh-policy.ts";
 
 export interface ExternalSecretControllerOptions {
   informers: SyncInformers;
@@ -48,6 +50,8 @@ export interface ExternalSecretControllerOptions {
   templateSources?: ((onChange: (users: readonly string[]) => void) => TemplateSourceCache) | undefined;
   /** The refresh interval to apply instead of the spec's (change events may stretch it). */
   refreshIntervalFor?: ((key: string, specMs: number) => number) | undefined;
+  generators?: GeneratorRunner | undefined;
+  renewal?: RenewalSettings | undefined;
 }
 
 /**
@@ -147,6 +151,8 @@ export class ExternalSecretController {
       events: options.events,
       now: options.now,
       random: options.random,
+      generators: options.generators,
+      renewal: options.renewal,
       onSync: metrics?.synced
         ? (es, outcome) => {
             options.onSync?.(es, outcome);

@@ -7,8 +7,10 @@ import type { EventRecorder } from "../../runtime/event-recorder.ts";
 import { findCondition, sameConditions, setCondition, type Condition } from "../conditions.ts";
 import { dataHash } from "../data-hash.ts";
 import { DATA_HASH_ANNOTATION, MANAGED_LABEL, desiredSecret, fieldManagerFor, type DesiredSecret } from "../desired-secret.ts";
-import { nextRefreshDelayMs, refreshDecision, refreshWindow, type RefreshInput, type RefreshWindow, type TargetState } from "../refresh-policy.ts";
-import { resolveRemoteData, type PayloadReader, type ValueTransforms } from "../remote-data.ts";
+import { nextRefreshDelayMs, refreshDecision, refreshWindow, renewAtMs, type RefreshInput, type RefreshWindow, type RenewalSettings, type TargetState } from "../refresh-policy.ts";
+import { readsStore, resolveRemoteData, type PayloadReader, type ValueTransforms } from "../remote-data.ts";
+import type { GeneratorRunner } from "../../generators/registry.ts";
+import { generatorRefProblems, runGenerators } from "../generated-data.ts";
 import { syncedResourceVersion } from "../synced-resource-version.ts";
 import type { RemoteChanges } from "./remote-changes.ts";
 import { sharedTemplateEngine } from "../../lib/gotemplate/index.ts";
@@ -112,6 +114,10 @@ export interface ExternalSecretReconcilerDeps {
   events: EventRecorder;
   now(): number;
   random?: (() => number) | undefined;
+  /** Runs generatorRefs (src/generators); without it an ExternalSecret using one gets a clear error. */
+  generators?: GeneratorRunner | undefined;
+  /** When expiring generated values (ECR tokens) are renewed; DEFAULT_RENEWAL when absent. */
+  renewal?: RenewalSettings | undefined;
   /** Called once per reconcile that read the provider, for sync metrics. */
   onSync?: ((es: ExternalSecret, outcome: "success" | "error") => void) | undefined;
 }
@@ -172,7 +178,7 @@ export class ExternalSecretReconciler {
     const creationPolicy = spec.target.creationPolicy;
     const deletionPolicy = spec.target.deletionPolicy;
     const existing = await d.secrets.get(namespace, targetName, signal);
-    const input = refreshInputFor(es, existing, now);
+    const input = refreshInputFor(es, existing, now, d.renewal);
     if (d.refreshIntervalFor) input.refreshIntervalMs = d.refreshIntervalFor(`${namespace}/${name}`, input.refreshIntervalMs);
     const { refreshPolicy, refreshIntervalMs, lastRefreshMs, currentResourceVersion: currentVersion } = input;
     const changeKey = `${namespace}/${name}`;
@@ -186,12 +192,15 @@ export class ExternalSecretReconciler {
     const planned = es;
     // The next refresh is planned from when the values were read, when a batch read them ahead of this reconcile.
     const readBasis = () => Math.min(now, d.valuesReadAt?.(request) ?? now);
-    const requeue = async (last: number | undefined): Promise<ReconcileOutcome> => {
+    const requeue = async (last: number | undefined, valuesExpireAtMs = input.valuesExpireAtMs): Promise<ReconcileOutcome> => {
       const timing = { refreshPolicy, refreshIntervalMs, lastRefreshMs: last, now };
       const window = refreshWindow(timing);
       if (!window) return {};
       const at = d.planRefresh ? await d.planRefresh(planned, window).catch(() => undefined) : undefined;
-      const after = at === undefined ? nextRefreshDelayMs(timing, d.random) : Math.max(0, at - d.now());
+      let after = at === undefined ? nextRefreshDelayMs(timing, d.random) : Math.max(0, at - d.now());
+      // Expiring generated values (ECR tokens) come back on time, whatever the plan.
+      const renewAt = renewAtMs({ ...timing, lastRefreshMs: last ?? now, valuesExpireAtMs, renewal: d.renewal });
+      if (renewAt !== undefined && after !== undefined) after = Math.min(after, Math.max(0, renewAt - d.now()));
       return after === undefined ? {} : { requeueAfterMs: after };
     };
     const sourceRefs = templateSourceRefs(spec.target.template);
@@ -207,14 +216,22 @@ export class ExternalSecretReconciler {
     try {
       const unsupported = unsupportedTargetFields(spec);
       if (unsupported.length > 0) throw new InvalidSpecError(unsupported.map((u) => `${u.path}: ${u.message}`).join("; "));
+      const badRefs = generatorRefProblems(spec);
+      if (badRefs.length > 0) throw new InvalidSpecError(badRefs.join("; "));
       let resolved: { data: Map<string, Uint8Array>; missing: string[] };
+      // When generated values expire: the new ones', or, on a re-render from kept data, the last sync's.
+      let expiresAtMs: number | undefined;
       if (rerender?.data) {
         resolved = { data: new Map(rerender.data), missing: [] };
+        expiresAtMs = input.valuesExpireAtMs;
       } else {
-        const store = d.resolveStore(es);
+        // An ExternalSecret whose every entry is generated needs no store (ESO looks stores up per entry).
+        const store = readsStore(spec) ? d.resolveStore(es) : undefined;
         phase = "provider";
-        const reader = await d.readerFor(store, request, signal);
-        resolved = await resolveRemoteData(spec, reader, d.transforms, deletionPolicy);
+        const reader = store ? await d.readerFor(store, request, signal) : NO_STORE;
+        const generated = await runGenerators(spec, namespace, d.generators, signal);
+        resolved = await resolveRemoteData(spec, reader, d.transforms, deletionPolicy, generated);
+        expiresAtMs = generated.expiresAtMs;
       }
       const refreshedAt = rerender?.data ? (lastRefreshMs ?? now) : now;
       for (const key of resolved.missing) {
@@ -241,7 +258,9 @@ export class ExternalSecretReconciler {
       if (creationPolicy !== "None") {
         // A template that fails leaves the Secret exactly as it is: nothing is written before this succeeds.
         const sources = await this.#readSources(es, sourceRefs, resolved.data, currentVersion, signal);
-        const desired = await renderedSecretOf(es, { namespace, name }, resolved.data, existing, d.templates ?? sharedTemplateEngine(), sources);
+        const desired = await renderedSecretOf(es, { namespace, name }, resolved.data, existing, d.templates ?? sharedTemplateEngine(), sources, {
+          [GENERATED_EXPIRY_ANNOTATION]: expiresAtMs === undefined ? undefined : expiryAnnotationValue(expiresAtMs),
+        });
         if (!desired.ok) {
           if (desired.reason === "TargetMissing") {
             // ESO waits for a Merge target without failing the app's health: Ready=True / SecretMissing, the
@@ -266,7 +285,7 @@ export class ExternalSecretReconciler {
       await this.#markReady(es, "SecretSynced", "secret synced", refreshedAt, currentVersion, targetName, signal);
       if (!rerender?.data) synced();
       // A re-render keeps the last refresh's plan; a read plans from when its values were read.
-      return requeue(rerender?.data ? refreshedAt : readBasis());
+      return requeue(rerender?.data ? refreshedAt : readBasis(), creationPolicy === "None" ? undefined : expiresAtMs);
     } catch (err) {
       if (!rerender?.data) d.onSync?.(es, "error");
       const message = failureMessage(phase, err);
@@ -372,11 +391,12 @@ export async function renderedSecretOf(
   existing: V1Secret | undefined,
   engine: TemplateRenderer,
   sources: TemplateSources = NO_TEMPLATE_SOURCES,
+  ferryAnnotations?: Readonly<Record<string, string | undefined>>,
 ): Promise<DesiredSecret> {
   const template = es.spec.target.template;
-  if (!template) return desiredSecretOf(es, at, providerData, existing);
+  if (!template) return desiredSecretOf(es, at, providerData, existing, undefined, ferryAnnotations);
   const rendered = await renderTemplate(template, providerData, engine, sources);
-  return desiredSecretOf(es, at, rendered.data, existing, { labels: rendered.labels, annotations: rendered.annotations });
+  return desiredSecretOf(es, at, rendered.data, existing, { labels: rendered.labels, annotations: rendered.annotations }, ferryAnnotations);
 }
 
 /**
@@ -389,6 +409,7 @@ export function desiredSecretOf(
   data: ReadonlyMap<string, Uint8Array>,
   existing: V1Secret | undefined,
   templated?: { labels: Record<string, string>; annotations: Record<string, string> },
+  ferryAnnotations?: Readonly<Record<string, string | undefined>>,
 ): DesiredSecret {
   const { target } = es.spec;
   return desiredSecret({
@@ -410,12 +431,15 @@ export function desiredSecretOf(
     immutable: target.immutable ?? false,
     data,
     existing,
+    ferryAnnotations,
   });
 }
 
 /** What the refresh policies need about an ExternalSecret and its target, at `now`. */
-export function refreshInputFor(es: ExternalSecret, existing: V1Secret | undefined, now: number): RefreshInput {
+export function refreshInputFor(es: ExternalSecret, existing: V1Secret | undefined, now: number, renewal?: RenewalSettings): RefreshInput {
   return {
+    valuesExpireAtMs: expiryOf(existing),
+    renewal,
     refreshPolicy: es.spec.refreshPolicy ?? "Periodic",
     refreshIntervalMs: durationMs(es.spec.refreshInterval),
     lastRefreshMs: es.status?.refreshTime ? Date.parse(String(es.status.refreshTime)) : undefined,
@@ -431,6 +455,31 @@ export function refreshInputFor(es: ExternalSecret, existing: V1Secret | undefin
 export function dueWithin(es: ExternalSecret, existing: V1Secret | undefined, now: number, horizonMs: number): boolean {
   return refreshDecision({ ...refreshInputFor(es, existing, now), now: now + horizonMs }).refresh;
 }
+
+/**
+ * Where the expiry of generated values is kept between refreshes and across restarts: an annotation on the
+ * target Secret (a time, not a value; status would need a field ESO does not have).
+ */
+export const GENERATED_EXPIRY_ANNOTATION = "ferry.dev/generated-values-expire-at";
+
+export function expiryAnnotationValue(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function expiryOf(secret: V1Secret | undefined): number | undefined {
+  const text = secret?.metadata?.annotations?.[GENERATED_EXPIRY_ANNOTATION];
+  if (!text) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The reader of an ExternalSecret that reads no store: asked for nothing (resolveRemoteData skips empty reads). */
+const NO_STORE: PayloadReader = {
+  read: async () => new Map(),
+  find: async () => {
+    throw new Error("no store to search");
+  },
+};
 
 function targetState(secret: V1Secret | undefined): TargetState {
   if (!secret) return { exists: false };

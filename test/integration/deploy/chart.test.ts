@@ -579,6 +579,9 @@ describe("the chart, installed on the apiserver", () => {
       ...["create", "update", "delete"].map((verb) => ({ verb, resource: "secrets", namespace: "default" })),
       { verb: "get", resource: "serviceaccounts", namespace: A },
       { verb: "create", resource: "serviceaccounts/token", namespace: A },
+      // Generators: get only, of the one a reconcile references.
+      ...["ecrauthorizationtokens", "stssessiontokens", "passwords", "uuids"].map((kind) => ({ verb: "get", resource: `${kind}.generators.external-secrets.io`, namespace: A })),
+      { verb: "get", resource: "clustergenerators.generators.external-secrets.io", name: "any" },
       { verb: "create", resource: "events", namespace: A },
       { verb: "patch", resource: "events", namespace: "default" },
       { verb: "create", resource: "leases.coordination.k8s.io", namespace: R },
@@ -591,6 +594,8 @@ describe("the chart, installed on the apiserver", () => {
       ...["create", "update", "patch", "delete"].map((verb) => ({ verb, resource: "clusterpushsecrets.external-secrets.io", name: "any" })),
       ...["create", "update", "delete"].map((verb) => ({ verb, resource: "secretstores.external-secrets.io", namespace: A })),
       { verb: "delete", resource: "clustersecretstores.external-secrets.io", name: "any" },
+      ...["list", "watch", "create", "update", "patch", "delete"].map((verb) => ({ verb, resource: "passwords.generators.external-secrets.io", namespace: A })),
+      ...["list", "update"].map((verb) => ({ verb, resource: "clustergenerators.generators.external-secrets.io" })),
       { verb: "patch", resource: "secrets", namespace: A },
       { verb: "deletecollection", resource: "secrets", namespace: A },
       { verb: "delete", resource: "namespaces", name: A },

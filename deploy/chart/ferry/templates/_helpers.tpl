@@ -182,6 +182,10 @@ readinessProbe:
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch"]
+# Generators referenced by ExternalSecrets and PushSecrets, read once per run (get only).
+- apiGroups: ["generators.external-secrets.io"]
+  resources: ["ecrauthorizationtokens", "stssessiontokens", "passwords", "uuids"]
+  verbs: ["get"]
 - apiGroups: [""]
   resources: ["serviceaccounts"]
   verbs: ["get"]
