@@ -33,7 +33,6 @@ import {
   ECRAuthorizationTokenSpecSchema,
   GENERATOR_PLURALS,
   GENERATORS_GROUP,
-  GeneratorStatusSchema,
   PasswordSpecSchema,
   STSSessionTokenSpecSchema,
   UUIDSpecSchema,
@@ -50,7 +49,8 @@ interface KindDefinition {
   shortName?: string;
   scope: "Namespaced" | "Cluster";
   spec: z.ZodType;
-  status: z.ZodType;
+  /** Absent where ESO's type has no status (the generators): the CRD declares none. */
+  status?: z.ZodType;
   description: string;
   printerColumns: V1CustomResourceColumnDefinition[];
   selectableFields?: string[];
@@ -177,7 +177,6 @@ function generatorKinds(): KindDefinition[] {
     singular: kind.toLowerCase(),
     scope,
     spec,
-    status: GeneratorStatusSchema,
     description,
     printerColumns: [],
     versions: [VERSION_V1ALPHA1],
@@ -198,7 +197,7 @@ function generatorKinds(): KindDefinition[] {
 export function openApiSchemaFor(definition: KindDefinition): JsonSchema {
   const toOpenApi = (schema: z.ZodType) =>
     z.toJSONSchema(schema, { target: "openapi-3.0", io: "input", reused: "inline", cycles: "throw", unrepresentable: "throw" }) as JsonSchema;
-  return toStructural({
+  return withoutEmptyProperties(toStructural({
     type: "object",
     description: definition.description,
     properties: {
@@ -210,10 +209,29 @@ export function openApiSchemaFor(definition: KindDefinition): JsonSchema {
       // The apiserver validates metadata itself; a CRD may not constrain it further than `type: object`.
       metadata: { type: "object" },
       spec: toOpenApi(definition.spec),
-      status: toOpenApi(definition.status),
+      ...(definition.status ? { status: toOpenApi(definition.status) } : {}),
     },
     ...(definition.specRequired === false ? {} : { required: ["spec"] }),
-  });
+  }));
+}
+
+/**
+ * `properties: {}` (an empty spec such as UUID's, a kept-as-written foreign spec) removed: the apiserver drops
+ * an empty map when it stores a CRD, so a CRD applied server-side would otherwise never match what is stored.
+ */
+function withoutEmptyProperties(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "properties" && value && typeof value === "object" && Object.keys(value).length === 0) continue;
+    if (key === "properties" && value && typeof value === "object") {
+      out[key] = Object.fromEntries(Object.entries(value as Record<string, JsonSchema>).map(([k, v]) => [k, withoutEmptyProperties(v)]));
+    } else if ((key === "items" || key === "additionalProperties") && value && typeof value === "object") {
+      out[key] = withoutEmptyProperties(value as JsonSchema);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
 }
 
 /** Every CRD, in file order. */
@@ -236,7 +254,8 @@ export function buildCustomResourceDefinitions(): V1CustomResourceDefinition[] {
           }),
       schema: { openAPIV3Schema: schema },
       subresources: { status: {} },
-      additionalPrinterColumns: definition.printerColumns,
+      // The apiserver drops an empty list; leaving it out keeps server-side apply of the CRD conflict-free.
+      ...(definition.printerColumns.length > 0 ? { additionalPrinterColumns: definition.printerColumns } : {}),
       ...(definition.selectableFields ? { selectableFields: definition.selectableFields.map((jsonPath) => ({ jsonPath })) } : {}),
     });
     return {

@@ -171,9 +171,6 @@ export const CLUSTER_GENERATOR_SPEC_FIELD: Readonly<Record<(typeof ESO_CLUSTER_G
   Grafana: "grafanaSpec",
 };
 
-/** No status in ESO's generator types; the CRDs keep the status subresource ESO declares. */
-export const GeneratorStatusSchema = z.object({});
-
 const envelope = <K extends string, S extends z.ZodType>(kind: K, spec: S) =>
   z.object({
     apiVersion: z.literal(GENERATORS_API_VERSION),

@@ -164,6 +164,7 @@ function unknownFieldWarnings(kind: string, obj: unknown): FieldIssue[] {
   // Only spec and status: the apiserver validates metadata itself, and apiVersion/kind are checked by parse.
   const properties = schema.properties as Record<string, JsonSchema>;
   return (["spec", "status"] as const)
+    .filter((key) => properties[key] !== undefined)
     .flatMap((key) => unknownFields(properties[key]!, (obj as Record<string, unknown>)[key], key))
     .map((path) => ({ path, message: "unknown field (the apiserver drops it)" }));
 }

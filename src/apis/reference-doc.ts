@@ -60,7 +60,7 @@ export function renderReference(): string {
     out.push("| field | type | required | default | description |", "| --- | --- | --- | --- | --- |");
     const rows: Row[] = [];
     const props = schema.properties as Record<string, JsonSchema>;
-    for (const part of ["spec", "status"]) walk(props[part]!, part, part === "spec" && kind.specRequired !== false, rows);
+    for (const part of ["spec", "status"].filter((p) => props[p])) walk(props[part]!, part, part === "spec" && kind.specRequired !== false, rows);
     for (const r of rows) out.push(`| \`${r.path}\` | ${r.type} | ${r.required ? "yes" : ""} | ${r.default} | ${r.description} |`);
     out.push("");
   }

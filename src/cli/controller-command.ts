@@ -11,6 +11,8 @@ import { parseDuration } from "../apis/duration.ts";
 import { translateEsoControllerArgs } from "./eso-controller-flags.ts";
 import { PushSecretManager } from "../pushsecret/push-secret-manager.ts";
 import { SyncManager } from "../sync/sync-manager.ts";
+import { createGeneratorRegistry } from "../generators/index.ts";
+import { ClientNodeKubeAccess } from "../providers/kube-access.ts";
 import { DEFAULT_AWS_TIMEOUTS } from "../providers/aws/sdk-clients.ts";
 import { DEFAULT_KUBE_REQUEST_TIMEOUT_MS } from "../runtime/kube-call.ts";
 import { SyncMetrics } from "../sync/sync-metrics.ts";
@@ -186,9 +188,12 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     onApiCall: metrics.apiCall,
     timeouts: { connectMs: flags.awsConnectTimeout, requestMs: flags.awsRequestTimeout },
   });
+  // One generator registry for ExternalSecrets and PushSecrets: one client and credential cache.
+  const generators = createGeneratorRegistry({ kubeConfig, kube: new ClientNodeKubeAccess(kubeConfig), provider, kubeRequestTimeoutMs: flags.kubeRequestTimeout });
   const manager = new SyncManager({
     kubeConfig,
     provider,
+    generators,
     transforms: defaultValueTransforms,
     namespace: flags.namespace,
     concurrency: flags.concurrency,
@@ -227,6 +232,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     informers: manager.informers,
     metrics,
     onApiCall: metrics.apiCall,
+    generators,
     logger,
   });
   const rollouts = flags.rolloutOnSecretChange

@@ -22,6 +22,10 @@ import type { ClusterSecretStore, SecretStore } from "../apis/secret-store.ts";
 import { validateAwsStore } from "../providers/aws/validate-store.ts";
 import type { AwsStoreSpec } from "../providers/aws/spec.ts";
 import { collect, readInputs, reportErrors } from "./cli-support.ts";
+import { GENERATOR_KINDS, GENERATORS_API_VERSION, GENERATORS_GROUP, KIND_CLUSTER_GENERATOR, type ClusterGenerator, type GeneratorDefinition } from "../apis/generators.ts";
+import type { GeneratorObject } from "../apis/parse.ts";
+import { clusterGeneratorProblems, generatorSpecProblems } from "../generators/validate.ts";
+import { generatorRefProblems } from "../sync/generated-data.ts";
 
 export interface ValidateFlags {
   filename: string[];
@@ -30,6 +34,8 @@ export interface ValidateFlags {
 const FERRY_KINDS = new Set([KIND_EXTERNAL_SECRET, KIND_SECRET_STORE, KIND_CLUSTER_SECRET_STORE, KIND_CLUSTER_EXTERNAL_SECRET, KIND_PUSH_SECRET, KIND_CLUSTER_PUSH_SECRET]);
 /** The push kinds exist only as v1alpha1 in ESO; the others as v1 and v1beta1. */
 const PUSH_KINDS = new Set([KIND_PUSH_SECRET, KIND_CLUSTER_PUSH_SECRET]);
+/** generators.external-secrets.io/v1alpha1 kinds Ferry runs. */
+const GENERATOR_OBJECT_KINDS = new Set<string>([...GENERATOR_KINDS, KIND_CLUSTER_GENERATOR]);
 
 /** What `ferry validate` found in one document. */
 export interface DocumentReport {
@@ -45,7 +51,7 @@ export interface DocumentReport {
 
 export function validateCommand(): Command {
   return new Command("validate")
-    .description("Check ExternalSecret, SecretStore, ClusterSecretStore, ClusterExternalSecret, PushSecret and ClusterPushSecret manifests against Ferry's schemas, offline.")
+    .description("Check ExternalSecret, SecretStore, ClusterSecretStore, ClusterExternalSecret, PushSecret, ClusterPushSecret and generator (ECRAuthorizationToken, STSSessionToken, Password, UUID, ClusterGenerator) manifests against Ferry's schemas, offline.")
     .requiredOption("-f, --filename <path>", "a YAML/JSON file (multi-document), a directory of them, or - for stdin; repeatable", collect)
     .addHelpText(
       "after",
@@ -114,6 +120,7 @@ export function validateObject(at: string, obj: unknown): DocumentReport {
   const location = `${at} ${kind || "<no kind>"}/${name}`;
   const apiVersion = typeof o.apiVersion === "string" ? o.apiVersion : "";
   const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  if (group === GENERATORS_GROUP) return validateGenerator(location, kind, apiVersion, obj);
   if (!FERRY_KINDS.has(kind) || (group !== GROUP && apiVersion !== "")) {
     const why = group === GROUP ? `${kind || "an object without kind"} (${apiVersion}) is not a kind Ferry serves` : `not a Ferry kind (${apiVersion || "no apiVersion"})`;
     return { location, errors: [], warnings: [], skipped: why };
@@ -135,10 +142,12 @@ export function validateObject(at: string, obj: unknown): DocumentReport {
     // What the controller would refuse with a condition.
     errors.push(...unsupportedTargetFields((parsed.value as ExternalSecret).spec).map(formatIssue));
     templates = templateTexts((parsed.value as ExternalSecret).spec);
+    errors.push(...generatorRefProblems((parsed.value as ExternalSecret).spec));
   } else if (kind === KIND_CLUSTER_EXTERNAL_SECRET) {
     const { spec } = parsed.value as ClusterExternalSecret;
     templates = templateTexts(spec.externalSecretSpec, "spec.externalSecretSpec.");
     errors.push(...unsupportedTargetFields(spec.externalSecretSpec).map((u) => formatIssue({ path: u.path.replace(/^spec\./, "spec.externalSecretSpec."), message: u.message })));
+    errors.push(...generatorRefProblems(spec.externalSecretSpec).map((p) => p.replace(/^spec\./, "spec.externalSecretSpec.")));
     if (!spec.namespaceSelector && (spec.namespaceSelectors ?? []).length === 0 && (spec.namespaces ?? []).length === 0) {
       warnings.push("spec: selects no namespace: set namespaceSelectors (an empty selector {} selects every namespace)");
     }
@@ -182,4 +191,20 @@ export async function checkTemplates(reports: DocumentReport[]): Promise<void> {
   } finally {
     await engine.close();
   }
+}
+
+/** A generators.external-secrets.io object: its schema, then what the generator would refuse at its first run. */
+function validateGenerator(location: string, kind: string, apiVersion: string, obj: unknown): DocumentReport {
+  if (!GENERATOR_OBJECT_KINDS.has(kind)) {
+    return { location, errors: [], warnings: [], skipped: `${kind || "an object without kind"} (${apiVersion}) is not a generator kind Ferry runs (${[...GENERATOR_OBJECT_KINDS].join(", ")})` };
+  }
+  if (apiVersion !== GENERATORS_API_VERSION) {
+    return { location, errors: [formatIssue({ path: "apiVersion", message: `Unsupported value: ${JSON.stringify(apiVersion)}: supported values: "${GENERATORS_API_VERSION}"` })], warnings: [] };
+  }
+  const parsed = parseObject(obj);
+  const warnings = parsed.warnings.map(formatIssue);
+  if (!parsed.ok) return { location, errors: parsed.errors.map(formatIssue), warnings };
+  const value = parsed.value as GeneratorObject;
+  const errors = kind === KIND_CLUSTER_GENERATOR ? clusterGeneratorProblems(value as ClusterGenerator) : generatorSpecProblems({ kind, spec: value.spec } as GeneratorDefinition);
+  return { location, errors, warnings };
 }

@@ -26,6 +26,7 @@ import { transformKeys } from "../sync/template/key-transform.ts";
 import type { TemplateSourceRefs, TemplateSources } from "../sync/template/template-sources.ts";
 import { applyPushTemplate } from "./template.ts";
 import { sharedTemplateEngine, type TemplateEngine } from "../lib/gotemplate/index.ts";
+import { createGeneratorRegistry, type GeneratorRunner } from "../generators/index.ts";
 
 export interface PushSecretManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -53,6 +54,8 @@ export interface PushSecretManagerOptions {
   kube?: KubeAccess | undefined;
   now?: (() => number) | undefined;
   random?: (() => number) | undefined;
+  /** Runs `selector.generatorRef` (shared with the sync path); one of its own when absent. */
+  generators?: GeneratorRunner | undefined;
 }
 
 const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
@@ -72,6 +75,8 @@ export class PushSecretManager {
   readonly #writers: SecretsManagerWriterProvider;
   readonly #ownsWriters: boolean;
   readonly #logger: Logger;
+  /** The generator registry this manager made itself (closed on stop). */
+  #ownGenerators: { close(): void } | undefined;
   /** Source Secret (`ns/name`) → PushSecrets (`ns/name`) that push it. */
   readonly #bySource = new Map<string, Set<string>>();
   readonly #sourceOf = new Map<string, string>();
@@ -171,6 +176,7 @@ export class PushSecretManager {
         );
       },
       events,
+      generators: options.generators ?? (this.#ownGenerators = createGeneratorRegistry({ kubeConfig, kube })),
       logger: logger.child({ controller: "pushsecret" }),
       now: options.now,
       random: options.random,
@@ -297,6 +303,7 @@ export class PushSecretManager {
     await this.sources.stop();
     if (this.#ownsInformers) await this.#informers.stop();
     if (this.#ownsWriters) this.#writers.close();
+    this.#ownGenerators?.close();
   }
 }
 

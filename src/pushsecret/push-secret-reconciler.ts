@@ -32,6 +32,8 @@ import { MissingKeyError, reverseKeys, sourceDataOf, type SourceData } from "./s
 import type { TemplateResult } from "./template.ts";
 import { PushConfigError, type PushTarget } from "./targets/push-target.ts";
 import { unsupportedPushSecretFields } from "./unsupported.ts";
+import { generatorDueInMs, lastRefreshOf } from "./generator-source.ts";
+import type { GeneratorRunner } from "../generators/registry.ts";
 
 /** A store a PushSecret writes to, resolved and checked (exists, aws, the namespace may use it). */
 export interface ResolvedPushStore extends StoreKey {
@@ -60,6 +62,8 @@ export interface PushSecretReconcilerDeps {
   /** Replaces metadata.finalizers, conditional on the resourceVersion read. */
   setFinalizers(target: { namespace: string; name: string; resourceVersion: string }, finalizers: string[]): Promise<void>;
   events: EventRecorder;
+  /** Runs `selector.generatorRef`; without it such a PushSecret gets a clear error. */
+  generators?: GeneratorRunner | undefined;
   logger?: Logger | undefined;
   now?: (() => number) | undefined;
   random?: (() => number) | undefined;
@@ -96,6 +100,8 @@ export class PushSecretReconciler {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #random: () => number;
+  /** When each PushSecret (`ns/name/uid`) last ran its generator: the informer may lag behind the status patch. */
+  readonly #generatedAt = new Map<string, number>();
 
   constructor(deps: PushSecretReconcilerDeps) {
     this.#deps = deps;
@@ -148,7 +154,27 @@ export class PushSecretReconciler {
       throw new TerminalError(`PushSecret ${namespace}/${request.name} uses unsupported fields`);
     }
 
-    const selected = await this.#sources(ps, namespace, signal);
+    // selector.generatorRef: the generator's output is the one source (src/generators, generator-source.ts).
+    const generatorRef = ps.spec.selector.generatorRef;
+    let generated: Source | undefined;
+    if (generatorRef) {
+      const key = `${namespace}/${request.name}/${ps.metadata.uid ?? ""}`;
+      const now = this.#now();
+      const dueIn = generatorDueInMs(ps, status, lastRefreshOf(status, this.#generatedAt.get(key)), now);
+      if (dueIn === undefined) return {};
+      if (dueIn > 0) return { requeueAfterMs: dueIn };
+      if (!this.#deps.generators) throw new TerminalError("generators are not enabled in this controller");
+      try {
+        generated = { name: `${generatorRef.kind}/${generatorRef.name}`, data: (await this.#deps.generators.run(generatorRef, namespace, signal)).data };
+      } catch (err) {
+        // ESO's words (resolveSecretFromGenerator); the message names the generator, never a value.
+        await this.#fail(raw, status, `could not resolve secret from generator ref ${generatorRef.kind}/${generatorRef.name}: ${errorMessage(err)}`);
+        throw err;
+      }
+      this.#generatedAt.set(key, now);
+      if (this.#generatedAt.size > 10_000) this.#generatedAt.delete(this.#generatedAt.keys().next().value!);
+    }
+    const selected = generated ? { ok: true as const, sources: [generated], bySelector: false } : await this.#sources(ps, namespace, signal);
     if (!selected.ok) {
       // The values already pushed stay where they are: a deleted source is not a request to delete them.
       await this.#writeStatus(raw, status, {

@@ -15,7 +15,8 @@ const withSpec = (spec: Record<string, unknown>) => ({ ...base, spec: { ...base.
 describe("unsupportedPushSecretFields: refused loudly, never ignored", () => {
   const cases: Array<[string, Record<string, unknown>, string[]]> = [
     ["a plain PushSecret", {}, []],
-    ["a generator source", { selector: { generatorRef: { kind: "Password", name: "x" } } }, ["spec.selector.generatorRef"]],
+    ["a generator source (src/generators)", { selector: { generatorRef: { kind: "Password", name: "x" } } }, []],
+    ["a generator kind Ferry does not run", { selector: { generatorRef: { kind: "VaultDynamicSecret", name: "x" } } }, ["spec.selector.generatorRef"]],
     ["source Secrets by label (served since ESO's selector.secret.selector)", { selector: { secret: { selector: { matchLabels: { a: "b" } } } } }, []],
     ["a template (ESO's engine renders it)", { template: { data: { k: "{{ .k }}" } } }, []],
     ["templateFrom.literal (rendered by ESO's engine)", { template: { templateFrom: [{ literal: "x" }] } }, []],
@@ -33,9 +34,9 @@ describe("unsupportedPushSecretFields: refused loudly, never ignored", () => {
 describe("ferry validate on the push kinds", () => {
   test("a valid PushSecret passes", () => assert.deepEqual(validateObject("f:0", base), { location: "f:0 PushSecret/p", errors: [], warnings: [] }));
   test("v1 is not a PushSecret version", () => assert.match(validateObject("f:0", { ...base, apiVersion: "external-secrets.io/v1" }).errors.join(), /supported values: "external-secrets.io\/v1alpha1"/));
-  test("an unsupported field is an error with its path", () => assert.match(validateObject("f:0", withSpec({ selector: { generatorRef: { kind: "Password", name: "x" } } })).errors.join(), /^spec\.selector\.generatorRef: generators are not supported/));
+  test("an unsupported field is an error with its path", () => assert.match(validateObject("f:0", withSpec({ selector: { generatorRef: { kind: "Fake", name: "x" } } })).errors.join(), /^spec\.selector\.generatorRef: generatorRef kind Fake is not supported by Ferry/));
   test("a ClusterPushSecret's template spec is checked under spec.pushSecretSpec", () => {
-    const cps = { apiVersion: "external-secrets.io/v1alpha1", kind: "ClusterPushSecret", metadata: { name: "c" }, spec: { namespaceSelectors: [{}], pushSecretSpec: { ...base.spec, selector: { generatorRef: { kind: "Password", name: "x" } } } } };
+    const cps = { apiVersion: "external-secrets.io/v1alpha1", kind: "ClusterPushSecret", metadata: { name: "c" }, spec: { namespaceSelectors: [{}], pushSecretSpec: { ...base.spec, selector: { generatorRef: { kind: "Fake", name: "x" } } } } };
     assert.match(validateObject("f:0", cps).errors.join(), /^spec\.pushSecretSpec\.selector\.generatorRef:/);
   });
   test("a store reference needs a name or a selector", () => assert.match(validateObject("f:0", withSpec({ secretStoreRefs: [{ kind: "SecretStore" }] })).errors.join(), /needs a name or a labelSelector/));

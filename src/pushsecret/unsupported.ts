@@ -1,4 +1,5 @@
 import type { PushSecretSpec } from "../apis/push-secret.ts";
+import { checkGeneratorRef } from "../generators/resolve.ts";
 
 /**
  * Fields a PushSecret may carry that Ferry does not implement yet. Each is refused loudly (a condition, an
@@ -7,7 +8,11 @@ import type { PushSecretSpec } from "../apis/push-secret.ts";
 export function unsupportedPushSecretFields(spec: PushSecretSpec): Array<{ path: string; message: string }> {
   const out: Array<{ path: string; message: string }> = [];
   if (spec.selector.generatorRef) {
-    out.push({ path: "spec.selector.generatorRef", message: "generators are not supported by Ferry yet; push an existing Secret (selector.secret)" });
+    try {
+      checkGeneratorRef(spec.selector.generatorRef);
+    } catch (err) {
+      out.push({ path: "spec.selector.generatorRef", message: (err as Error).message });
+    }
   }
   for (const [i, from] of (spec.template?.templateFrom ?? []).entries()) {
     const path = `spec.template.templateFrom[${i}]`;

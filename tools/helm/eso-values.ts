@@ -74,7 +74,7 @@ export const ESO_VALUES: readonly EsoValue[] = [
   { key: "processClusterExternalSecret", status: "mapped", ferry: "`controller.processClusterExternalSecret` (false: `--enable-cluster-external-secret-reconciler=false`, and no ExternalSecret writes in RBAC)", values: { processClusterExternalSecret: false }, expect: (o) => hasArg(o, "--enable-cluster-external-secret-reconciler=false") },
   { key: "processClusterPushSecret", status: "refused", ferry: "refused when false", values: { processClusterPushSecret: false }, refusal: /processClusterPushSecret: false/ },
   { key: "processClusterStore", status: "refused", ferry: "refused when false", values: { processClusterStore: false }, refusal: /processClusterStore: false/ },
-  { key: "processClusterGenerator", status: "accepted", ferry: "no effect: Ferry has no generators", values: { processClusterGenerator: false }, expect: () => {} },
+  { key: "processClusterGenerator", status: "accepted", ferry: "no effect: ClusterGenerators are read when an ExternalSecret or PushSecret references one (get only)", values: { processClusterGenerator: false }, expect: () => {} },
   { key: "processPushSecret", status: "refused", ferry: "refused when false", values: { processPushSecret: false }, refusal: /processPushSecret: false/ },
   { key: "createOperator", status: "mapped", ferry: "`controller.enabled`", values: { createOperator: false }, expect: (o) => equal(one(o, "Deployment"), undefined, "no controller Deployment") },
   { key: "enableHTTP2", status: "refused", ferry: "refused when true", values: { enableHTTP2: true }, refusal: /enableHTTP2: true/ },

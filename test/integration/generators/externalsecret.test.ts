@@ -64,7 +64,8 @@ describe("ECRAuthorizationToken", () => {
         },
       },
     })), { namespace: ns.name });
-    const s = await h.waitForSecret(ns.name, "pull");
+    // The first template of the process starts ESO's template engine (wasm): allow for a loaded machine.
+    const s = await h.waitForSecret(ns.name, "pull", undefined, 120_000);
     assert.equal(s.type, "kubernetes.io/dockerconfigjson");
     const config = JSON.parse(decode(s, ".dockerconfigjson")) as { auths: Record<string, { username: string; password: string; auth: string }> };
     const account = h.aws.accountId!;
