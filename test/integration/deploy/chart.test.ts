@@ -584,6 +584,8 @@ describe("the chart, installed on the apiserver", () => {
       { verb: "get", resource: "clustergenerators.generators.external-secrets.io", name: "any" },
       { verb: "create", resource: "events", namespace: A },
       { verb: "patch", resource: "events", namespace: "default" },
+      // templateFrom ConfigMaps and PushSecret resourcePolicy sources are read, never written (ADR 18, ADR 19).
+      ...["get", "list", "watch"].map((verb) => ({ verb, resource: "configmaps", namespace: A })),
       { verb: "create", resource: "leases.coordination.k8s.io", namespace: R },
       { verb: "get", resource: "leases.coordination.k8s.io", namespace: R, name: leaseName },
       { verb: "update", resource: "leases.coordination.k8s.io", namespace: R, name: leaseName },
@@ -600,7 +602,6 @@ describe("the chart, installed on the apiserver", () => {
       { verb: "deletecollection", resource: "secrets", namespace: A },
       { verb: "delete", resource: "namespaces", name: A },
       { verb: "create", resource: "namespaces" },
-      { verb: "get", resource: "configmaps", namespace: A },
       { verb: "create", resource: "configmaps", namespace: A },
       { verb: "get", resource: "pods", namespace: A },
       { verb: "create", resource: "pods/exec", namespace: A },
