@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import * as k8s from "@kubernetes/client-node";
-import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { inParallel, seedSecretsManagerStore } from "./bench-fixtures.ts";
 import { Informer } from "../src/runtime/informer.ts";
 import type { KubeObject } from "../src/runtime/list-watcher.ts";
 import { CONTROLLER_MEMORY_LIMIT_MI, chartNodeOptions } from "../tools/helm/node-options.ts";
@@ -48,12 +48,6 @@ export interface MemoryResult {
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -121,20 +115,8 @@ export async function runMemoryScenario(o: MemoryScenarioOptions): Promise<Memor
     const ids = Array.from({ length: o.count }, (_, i) => `mem/secret-${String(i).padStart(5, "0")}`);
     log(`creating ${o.count} Secrets Manager secrets, ${o.unmanaged} unmanaged Secrets`);
     // moto answers an occasional 500 under a burst of creates: retry those rather than lose the run.
-    const sm = new SecretsManagerClient({ maxAttempts: 10 });
-    await inParallel(ids, 16, (id) => sm.send(new CreateSecretCommand({ Name: id, SecretString: JSON.stringify({ password: `value-of-${id}` }) })));
+    await seedSecretsManagerStore({ core, custom, namespace: ns.name, region: env.state.region, ids, parallel: 16, maxAttempts: 10 });
     await ensureUnmanagedSecrets(core, o.unmanaged, o.unmanagedBytes ?? 2048);
-    await core.createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: "aws-creds" }, stringData: { "access-key": "AKIDBENCH", "secret-access-key": "bench" } } });
-    await custom.createNamespacedCustomObject({
-      group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "secretstores",
-      body: {
-        apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "aws" },
-        spec: { provider: { aws: { service: "SecretsManager", region: env.state.region, auth: { secretRef: {
-          accessKeyIDSecretRef: { name: "aws-creds", key: "access-key" },
-          secretAccessKeySecretRef: { name: "aws-creds", key: "secret-access-key" },
-        } } } } },
-      },
-    });
 
     watcher = new Informer<KubeObject>({ kubeConfig: admin, path: `/apis/external-secrets.io/v1/namespaces/${ns.name}/externalsecrets`, transform: (es) => ({ metadata: { name: es.metadata?.name, namespace: es.metadata?.namespace, resourceVersion: es.metadata?.resourceVersion }, status: (es as { status?: unknown }).status }) as KubeObject });
     watcher.start();

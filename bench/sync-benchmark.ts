@@ -2,7 +2,7 @@
 // Measures time until all are Ready, then one refresh cycle (force-sync on all), counting AWS calls by
 // action through the fault proxy and Kubernetes requests through an apiserver proxy.
 import * as k8s from "@kubernetes/client-node";
-import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { inParallel, seedSecretsManagerStore } from "./bench-fixtures.ts";
 import type { Provider } from "../src/providers/provider.ts";
 import type { AwsStoreSpec } from "../src/providers/aws/spec.ts";
 import { Informer } from "../src/runtime/informer.ts";
@@ -42,13 +42,6 @@ export interface ScenarioResult {
   refresh: PhaseResult;
 }
 
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
-
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 function cpuSince(start: NodeJS.CpuUsage): number {
@@ -70,19 +63,7 @@ export async function runSyncScenario(o: ScenarioOptions): Promise<ScenarioResul
   let manager: SyncManager | undefined;
   let watcher: Informer<KubeObject> | undefined;
   try {
-    const sm = new SecretsManagerClient({});
-    await inParallel(ids, 8, (id) => sm.send(new CreateSecretCommand({ Name: id, SecretString: JSON.stringify({ password: `value-of-${id}` }) })));
-    await core.createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: "aws-creds" }, stringData: { "access-key": "AKIDBENCH", "secret-access-key": "bench" } } });
-    await custom.createNamespacedCustomObject({
-      group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "secretstores",
-      body: {
-        apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "aws" },
-        spec: { provider: { aws: { service: "SecretsManager", region: env.state.region, auth: { secretRef: {
-          accessKeyIDSecretRef: { name: "aws-creds", key: "access-key" },
-          secretAccessKeySecretRef: { name: "aws-creds", key: "secret-access-key" },
-        } } } } },
-      },
-    });
+    await seedSecretsManagerStore({ core, custom, namespace: ns.name, region: env.state.region, ids });
 
     // Progress is observed with a watch, not by polling lists of 1,000 objects.
     watcher = new Informer<KubeObject>({ kubeConfig: admin, path: `/apis/external-secrets.io/v1/namespaces/${ns.name}/externalsecrets` });

@@ -16,6 +16,7 @@ import type { ControllerStart } from "./controller-process.ts";
 import type { ControllerRunResult } from "./controller-result.ts";
 import { summarizeLatencies } from "./latency.ts";
 import { readCpuSeconds, readMemory } from "./proc-stats.ts";
+import { inParallel } from "../bench-fixtures.ts";
 
 export interface ScenarioOptions {
   label: string;
@@ -39,12 +40,6 @@ const log = (message: string) => console.error(`[bench ${new Date().toISOString(
 const pad = (i: number) => String(i).padStart(5, "0");
 const remoteValue = (key: string) => `value-of-${key}`;
 
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
 
 /**
  * moto's CreateSecret is not thread-safe: with thousands of secrets, concurrent creates sometimes fail with a 500
