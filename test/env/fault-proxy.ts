@@ -63,6 +63,8 @@ export class FaultProxy {
   readonly #options: FaultProxyOptions;
   readonly #rules: Array<FaultRule & { remaining: number }> = [];
   readonly #counts = new Map<string, number>();
+  /** AWS calls since the last reset with the secret ids / parameter names each named (countsFor). */
+  #awsCalls: Array<{ action: string; ids: readonly string[] }> = [];
   readonly #watches = new Set<ServerResponse>();
   readonly #sockets = new Set<Socket>();
   readonly #agents: { withClientCert: HttpsAgent; withoutClientCert: HttpsAgent } | undefined;
@@ -122,8 +124,24 @@ export class FaultProxy {
     return this.#counts.get(action) ?? 0;
   }
 
+  /**
+   * AWS calls since the last reset, by action, that named at least one of `ids` (a Secrets Manager SecretId /
+   * SecretIdList entry, a Parameter Store Name / Names entry). Budget tests count their own keys with it: on the
+   * shared control plane a test's controller also reconciles what earlier test files left behind (namespaces
+   * still terminating), and those reads go through the same proxy.
+   */
+  countsFor(ids: Iterable<string>): Record<string, number> {
+    const wanted = new Set(ids);
+    const counts = new Map<string, number>();
+    for (const call of this.#awsCalls) {
+      if (call.ids.some((id) => wanted.has(id))) counts.set(call.action, (counts.get(call.action) ?? 0) + 1);
+    }
+    return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
   resetCounts(): void {
     this.#counts.clear();
+    this.#awsCalls = [];
     this.log.length = 0;
   }
 
@@ -161,7 +179,10 @@ export class FaultProxy {
       awsAction: awsActionOf(req.headers, url, body),
       isWatch: url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1" || url.pathname.includes("/watch/"),
     };
-    if (request.awsAction) this.#counts.set(request.awsAction, (this.#counts.get(request.awsAction) ?? 0) + 1);
+    if (request.awsAction) {
+      this.#counts.set(request.awsAction, (this.#counts.get(request.awsAction) ?? 0) + 1);
+      if (this.#awsCalls.length < MAX_RECORDED_AWS_CALLS) this.#awsCalls.push({ action: request.awsAction, ids: awsIdsOf(body) });
+    }
     const fault = this.#takeFault(request);
     const record = (status: number) =>
       this.log.push({ method: request.method, path: request.path, awsAction: request.awsAction, status, fault: fault?.kind });
@@ -253,6 +274,34 @@ export function awsActionOf(headers: IncomingHttpHeaders, url: URL, body: Buffer
     return new URLSearchParams(body.toString("utf8")).get("Action") ?? undefined;
   }
   return undefined;
+}
+
+/** Calls kept for countsFor between two resets: a long benchmark must not grow the proxy without bound. */
+const MAX_RECORDED_AWS_CALLS = 200_000;
+
+/**
+ * The secret ids and parameter names an awsJson request names: SecretId, SecretIdList (Secrets Manager),
+ * Name, Names (Parameter Store). Empty for any other body.
+ */
+export function awsIdsOf(body: Buffer): string[] {
+  if (body.length === 0 || body[0] !== 0x7b /* { */) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch {
+    return [];
+  }
+  if (parsed === null || typeof parsed !== "object") return [];
+  const ids: string[] = [];
+  for (const field of ["SecretId", "Name"]) {
+    const v = (parsed as Record<string, unknown>)[field];
+    if (typeof v === "string") ids.push(v);
+  }
+  for (const field of ["SecretIdList", "Names"]) {
+    const v = (parsed as Record<string, unknown>)[field];
+    if (Array.isArray(v)) for (const id of v) if (typeof id === "string") ids.push(id);
+  }
+  return ids;
 }
 
 /** Matchers and faults tests reach for. */

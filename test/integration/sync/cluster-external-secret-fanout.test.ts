@@ -12,13 +12,22 @@ import { waitUntil } from "../../env/index.ts";
 import { decode, readyCondition, startSync, type ExternalSecretObject, type SyncHarness } from "./sync-harness.ts";
 
 const COUNT = 20;
+const REMOTE_KEY = "fanout/db";
 let h: SyncHarness;
 const run = randomBytes(3).toString("hex");
 const LABEL = `fanout.ferry.dev/run-${run}`;
 const namespaces: Array<{ name: string; delete: () => Promise<void> }> = [];
 const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
-/** Reads of Secrets Manager values, whatever the API. */
-const reads = () => h.aws.count("BatchGetSecretValue") + h.aws.count("GetSecretValue");
+/**
+ * Reads of the fanned-out secret, whatever the API. Counted by secret id, not in total: on the shared control
+ * plane this file's controller also reconciles ExternalSecrets earlier files left in terminating namespaces
+ * (the CI run of 0b78169 counted 3 BatchGetSecretValue, and 4 GetParameters this file never makes).
+ */
+const reads = () => {
+  const counts = h.aws.countsFor([REMOTE_KEY]);
+  return (counts.BatchGetSecretValue ?? 0) + (counts.GetSecretValue ?? 0);
+};
+const readCounts = () => JSON.stringify(h.aws.countsFor([REMOTE_KEY]));
 
 async function labelledNamespaces(n: number, value: string): Promise<string[]> {
   const names: string[] = [];
@@ -41,7 +50,7 @@ function ces(name: string, store: string, value: string, refreshInterval: string
       externalSecretSpec: {
         secretStoreRef: { name: store, kind: "ClusterSecretStore" },
         refreshInterval,
-        data: [{ secretKey: "password", remoteRef: { key: "fanout/db", property: "password" } }],
+        data: [{ secretKey: "password", remoteRef: { key: REMOTE_KEY, property: "password" } }],
       },
     },
   };
@@ -60,7 +69,7 @@ async function waitAllReady(names: string[], esName: string): Promise<void> {
 
 before(async () => {
   h = await startSync();
-  await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: "fanout/db", SecretString: JSON.stringify({ password: "fanout-value" }) }));
+  await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: REMOTE_KEY, SecretString: JSON.stringify({ password: "fanout-value" }) }));
 });
 
 after(async () => {
@@ -85,20 +94,20 @@ describe("ClusterExternalSecret fan-out AWS budget", () => {
 
     await h.apply(ces(`fanout-${run}`, store, "shared", "20s"));
     await waitAllReady(names, `fanout-${run}`);
-    const initial = h.aws.counts();
+    const initial = readCounts();
     for (const ns of [names[0]!, names[COUNT - 1]!]) {
       assert.equal(decode(await h.core.readNamespacedSecret({ namespace: ns, name: `fanout-${run}` }), "password"), "fanout-value");
     }
     // Measured: 1 (ESO: 20). The bound allows a second read because on a saturated 2-core machine creating the
     // 20 ExternalSecrets can outlast the sibling-sharing window; per-namespace reads would still cost ~20.
-    assert.ok(reads() <= MAX_READS, `initial sync of ${COUNT} namespaces: ${JSON.stringify(initial)}`);
-    h.logs.push(`fan-out budget: initial ${JSON.stringify(initial)}`);
+    assert.ok(reads() <= MAX_READS, `initial sync of ${COUNT} namespaces: ${initial}`);
+    h.logs.push(`fan-out budget: initial ${initial}`);
   });
 
   // Siblings are planned into one refresh group (ADR 14): the group refreshes at one time, and its first member's
   // read is the read of all (siblings add no ids to the batch). Before, each sibling's refresh was jittered on
   // its own and they drifted beyond the sharing window: 1 read usually, 3 or 10 in some runs (issue #12).
-  test(`${COUNT} namespaces from one ClusterExternalSecret: one read per refresh cycle`, { timeout: 180_000, todo: "measured with refresh groups: 1 read in each of 3 cycles in two runs; 2 (cycle 1) and 3 in runs whose initial sync had already timed out at load 20+; not yet shown stable 5 times" }, async () => {
+  test(`${COUNT} namespaces from one ClusterExternalSecret: one read per refresh cycle`, { timeout: 180_000 }, async () => {
     const names = sharedNamespaces;
     assert.equal(names.length, COUNT, "the initial-sync test ran first and fanned out");
     // Consecutive refresh cycles: every ExternalSecret refreshes once per cycle (refreshInterval 20s, jittered).
@@ -110,9 +119,9 @@ describe("ClusterExternalSecret fan-out AWS budget", () => {
         current = await externalSecrets(names, `fanout-${run}`);
         return current.length === COUNT && current.every((es) => es.status?.refreshTime !== before.get(es.metadata.namespace));
       }, { timeoutMs: 90_000, intervalMs: 500 });
-      const counts = h.aws.counts();
-      h.logs.push(`fan-out budget: cycle ${cycle} ${JSON.stringify(counts)}`);
-      assert.ok(reads() <= 1, `refresh cycle ${cycle} of ${COUNT} namespaces: ${JSON.stringify(counts)} (the reads of one ExternalSecret: 1)`);
+      const counts = readCounts();
+      h.logs.push(`fan-out budget: cycle ${cycle} ${counts}`);
+      assert.ok(reads() <= 1, `refresh cycle ${cycle} of ${COUNT} namespaces: ${counts} (the reads of one ExternalSecret: 1)`);
       before = new Map(current.map((es) => [es.metadata.namespace, es.status?.refreshTime]));
     }
   });
@@ -143,6 +152,6 @@ describe("ClusterExternalSecret fan-out AWS budget", () => {
     h.aws.resetCounts();
     await h.apply(ces(`referent-${run}`, store, "referent", "1h"));
     await waitAllReady(names, `referent-${run}`);
-    assert.equal(reads(), names.length, `referent credentials: ${JSON.stringify(h.aws.counts())}`);
+    assert.equal(reads(), names.length, `referent credentials: ${readCounts()}`);
   });
 });
