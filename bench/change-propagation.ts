@@ -3,10 +3,15 @@
 // and with polling alone (refreshInterval BENCH_POLL_INTERVAL, 30s by default). Both run the real SyncManager
 // against the local control plane and moto, every AWS call counted by the fault proxy.
 //
-// What is measured: from PutSecretValue returning to the Secret's new data seen by a watch. In AWS the event
-// also spends CloudTrail → EventBridge delivery time (best effort, typically seconds), which moto does not
-// have: the event is put the moment the write returns. Changes are spread evenly over one poll interval,
+// What is measured: from PutSecretValue returning to the Secret's new data seen by a watch; with events also
+// from the event's arrival in SQS (the message's SentTimestamp) and from Ferry receiving it, and where
+// Ferry's own time went (RemoteChangeTiming: work queue, read, Secret write, status). In AWS the event also
+// spends CloudTrail → EventBridge delivery time (best effort, typically seconds), which moto does not have:
+// the bench puts the event the moment the write returns. Changes are spread evenly over one poll interval,
 // so polling's latencies sample its whole cycle.
+//
+// `npm run bench -- --change-propagation` (or `node bench/change-propagation.ts`) runs this figure alone.
+import os from "node:os";
 import * as k8s from "@kubernetes/client-node";
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -15,6 +20,7 @@ import { ChangeEvents } from "../src/changeevents/change-events.ts";
 import { AwsProvider } from "../src/providers/aws/index.ts";
 import { Informer } from "../src/runtime/informer.ts";
 import { silentLogger } from "../src/runtime/logger.ts";
+import type { RemoteChangeTiming } from "../src/sync/externalsecret/remote-changes.ts";
 import type { KubeObject } from "../src/runtime/list-watcher.ts";
 import { SyncManager } from "../src/sync/sync-manager.ts";
 import { defaultValueTransforms } from "../src/sync/value-transforms.ts";
@@ -38,15 +44,29 @@ export interface PropagationResult {
   latenciesMs: number[];
   /** Events only: from Ferry receiving the event to the Secret's new data (Ferry's own part). */
   fromReceiptMs: number[];
+  /** Events only: from the event's arrival in SQS (SentTimestamp) to the Secret's new data. */
+  fromQueueMs: number[];
+  /** Events only: from PutSecretValue returning to the event's arrival in SQS (the emulator's EventBridge). */
+  deliveryMs: number[];
+  /** Events only: from the event's arrival in SQS to Ferry receiving it (the long poll's answer). */
+  receiveMs: number[];
+  /** Events only: Ferry's own stages per change (since it received the event). */
+  stages: RemoteChangeTiming[];
   /** Ferry's AWS calls by action while the changes were made (the benchmark's own writes left out), and how long that took. */
   awsCalls: Record<string, number>;
   windowMs: number;
   /** Ferry's AWS calls by action with nothing changing, and for how long. */
   idleCalls: Record<string, number>;
   idleMs: number;
+  /** The span the writes were spread over. */
+  spread: string;
+  /** The machine's load average (1, 5, 15 min) when the run ended: say it next to every figure. */
+  loadAverage: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Epoch milliseconds with sub-millisecond resolution: comparable with SQS's SentTimestamp (same machine). */
+const epochNow = () => performance.timeOrigin + performance.now();
 
 export async function runChangePropagation(o: PropagationOptions): Promise<PropagationResult> {
   const { env } = o;
@@ -76,18 +96,20 @@ export async function runChangePropagation(o: PropagationOptions): Promise<Propa
     // Secret data as a watch sees it: the moment each new value lands.
     const seenAt = new Map<string, number>();
     const receivedAt = new Map<string, number>();
+    const sentAt = new Map<string, number>();
+    const stages: RemoteChangeTiming[] = [];
     const expected = new Map<string, string>();
     const valueOf = (s: KubeObject) => Buffer.from((s as { data?: Record<string, string> }).data?.v ?? "", "base64").toString("utf8");
     const observe = (s: KubeObject) => {
       const id = expected.get(s.metadata?.name ?? "");
-      if (id !== undefined && valueOf(s) === id && !seenAt.has(s.metadata!.name!)) seenAt.set(s.metadata!.name!, performance.now());
+      if (id !== undefined && valueOf(s) === id && !seenAt.has(s.metadata!.name!)) seenAt.set(s.metadata!.name!, epochNow());
     };
     secrets = new Informer<KubeObject>({ kubeConfig: admin, path: `/api/v1/namespaces/${ns.name}/secrets` });
     secrets.addEventHandler({ add: observe, update: (_o, n) => observe(n) });
     secrets.start();
     await secrets.waitForSync();
 
-    manager = new SyncManager({ kubeConfig: admin, provider, transforms: defaultValueTransforms, namespace: ns.name });
+    manager = new SyncManager({ kubeConfig: admin, provider, transforms: defaultValueTransforms, namespace: ns.name, onRemoteChangeSynced: (t) => stages.push(t) });
     await manager.start();
     if (o.mode === "events") {
       const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `ferry-bench-${process.pid}` }))).QueueUrl!;
@@ -101,11 +123,14 @@ export async function runChangePropagation(o: PropagationOptions): Promise<Propa
         logger: silentLogger,
       });
       const handle = changeEvents.handle.bind(changeEvents);
-      changeEvents.handle = (queue, body) => {
-        const at = performance.now();
+      changeEvents.handle = (queue, body, sent) => {
+        const at = epochNow();
         const id = (JSON.parse(body) as { detail?: { requestParameters?: { secretId?: string } } }).detail?.requestParameters?.secretId;
-        if (id) receivedAt.set(name(id), at);
-        return handle(queue, body);
+        if (id) {
+          receivedAt.set(name(id), at);
+          if (sent !== undefined) sentAt.set(name(id), sent);
+        }
+        return handle(queue, body, sent);
       };
       changeEvents.start();
     }
@@ -120,6 +145,7 @@ export async function runChangePropagation(o: PropagationOptions): Promise<Propa
     await sleep(o.mode === "polling" ? spreadMs : 2_000);
 
     aws.resetCounts();
+    stages.length = 0;
     const windowStart = performance.now();
     const writtenAt = new Map<string, number>();
     // Events are put without waiting, as AWS delivers them on its own: the writes keep their schedule.
@@ -128,7 +154,7 @@ export async function runChangePropagation(o: PropagationOptions): Promise<Propa
       await sleep(Math.max(0, windowStart + (i * spreadMs) / o.count - performance.now()));
       expected.set(name(id), `${id}@1`);
       await sm.send(new PutSecretValueCommand({ SecretId: id, SecretString: `${id}@1` }));
-      writtenAt.set(name(id), performance.now());
+      writtenAt.set(name(id), epochNow());
       if (o.mode === "events") {
         puts.push(eventBridge(aws.url, region, "PutEvents", {
           Entries: [{ Source: "aws.secretsmanager", DetailType: "AWS API Call via CloudTrail", Detail: JSON.stringify({ eventSource: "secretsmanager.amazonaws.com", eventName: "PutSecretValue", awsRegion: region, requestParameters: { secretId: id } }) }],
@@ -148,8 +174,11 @@ export async function runChangePropagation(o: PropagationOptions): Promise<Propa
     await sleep(2 * spreadMs);
     const idleMs = performance.now() - idleStart;
     const latenciesMs = ids.map((id) => seenAt.get(name(id))! - writtenAt.get(name(id))!);
-    const fromReceiptMs = o.mode === "events" ? ids.filter((id) => receivedAt.has(name(id))).map((id) => seenAt.get(name(id))! - receivedAt.get(name(id))!) : [];
-    return { mode: o.mode, refreshInterval, count: o.count, latenciesMs, fromReceiptMs, awsCalls, windowMs, idleCalls: ferryCalls(aws.counts()), idleMs };
+    const between = (from: Map<string, number>, to: Map<string, number>) => ids.filter((id) => from.has(name(id)) && to.has(name(id))).map((id) => to.get(name(id))! - from.get(name(id))!);
+    return {
+      mode: o.mode, refreshInterval, count: o.count, latenciesMs, awsCalls, windowMs, idleCalls: ferryCalls(aws.counts()), idleMs, spread: o.pollInterval, loadAverage: loadAverage(),
+      fromReceiptMs: between(receivedAt, seenAt), fromQueueMs: between(sentAt, seenAt), deliveryMs: between(writtenAt, sentAt), receiveMs: between(sentAt, receivedAt), stages: [...stages],
+    };
   } finally {
     await changeEvents?.stop();
     await manager?.stop();
@@ -184,36 +213,46 @@ export function callsPerHour(r: PropagationResult, changesPerHour: number): numb
   return idle + (changesPerHour * sum(r.awsCalls)) / r.count + Math.ceil(r.count / 20);
 }
 
-export function formatChangePropagation(events: PropagationResult, polling: PropagationResult, changesPerHour: number): string {
+const loadAverage = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const p50p99 = (values: number[]) => (values.length === 0 ? "n/a" : `p50 ${(percentile(values, 50) / 1000).toFixed(2)} s, p99 ${(percentile(values, 99) / 1000).toFixed(2)} s`);
+
+export function formatChangePropagation(events: PropagationResult, polling: PropagationResult | undefined, changesPerHour: number): string {
   const s = (ms: number) => (ms / 1000).toFixed(2).padStart(8);
   const row = (r: PropagationResult) =>
-    `${`${r.mode} (refreshInterval ${r.refreshInterval})`.padEnd(34)} ${s(percentile(r.latenciesMs, 50))} ${s(percentile(r.latenciesMs, 99))} ${callsPerHour(r, changesPerHour).toFixed(0).padStart(14)}`;
+    `${`${r.mode} (refreshInterval ${r.refreshInterval})`.padEnd(34)} ${s(percentile(r.latenciesMs, 50))} ${s(percentile(r.latenciesMs, 99))} ${callsPerHour(r, changesPerHour).toFixed(0).padStart(14)}   ${r.loadAverage}`;
+  const stage = (pick: (t: RemoteChangeTiming) => number | undefined) => p50p99(events.stages.map(pick).filter((v): v is number => v !== undefined));
   return [
-    `change propagation: ${events.count} ExternalSecrets, one Secrets Manager secret each; each secret written once, the writes spread over ${polling.refreshInterval}`,
-    `latency from PutSecretValue returning to the Secret's new data seen by a watch`,
-    `${"mode".padEnd(34)} ${"p50 s".padStart(8)} ${"p99 s".padStart(8)} ${`AWS calls/h *`.padStart(14)}`,
+    `change propagation: ${events.count} ExternalSecrets, one Secrets Manager secret each; each secret written once, the writes spread over ${polling?.refreshInterval ?? events.spread}`,
+    `latency from PutSecretValue returning to the Secret's new data seen by a watch (${os.cpus().length} CPUs; load average 1/5/15 min at the end of each run)`,
+    `${"mode".padEnd(34)} ${"p50 s".padStart(8)} ${"p99 s".padStart(8)} ${`AWS calls/h *`.padStart(14)}   load`,
     row(events),
-    row(polling),
-    `events, from Ferry receiving the event to the Secret: p50 ${(percentile(events.fromReceiptMs, 50) / 1000).toFixed(2)} s, p99 ${(percentile(events.fromReceiptMs, 99) / 1000).toFixed(2)} s ` +
-      `(the rest is the emulator's EventBridge → SQS delivery; in AWS, CloudTrail → EventBridge adds its own, typically seconds)`,
+    ...(polling ? [row(polling)] : []),
+    `events, from the event's arrival in SQS (SentTimestamp) to the Secret: ${p50p99(events.fromQueueMs)}`,
+    `  of which: SQS until Ferry's long poll returned it ${p50p99(events.receiveMs)}; Ferry, from receiving it to the Secret ${p50p99(events.fromReceiptMs)}`,
+    `  Ferry's stages since receiving (its own clock): reconcile started ${stage((t) => t.startedMs)}; values read ${stage((t) => t.readMs)}; Secret written ${stage((t) => t.writtenMs)}; settled ${stage((t) => t.totalMs)}`,
+    `  before SQS: from PutSecretValue returning to the event in SQS ${p50p99(events.deliveryMs)} (the bench's PutEvents and the emulator's EventBridge → SQS; in AWS, CloudTrail → EventBridge adds its own, typically seconds)`,
     `* at ${changesPerHour} changes per hour (BENCH_CHANGES_PER_HOUR): calls at rest measured over ${(events.idleMs / 1000).toFixed(0)} s ` +
-      `(events ${JSON.stringify(events.idleCalls)}, polling ${JSON.stringify(polling.idleCalls)}), plus per change with events ` +
+      `(events ${JSON.stringify(events.idleCalls)}${polling ? `, polling ${JSON.stringify(polling.idleCalls)}` : ""}), plus per change with events ` +
       `${(sum(events.awsCalls) / events.count).toFixed(2)} calls (${JSON.stringify(events.awsCalls)} for ${events.count} changes) and the 1h refresh (${Math.ceil(events.count / 20)} batched reads)`,
   ].join("\n");
 }
 
-/** Both modes, formatted: BENCH_CHANGE_COUNT (50), BENCH_POLL_INTERVAL (30s), BENCH_CHANGES_PER_HOUR (60). */
+/**
+ * Both modes, formatted: BENCH_CHANGE_COUNT (50), BENCH_POLL_INTERVAL (30s), BENCH_CHANGES_PER_HOUR (60),
+ * BENCH_CHANGE_MODES ("events,polling"; "events" alone skips the polling run).
+ */
 export async function changePropagationFigure(env: TestEnvironment): Promise<string> {
   const count = Number(process.env.BENCH_CHANGE_COUNT ?? 50);
   const pollInterval = process.env.BENCH_POLL_INTERVAL ?? "30s";
-  console.error(`[bench] change propagation: ${count} ExternalSecrets, events (1h) vs polling (${pollInterval})`);
+  const modes = (process.env.BENCH_CHANGE_MODES ?? "events,polling").split(",").map((m) => m.trim());
+  console.error(`[bench] change propagation: ${count} ExternalSecrets, events (1h)${modes.includes("polling") ? ` vs polling (${pollInterval})` : ""}; load average ${loadAverage()}`);
   const events = await runChangePropagation({ env, mode: "events", count, pollInterval });
-  const polling = await runChangePropagation({ env, mode: "polling", count, pollInterval });
+  const polling = modes.includes("polling") ? await runChangePropagation({ env, mode: "polling", count, pollInterval }) : undefined;
   return formatChangePropagation(events, polling, Number(process.env.BENCH_CHANGES_PER_HOUR ?? 60));
 }
 
-/** `node bench/change-propagation.ts`: this figure alone, on its own control plane. */
-if (import.meta.main) {
+/** This figure alone, on its own control plane: `npm run bench -- --change-propagation` or `node bench/change-propagation.ts`. */
+export async function runChangePropagationAlone(): Promise<void> {
   const { startEnvironment } = await import("../test/env/environment.ts");
   const { TestEnvironment } = await import("../test/env/test-environment.ts");
   const running = await startEnvironment();
@@ -223,3 +262,5 @@ if (import.meta.main) {
     await running.stop();
   }
 }
+
+if (import.meta.main) await runChangePropagationAlone();

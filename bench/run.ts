@@ -5,9 +5,16 @@
 //   npm run bench -- --against-eso     the real ESO v0.16.2 (tools/eso/build.sh) and Ferry, each as its own
 //                                      process on a fresh control plane, one after the other; issue #16's table.
 //   npm run bench -- --memory          the controller's RSS at 1,000 / 5,000 / 10,000 ExternalSecrets (bench/memory-run.ts).
+//   npm run bench -- --change-propagation   only the change-propagation figure (events vs polling), a few minutes.
 // `npm run bench -- --help` lists the options.
 if (process.argv.includes("--memory")) {
   await import("./memory-run.ts");
+  process.exit(0);
+}
+// Only the change-propagation figure (issue 15), on its own control plane, in a few minutes.
+if (process.argv.includes("--change-propagation") && !process.argv.includes("--help")) {
+  const { runChangePropagationAlone } = await import("./change-propagation.ts");
+  await runChangePropagationAlone();
   process.exit(0);
 }
 import { execFileSync } from "node:child_process";

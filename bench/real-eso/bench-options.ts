@@ -20,6 +20,10 @@ export interface BenchOptions {
 export const USAGE = `npm run bench [-- options]
   (no options)              fast in-process check: Ferry against a naive ESO-like model (BENCH_COUNT, default 1000)
   --memory                  the controller's RSS at 1,000 / 5,000 / 10,000 ExternalSecrets (bench/memory-run.ts)
+  --change-propagation      only the change-propagation figure (issue 15): latency from the AWS write, from the
+                            event's arrival in SQS and from Ferry receiving it, events vs polling, AWS calls per
+                            hour (bench/change-propagation.ts); BENCH_CHANGE_COUNT (50), BENCH_POLL_INTERVAL (30s),
+                            BENCH_CHANGES_PER_HOUR (60), BENCH_CHANGE_MODES (events,polling; "events" skips polling)
   --against-eso             the real ESO v0.16.2 (built by tools/eso/build.sh) and Ferry, each as its own process
   --count N                 ExternalSecrets, one Secrets Manager key each, refreshInterval 60 s (default 1000)
   --controllers LIST        comma-separated, run in this order (default eso-1,eso-8,ferry); eso-N runs --concurrent=N

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { RemoteChangeTiming } from "../sync/externalsecret/remote-changes.ts";
 import type { ChangeService } from "./change-event.ts";
 
 /** Why a message enqueued nothing: not a change Ferry acts on, malformed, or a change to a secret nobody reads. */
@@ -11,6 +12,7 @@ export class ChangeEventMetrics {
   readonly #ignored: Counter<"reason">;
   readonly #enqueued: Counter;
   readonly #latency: Histogram;
+  readonly #fromQueue: Histogram;
   readonly #queueUp: Gauge<"queue">;
   readonly #queueErrors: Counter<"queue" | "call">;
 
@@ -31,6 +33,12 @@ export class ChangeEventMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
       registers,
     });
+    this.#fromQueue = new Histogram({
+      name: "ferry_change_event_queue_to_secret_seconds",
+      help: "From a change event's arrival in its SQS queue (SentTimestamp) to its ExternalSecret's successful sync: the event-to-Secret latency including the wait in the queue.",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers,
+    });
     this.#queueUp = new Gauge({ name: "ferry_change_events_queue_up", help: "1 while the last call to a change-event queue succeeded, 0 after a failure.", labelNames: ["queue"], registers });
     this.#queueErrors = new Counter({ name: "ferry_change_events_queue_errors_total", help: "Failed calls to change-event queues.", labelNames: ["queue", "call"], registers });
   }
@@ -48,8 +56,9 @@ export class ChangeEventMetrics {
     this.#ignored.inc({ reason });
   }
 
-  synced(latencyMs: number): void {
-    this.#latency.observe(latencyMs / 1000);
+  synced(timing: RemoteChangeTiming): void {
+    this.#latency.observe(timing.totalMs / 1000);
+    if (timing.fromQueueMs !== undefined) this.#fromQueue.observe(timing.fromQueueMs / 1000);
   }
 
   queueUp(queue: string, up: boolean): void {

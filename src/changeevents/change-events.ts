@@ -20,7 +20,8 @@ export interface SyncTarget {
   externalSecrets: Informer<KubeObject>;
   secretStores: Informer<KubeObject>;
   clusterSecretStores: Informer<KubeObject>;
-  refreshChanged(request: { namespace: string; name: string }): void;
+  /** `sentAt`: when the event reached its queue (SQS SentTimestamp, epoch ms), for the latency from the queue. */
+  refreshChanged(request: { namespace: string; name: string }, sentAt?: number): void;
 }
 
 export interface ChangeEventsOptions {
@@ -73,7 +74,7 @@ export class ChangeEvents {
           queue: queue.url,
           api,
           logger: this.#logger,
-          handle: (body) => this.handle(queue.url, body),
+          handle: (body, _receivedAt, sentAt) => this.handle(queue.url, body, sentAt),
           onHealth: (up) => {
             options.metrics?.queueUp(queue.url, up);
             if (!up) options.onQueueDown?.();
@@ -101,7 +102,7 @@ export class ChangeEvents {
   }
 
   /** One message: parse, find the readers, refresh them. Never logs the body. */
-  handle(queue: string, body: string): MessageOutcome {
+  handle(queue: string, body: string, sentAt?: number): MessageOutcome {
     const m = this.#o.metrics;
     m?.received(queue);
     const parsed = parseChangeMessage(body);
@@ -127,7 +128,7 @@ export class ChangeEvents {
     this.#logger.info(fields, "change event: refreshing the ExternalSecrets that read it");
     for (const key of readers) {
       const slash = key.indexOf("/");
-      this.#o.sync.refreshChanged({ namespace: key.slice(0, slash), name: key.slice(slash + 1) });
+      this.#o.sync.refreshChanged({ namespace: key.slice(0, slash), name: key.slice(slash + 1) }, sentAt);
     }
     return "matched";
   }

@@ -14,8 +14,11 @@ export interface QueuePollerOptions {
   /** The queue URL, for logs and metric labels (never a message body). */
   queue: string;
   api: QueueApi;
-  /** Handles one body, synchronously (enqueueing is all it does); never throws. */
-  handle(body: string, receivedAt: number): MessageOutcome;
+  /**
+   * Handles one body, synchronously (enqueueing is all it does); never throws. `sentAt`: when the message
+   * reached the queue (SentTimestamp, epoch ms), when SQS said.
+   */
+  handle(body: string, receivedAt: number, sentAt?: number): MessageOutcome;
   logger: Logger;
   clock?: Clock | undefined;
   /** Deadline of each SQS call beyond the long poll itself (the SDK's own per-attempt deadline also applies). */
@@ -66,7 +69,7 @@ export class QueuePoller {
     const messages = await this.#call("ReceiveMessage", (s) => this.#o.api.receive({ maxMessages: MAX_MESSAGES, waitSeconds: WAIT_SECONDS }, s), WAIT_SECONDS * 1000, signal);
     if (messages.length === 0) return 0;
     const receivedAt = this.#clock.monotonic();
-    for (const m of messages) this.#o.handle(m.body, receivedAt);
+    for (const m of messages) this.#o.handle(m.body, receivedAt, m.sentAt);
     const failed = await this.#call("DeleteMessageBatch", (s) => this.#o.api.deleteBatch(messages, s), 0, signal);
     if (failed.length > 0) this.#o.logger.warn({ queue: this.#o.queue, messages: failed.length }, "change event messages not deleted; they come back after the visibility timeout");
     return messages.length;

@@ -7,6 +7,8 @@ export interface QueueMessage {
   id: string;
   body: string;
   receiptHandle: string;
+  /** When SQS accepted the message (its SentTimestamp attribute, epoch ms): where a change's latency starts in SQS. */
+  sentAt?: number | undefined;
 }
 
 /** The two SQS calls the poller makes; the SDK in production, a counting fake in unit tests. */
@@ -34,8 +36,8 @@ export function sdkQueueApi(options: { url: string; region: string; credentials:
   observeApiCalls(client.middlewareStack, "AWS/SQS", options.onApiCall);
   return {
     async receive({ maxMessages, waitSeconds }, signal) {
-      const out = await client.send(new ReceiveMessageCommand({ QueueUrl: options.url, MaxNumberOfMessages: maxMessages, WaitTimeSeconds: waitSeconds }), { abortSignal: signal });
-      return (out.Messages ?? []).map((m) => ({ id: m.MessageId ?? "", body: m.Body ?? "", receiptHandle: m.ReceiptHandle ?? "" }));
+      const out = await client.send(new ReceiveMessageCommand({ QueueUrl: options.url, MaxNumberOfMessages: maxMessages, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ["SentTimestamp"] }), { abortSignal: signal });
+      return (out.Messages ?? []).map((m) => ({ id: m.MessageId ?? "", body: m.Body ?? "", receiptHandle: m.ReceiptHandle ?? "", sentAt: sentAtOf(m.Attributes?.SentTimestamp) }));
     },
     async deleteBatch(messages, signal) {
       if (messages.length === 0) return [];
@@ -47,4 +49,10 @@ export function sdkQueueApi(options: { url: string; region: string; credentials:
     },
     destroy: () => client.destroy(),
   };
+}
+
+/** SQS's SentTimestamp (epoch milliseconds as a string); undefined when absent or not a number. */
+export function sentAtOf(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? n : undefined;
 }

@@ -202,7 +202,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     kubeRequestTimeoutMs: flags.kubeRequestTimeout,
     logger,
     metrics,
-    onRemoteChangeSynced: changeEventMetrics && ((ms) => changeEventMetrics.synced(ms)),
+    onRemoteChangeSynced: changeEventMetrics && ((timing) => changeEventMetrics.synced(timing)),
     refreshIntervalFor:
       flags.changeEventsQueue.length > 0 && flags.changeEventsStretchRefresh > 1
         ? (key, specMs) => stretchedRefreshIntervalMs(specMs, { factor: flags.changeEventsStretchRefresh, queuesUp: changeEvents?.queuesUp ?? false, covered: changeEvents?.index.has(key) ?? false })

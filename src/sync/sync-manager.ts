@@ -20,6 +20,7 @@ import { kubeTemplateSourceCache } from "./template/kube-template-sources.ts";
 import type { SyncObserver } from "./sync-observer.ts";
 import { createGeneratorRegistry, type GeneratorRunner } from "../generators/index.ts";
 import type { RenewalSettings } from "./refresh-policy.ts";
+import type { RemoteChangeTiming } from "./externalsecret/remote-changes.ts";
 
 export interface SyncManagerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -51,7 +52,7 @@ export interface SyncManagerOptions {
   /** Deadline of each Kubernetes API call a reconcile makes (DEFAULT_KUBE_REQUEST_TIMEOUT_MS, 30 s). */
   kubeRequestTimeoutMs?: number | undefined;
   /** How long after a change event its ExternalSecret's Secret was synced (src/changeevents metrics). */
-  onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
+  onRemoteChangeSynced?: ((timing: RemoteChangeTiming) => void) | undefined;
   /** The refresh interval to apply instead of an ExternalSecret's spec ("namespace/name", ms); change events may stretch it. */
   refreshIntervalFor?: ((key: string, specMs: number) => number) | undefined;
   /** Runs generatorRefs; one of its own (sharing the AWS provider's default credentials) when not given. */
@@ -162,8 +163,8 @@ export class SyncManager {
   }
 
   /** A change event: these ExternalSecrets read their remote secret now (ExternalSecretController.refreshChanged). */
-  refreshChanged(request: { namespace: string; name: string }): void {
-    this.#externalSecrets.refreshChanged(request);
+  refreshChanged(request: { namespace: string; name: string }, sentAt?: number): void {
+    this.#externalSecrets.refreshChanged(request, sentAt);
   }
 
   get synced(): boolean {

@@ -20,7 +20,7 @@ import type { SyncInformers } from "../sync-informers.ts";
 import type { SyncObserver } from "../sync-observer.ts";
 import { ExternalSecretsByStore } from "./by-store-index.ts";
 import { ReadAheadReaders } from "./read-ahead-reader.ts";
-import { RemoteChanges } from "./remote-changes.ts";
+import { RemoteChanges, type RemoteChangeTiming } from "./remote-changes.ts";
 import { plannedReads } from "../remote-data.ts";
 import { ExternalSecretReconciler, type InvalidExternalSecret } from "./reconciler.ts";
 import type { TemplateSourceCache } from "../template/template-source-cache.ts";
@@ -44,8 +44,8 @@ export interface ExternalSecretControllerOptions {
   readAhead?: boolean | undefined;
   onSync?: ((es: ExternalSecret, outcome: "success" | "error") => void) | undefined;
   metrics?: SyncObserver | undefined;
-  /** How long after a change event its ExternalSecret's Secret was synced (refreshChanged). */
-  onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
+  /** How long after a change event its ExternalSecret's Secret was synced (refreshChanged), by stage. */
+  onRemoteChangeSynced?: ((timing: RemoteChangeTiming) => void) | undefined;
   /** The cache of templateFrom ConfigMaps and Secrets, told which ExternalSecrets to enqueue on a change. */
   templateSources?: ((onChange: (users: readonly string[]) => void) => TemplateSourceCache) | undefined;
   /** The refresh interval to apply instead of the spec's (change events may stretch it). */
@@ -133,7 +133,11 @@ export class ExternalSecretController {
       },
       hasPrefetched: (es) => readers.hasPrefetched(es),
       remoteChanges: this.#remoteChanges,
-      onRemoteChangeSynced: options.onRemoteChangeSynced,
+      onRemoteChangeSynced: (timing, request) => {
+        // Stage times only (no names of remote secrets, no values): where an event's latency went.
+        options.logger.debug({ externalSecret: `${request.namespace}/${request.name}`, ...roundedTiming(timing) }, "change event synced");
+        options.onRemoteChangeSynced?.(timing);
+      },
       refreshIntervalFor: options.refreshIntervalFor,
       // Batch-aware scheduling (ADR 14): the next refresh joins a refresh group of the same provider client.
       planRefresh: async (es, window) => {
@@ -224,10 +228,10 @@ export class ExternalSecretController {
    * The remote secret these ExternalSecrets read changed (a change event, src/changeevents): each reads it
    * now rather than at its next refresh, past anything read ahead before the change.
    */
-  refreshChanged(request: { namespace: string; name: string }): void {
+  refreshChanged(request: { namespace: string; name: string }, sentAt?: number): void {
     const key = `${request.namespace}/${request.name}`;
     this.#readers.forgetPrefetched(key);
-    this.#remoteChanges.mark(key);
+    this.#remoteChanges.mark(key, sentAt);
     this.controller.enqueue(request);
   }
 
@@ -278,4 +282,11 @@ async function timed<T>(metrics: SyncObserver | undefined, es: { namespace: stri
   } finally {
     if (exists(es)) metrics.reconciled(es, performance.now() - started);
   }
+}
+
+/** A change's stage times in whole milliseconds, for a log line. */
+function roundedTiming(t: RemoteChangeTiming): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(t)) if (typeof v === "number") out[k] = Math.round(v);
+  return out;
 }

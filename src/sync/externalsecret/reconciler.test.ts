@@ -7,7 +7,7 @@ import { NoSecretError, ThrottledError, remoteSecretIdKey, type ReadOutcome, typ
 import type { EventRecorder } from "../../runtime/event-recorder.ts";
 import { isTerminalError } from "../../runtime/controller.ts";
 import { ExternalSecretReconciler, type ExternalSecretReconcilerDeps, type ExternalSecretStatusUpdate } from "./reconciler.ts";
-import { RemoteChanges } from "./remote-changes.ts";
+import { RemoteChanges, type RemoteChangeTiming } from "./remote-changes.ts";
 import type { ValueTransforms } from "../remote-data.ts";
 
 const CANARY = "canary-5be1d0";
@@ -319,18 +319,19 @@ describe("ExternalSecretReconciler", () => {
 
 describe("ExternalSecretReconciler and change events", () => {
   test("a remote change reads at once though the refresh is not due, and is settled with its latency", async () => {
-    const changes = new RemoteChanges({ monotonic: () => 0 });
-    const latencies: number[] = [];
-    const { w, reconciler } = world(makeExternalSecret(), undefined, { remoteChanges: changes, onRemoteChangeSynced: (ms) => latencies.push(ms) });
+    const changes = new RemoteChanges({ monotonic: () => 0, now: () => 5_000 });
+    const timings: RemoteChangeTiming[] = [];
+    const { w, reconciler } = world(makeExternalSecret(), undefined, { remoteChanges: changes, onRemoteChangeSynced: (t) => timings.push(t) });
     await run(reconciler);
     w.remote["db-creds"] = JSON.stringify({ password: "rotated" });
     w.now += 60_000;
-    changes.mark("app/db");
+    changes.mark("app/db", 4_200);
     await run(reconciler);
     assert.equal(w.reads, 2);
     assert.deepEqual(w.writes, ["create", "update"]);
     assert.equal(changes.size, 0);
-    assert.deepEqual(latencies, [0]);
+    // Every stage of the reconcile that settled the change is noted (the read, the Secret write).
+    assert.deepEqual(timings, [{ startedMs: 0, readMs: 0, writtenMs: 0, totalMs: 0, fromQueueMs: 800 }]);
     await run(reconciler);
     assert.equal(w.reads, 2, "settled: the next reconcile does not read again");
   });

@@ -12,7 +12,7 @@ import { readsStore, resolveRemoteData, type PayloadReader, type ValueTransforms
 import type { GeneratorRunner } from "../../generators/registry.ts";
 import { generatorRefProblems, runGenerators } from "../generated-data.ts";
 import { syncedResourceVersion } from "../synced-resource-version.ts";
-import type { RemoteChanges } from "./remote-changes.ts";
+import type { ReconcileStages, RemoteChangeTiming, RemoteChanges } from "./remote-changes.ts";
 import { sharedTemplateEngine } from "../../lib/gotemplate/index.ts";
 import {
   hasTemplateSources,
@@ -81,8 +81,8 @@ export interface ExternalSecretReconcilerDeps {
   hasPrefetched?: ((es: ExternalSecret) => boolean) | undefined;
   /** Change events not yet read (remote-changes.ts): a pending one refreshes now; a successful sync settles it. */
   remoteChanges?: RemoteChanges | undefined;
-  /** How long after a change event its ExternalSecret's Secret was synced (event-to-Secret latency). */
-  onRemoteChangeSynced?: ((latencyMs: number) => void) | undefined;
+  /** How long after a change event its ExternalSecret's Secret was synced (event-to-Secret latency), by stage. */
+  onRemoteChangeSynced?: ((timing: RemoteChangeTiming, request: { namespace: string; name: string }) => void) | undefined;
   /** The refresh interval to apply instead of the spec's ("namespace/name", spec ms); change events may stretch it. */
   refreshIntervalFor?: ((key: string, specMs: number) => number) | undefined;
   /**
@@ -184,10 +184,15 @@ export class ExternalSecretReconciler {
     const changeKey = `${namespace}/${name}`;
     const change = d.remoteChanges?.pending(changeKey);
     const decision = refreshDecision({ ...input, prefetched: d.hasPrefetched?.(es) ?? false, groupDue: d.groupDue?.(es) ?? false, remoteChanged: change !== undefined });
+    // Where a change event's time goes (debug log and metrics), noted only while one is pending.
+    const stages: ReconcileStages | undefined = change && d.remoteChanges ? { started: d.remoteChanges.monotonic() } : undefined;
+    const stage = (name: "read" | "written") => {
+      if (stages) stages[name] = d.remoteChanges!.monotonic();
+    };
     const synced = () => {
       d.onSync?.(es, "success");
-      const latency = change && d.remoteChanges?.settle(changeKey, change);
-      if (latency !== undefined) d.onRemoteChangeSynced?.(latency);
+      const timing = change && d.remoteChanges?.settle(changeKey, change, stages);
+      if (timing !== undefined) d.onRemoteChangeSynced?.(timing, request);
     };
     const planned = es;
     // The next refresh is planned from when the values were read, when a batch read them ahead of this reconcile.
@@ -232,6 +237,7 @@ export class ExternalSecretReconciler {
         const generated = await runGenerators(spec, namespace, d.generators, signal);
         resolved = await resolveRemoteData(spec, reader, d.transforms, deletionPolicy, generated);
         expiresAtMs = generated.expiresAtMs;
+        stage("read");
       }
       const refreshedAt = rerender?.data ? (lastRefreshMs ?? now) : now;
       for (const key of resolved.missing) {
@@ -279,6 +285,7 @@ export class ExternalSecretReconciler {
           const manager = fieldManagerFor(name);
           if (existing) await d.secrets.update(desired.secret, manager, signal);
           else await d.secrets.create(desired.secret, manager, signal);
+          stage("written");
           d.events.event(ref(es, request), "Normal", existing ? "Updated" : "Created", `${existing ? "updated" : "created"} Secret ${targetName}`);
         }
       }

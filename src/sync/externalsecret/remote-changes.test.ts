@@ -9,7 +9,7 @@ describe("RemoteChanges", () => {
     changes.mark("ns/es");
     const seen = changes.pending("ns/es")!;
     now = 1_250;
-    assert.equal(changes.settle("ns/es", seen), 250);
+    assert.equal(changes.settle("ns/es", seen)?.totalMs, 250);
     assert.equal(changes.pending("ns/es"), undefined);
   });
 
@@ -24,7 +24,20 @@ describe("RemoteChanges", () => {
     const again = changes.pending("ns/es")!;
     assert.equal(again.at, 0);
     now = 30;
-    assert.equal(changes.settle("ns/es", again), 30);
+    assert.equal(changes.settle("ns/es", again)?.totalMs, 30);
+  });
+
+  test("settle says where the time went: stages since the first report, and since the event reached its queue", () => {
+    let now = 100;
+    const changes = new RemoteChanges({ monotonic: () => now, now: () => 1_700_000_010_000 });
+    changes.mark("ns/es", 1_700_000_009_000);
+    changes.mark("ns/es", 1_700_000_008_500); // the same change delivered twice: the earliest queue time counts
+    const seen = changes.pending("ns/es")!;
+    const timing = changes.settle("ns/es", seen, { started: 140, read: 160, written: 175 });
+    assert.deepEqual(timing, { startedMs: 40, readMs: 60, writtenMs: 75, totalMs: 0, fromQueueMs: 1_500 });
+    now = 200;
+    changes.mark("ns/other");
+    assert.equal(changes.settle("ns/other", changes.pending("ns/other")!)?.fromQueueMs, undefined, "no queue time without SentTimestamp");
   });
 
   test("forget drops the mark (ExternalSecret deleted)", () => {
