@@ -44,8 +44,8 @@ export async function startChangeEvents(name: string): Promise<ChangeEventsHarne
     logger: loggerOf(h),
   });
   const handle = changeEvents.handle.bind(changeEvents);
-  changeEvents.handle = (queue, body) => {
-    const outcome = handle(queue, body);
+  changeEvents.handle = (queue, body, sentAt) => {
+    const outcome = handle(queue, body, sentAt);
     outcomes.push(outcome);
     return outcome;
   };

@@ -1,6 +1,8 @@
 // Change events end to end (issue 15): AWS writes a secret, EventBridge delivers the event to SQS, Ferry reads
 // the queue and refreshes exactly the ExternalSecrets that read the secret, long before their 1 h refresh.
-// Bounds here are generous (30 s); the propagation latency itself is measured in `npm run bench`.
+// Bounds here are generous (30 s and more); no assertion is timed. The propagation latency itself is measured
+// in `npm run bench -- --change-propagation` (the p99 ≤ 2 s figure in ADR 16); the burst test below only
+// records its p50/p99 in the test's diagnostic output.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -60,6 +62,50 @@ describe("change events", () => {
     await h.putEvent("aws.secretsmanager", "AWS API Call via CloudTrail", cloudTrail("PutSecretValue", "ce/db"));
     await h.waitForSecret(ns.name, "db", (s) => decode(s, "v") === `${CANARY}-v2`, 30_000);
     assert.ok(h.outcomes.includes("matched"));
+  });
+
+  test("every one of 20 changes under refreshInterval 1h reaches its Secret through its event (p50/p99 recorded, not asserted)", async (t) => {
+    const n = 20;
+    const names = Array.from({ length: n }, (_, i) => `burst-${String(i).padStart(2, "0")}`);
+    for (const name of names) await sm.send(new CreateSecretCommand({ Name: `ce/${name}`, SecretString: `${CANARY}-${name}-v1` }));
+    for (const name of names) await externalSecret(name, `ce/${name}`, "1h");
+    const secretsWith = async (version: string) => {
+      const list = await h.core.listNamespacedSecret({ namespace: ns.name });
+      return names.filter((name) => list.items.some((s) => s.metadata?.name === name && decode(s, "v") === `${CANARY}-${name}-${version}`)).length;
+    };
+    await waitUntil(`${n} Secrets synced`, async () => (await secretsWith("v1")) === n, { timeoutMs: 120_000, intervalMs: 250 });
+
+    const logsBefore = h.logs.length;
+    // Writes a quarter second apart, each followed by its event, as CloudTrail → EventBridge would deliver them.
+    for (const name of names) {
+      await sm.send(new PutSecretValueCommand({ SecretId: `ce/${name}`, SecretString: `${CANARY}-${name}-v2` }));
+      await h.putEvent("aws.secretsmanager", "AWS API Call via CloudTrail", cloudTrail("PutSecretValue", `ce/${name}`));
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // Count-based: every change arrives; a 1h refresh cannot have carried any of them.
+    await waitUntil(`${n} changes in their Secrets`, async () => (await secretsWith("v2")) === n, { timeoutMs: 120_000, intervalMs: 250 });
+
+    // Each change was settled by its event (the controller's "change event synced" line, stage times only).
+    const settled = h.logs
+      .slice(logsBefore)
+      .map((l) => {
+        try {
+          return JSON.parse(l) as { msg?: string; externalSecret?: string; totalMs?: number; writtenMs?: number; fromQueueMs?: number };
+        } catch {
+          return {};
+        }
+      })
+      .filter((l) => l.msg === "change event synced" && names.some((name) => l.externalSecret === `${ns.name}/${name}`));
+    assert.equal(new Set(settled.map((l) => l.externalSecret)).size, n, "every ExternalSecret settled its change event");
+    const p = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((q / 100) * values.length) - 1)];
+    const figure = (field: "totalMs" | "writtenMs" | "fromQueueMs") => {
+      const values = settled.map((l) => l[field]).filter((v): v is number => typeof v === "number");
+      return values.length === 0 ? "n/a" : `p50 ${p(values, 50)} ms, p99 ${p(values, 99)} ms`;
+    };
+    // Diagnostics only (the machine may be loaded by other work): the bench is where latency is measured.
+    t.diagnostic(`${n} changes, refreshInterval 1h, load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    t.diagnostic(`from the event's arrival in SQS (SentTimestamp) to settled: ${figure("fromQueueMs")}`);
+    t.diagnostic(`from Ferry receiving the event to the Secret written: ${figure("writtenMs")}; to settled: ${figure("totalMs")}`);
   });
 
   test("a Parameter Store Change event refreshes the parameter's readers", async () => {
