@@ -33,12 +33,20 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /usr/local/bin/node /usr/local/bin/node
 ENV NODE_ENV=production
+ENV MALLOC_ARENA_MAX=2
+ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
+ENV NODE_COMPILE_CACHE_PORTABLE=1
 WORKDIR /app
 # Owned by root and not writable by the runtime user: the process cannot modify its own code.
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY src ./src
 COPY --from=template-engine /out/engine.wasm ./dist/template-engine.wasm
+# V8's compile cache (ADR 13): loading the modules once here means Node neither strips types nor parses them
+# at start (-19 MiB RSS). Filled as root, read-only at run time; Node names the cache's subdirectory after the
+# uid that reads it, so it is renamed for the runtime user.
+RUN node /app/src/cli/main.ts --help > /dev/null \
+ && for d in /app/.node-compile-cache/*-0; do mv "$d" "${d%-0}-65532"; done
 # Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd; the chart's
 # podSecurityContext uses the same user and group.
 USER 65532:65532

@@ -11,6 +11,7 @@ import { inParallel, seedSecretsManagerStore } from "./bench-fixtures.ts";
 import { Informer } from "../src/runtime/informer.ts";
 import type { KubeObject } from "../src/runtime/list-watcher.ts";
 import { CONTROLLER_MEMORY_LIMIT_MI, chartNodeOptions } from "../tools/helm/node-options.ts";
+import { imageEnvironment } from "./image-environment.ts";
 import type { TestEnvironment } from "../test/env/index.ts";
 import { waitUntil } from "../test/env/index.ts";
 
@@ -127,7 +128,7 @@ export async function runMemoryScenario(o: MemoryScenarioOptions): Promise<Memor
     const nodeOptions = o.nodeOptions ?? chartNodeOptions(CONTROLLER_MEMORY_LIMIT_MI);
     controller = spawn(process.execPath, [...nodeOptions, "src/cli/main.ts", "controller", "--kubeconfig", env.state.kubeconfig, "--health-addr", `127.0.0.1:${port}`, "--log-level", "warn"], {
       cwd: repoRoot,
-      env: { ...process.env, ...env.awsEnvironment(aws.url) },
+      env: { ...process.env, ...imageEnvironment(), ...env.awsEnvironment(aws.url) },
       stdio: ["ignore", "ignore", "inherit"],
     });
     const pid = controller.pid!;

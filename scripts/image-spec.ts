@@ -4,7 +4,8 @@
  * (test/env/node/image.ts), so Docker users get what the tests ran. Test-only code (fakes, fixtures, test
  * certificates, *.test.ts) is excluded here, in one place.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -18,6 +19,11 @@ export interface ImageSpec {
   env: Record<string, string>;
   entrypoint: string[];
   cmd: string[];
+  /**
+   * V8's compile cache, filled at build time (ADR 13): `dir` below workdir, `warm` the command (relative to
+   * workdir) whose module loads fill it.
+   */
+  compileCache?: { dir: string; warm: string[] } | undefined;
   /** A file of files.include built in a Go stage from `module` (the template engine's wasm), not copied from the context. */
   goBuild?: { stage: string; goVersion: string; module: string; output: string } | undefined;
   files: { include: string[]; exclude: string[] };
@@ -29,6 +35,45 @@ export function loadImageSpec(root = repoRoot): ImageSpec {
   const nodeVersion = pkg.devDependencies.node;
   if (!nodeVersion) throw new Error("package.json has no `node` devDependency: the image's Node version comes from it");
   return { ...raw, nodeVersion };
+}
+
+/** The uid the image runs as (`user` is "uid:gid"). */
+export function runtimeUid(spec: ImageSpec): number {
+  const uid = Number(spec.user.split(":")[0]);
+  if (!Number.isInteger(uid)) throw new Error(`the image's user must be numeric, got ${spec.user}`);
+  return uid;
+}
+
+/**
+ * The environment the image sets: spec.env, and where Node finds the compile cache (`cacheDir` elsewhere,
+ * `null` for none). Portable mode keys
+ * cache entries by path relative to the cache directory, so a cache filled in a staging directory (the
+ * Docker-free image build, the benchmark) is valid once the files sit under /app.
+ */
+export function imageEnv(spec: ImageSpec, cacheDir?: string | null): Record<string, string> {
+  const compileCacheDir = cacheDir === undefined ? spec.compileCache && `${spec.workdir}/${spec.compileCache.dir}` : cacheDir;
+  return { ...spec.env, ...(compileCacheDir ? { NODE_COMPILE_CACHE: compileCacheDir, NODE_COMPILE_CACHE_PORTABLE: "1" } : {}) };
+}
+
+/**
+ * Fills `cacheDir` with V8's compile cache for the code under `appDir` by running the spec's `warm` command,
+ * then renames the cache for `uid`: Node keeps one subdirectory per reading uid (`v24.21.0-x64-<flags>-<uid>`)
+ * and never falls back to another uid's, so a cache filled as root would be ignored by the image's user, which
+ * also cannot write its own (the code, cache included, is read-only). What the Dockerfile's RUN step does
+ * (dockerfile() below) and what test/env/node/image.ts and the benchmarks call.
+ */
+export function warmCompileCache(spec: ImageSpec, o: { node: string; appDir: string; cacheDir: string; uid: number }): void {
+  if (!spec.compileCache) return;
+  const [script, ...args] = spec.compileCache.warm;
+  const env = { ...process.env, ...imageEnv(spec, o.cacheDir) };
+  delete env.NODE_OPTIONS;
+  const run = spawnSync(o.node, [join(o.appDir, script!), ...args], { cwd: o.appDir, env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`filling the compile cache (${spec.compileCache.warm.join(" ")}) failed: ${run.stderr || run.error?.message}`);
+  const ownUid = process.getuid?.() ?? 0;
+  if (ownUid === o.uid) return;
+  for (const name of readdirSync(o.cacheDir)) {
+    if (name.endsWith(`-${ownUid}`)) renameSync(join(o.cacheDir, name), join(o.cacheDir, `${name.slice(0, -String(ownUid).length)}${o.uid}`));
+  }
 }
 
 /** Docker's pattern syntax: `**\/` is any number of directories, `*` stays within one, a trailing `/` is a directory. */
@@ -85,6 +130,8 @@ export function dockerfile(spec: ImageSpec): string {
   const copies = spec.files.include.filter((p) => p !== go?.output).map((p) => (p.endsWith("/") ? `COPY ${p.slice(0, -1)} ./${p.slice(0, -1)}` : p.includes("/") ? `COPY ${p} ./${p}` : p));
   const plainFiles = copies.filter((c) => !c.startsWith("COPY "));
   const dirs = copies.filter((c) => c.startsWith("COPY "));
+  const cache = spec.compileCache;
+  const cacheDir = cache && `${spec.workdir}/${cache.dir}`;
   return `# syntax=docker/dockerfile:1
 # Generated from deploy/image/spec.json by \`npm run generate:image\`; do not edit. The end-to-end tests build
 # the same image without Docker from the same file (test/env/node/image.ts) and run it on a real node.
@@ -119,13 +166,18 @@ RUN apt-get update \\
  && apt-get install -y --no-install-recommends ${spec.debian.packages.join(" ")} \\
  && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /usr/local/bin/node /usr/local/bin/node
-${Object.entries(spec.env).map(([k, v]) => `ENV ${k}=${v}`).join("\n")}
+${Object.entries(imageEnv(spec)).map(([k, v]) => `ENV ${k}=${v}`).join("\n")}
 WORKDIR ${spec.workdir}
 # Owned by root and not writable by the runtime user: the process cannot modify its own code.
 COPY --from=deps /app/node_modules ./node_modules
 COPY ${plainFiles.join(" ")} ./
 ${dirs.join("\n")}
-${go ? `COPY --from=${go.stage} /out/engine.wasm ./${go.output}\n` : ""}# Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd; the chart's
+${go ? `COPY --from=${go.stage} /out/engine.wasm ./${go.output}\n` : ""}${cache ? `# V8's compile cache (ADR 13): loading the modules once here means Node neither strips types nor parses them
+# at start (-19 MiB RSS). Filled as root, read-only at run time; Node names the cache's subdirectory after the
+# uid that reads it, so it is renamed for the runtime user.
+RUN node ${[`${spec.workdir}/${cache.warm[0]}`, ...cache.warm.slice(1)].join(" ")} > /dev/null \\
+ && for d in ${cacheDir}/*-0; do mv "$d" "\${d%-0}-${runtimeUid(spec)}"; done
+` : ""}# Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd; the chart's
 # podSecurityContext uses the same user and group.
 USER ${spec.user}
 # Node as PID 1 is fine: every entry point handles SIGTERM itself, and Ferry starts no child processes to reap.

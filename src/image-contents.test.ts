@@ -2,9 +2,11 @@
 // date, test-only code is left out, and nothing that ships imports anything left out.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { dockerfile, dockerignore, isShipped, loadImageSpec, repoRoot, shippedFiles } from "../scripts/image-spec.ts";
+import { dockerfile, dockerignore, imageEnv, isShipped, loadImageSpec, repoRoot, runtimeUid, shippedFiles, warmCompileCache } from "../scripts/image-spec.ts";
 
 const spec = loadImageSpec();
 
@@ -48,4 +50,43 @@ test("no shipped file imports a file that does not ship", () => {
     }
   }
   assert.deepEqual(problems, []);
+});
+
+/** Node's compile-cache trace of `ferry controller --help` (loads the controller's whole module graph) with `cacheDir`. */
+function controllerLoadTrace(cacheDir: string): { stripped: number; fromCache: number } {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...imageEnv(spec, cacheDir), NODE_DEBUG_NATIVE: "COMPILE_CACHE" };
+  delete env.NODE_OPTIONS;
+  const run = spawnSync(process.execPath, ["src/cli/main.ts", "controller", "--help"], { cwd: repoRoot, env, encoding: "utf8", maxBuffer: 256 << 20 });
+  assert.equal(run.status, 0, run.stderr);
+  return {
+    stripped: run.stderr.match(/no transpile cache for StrippedTypeScript/g)?.length ?? 0,
+    fromCache: run.stderr.match(/retrieving transpile cache for StrippedTypeScript .*success/g)?.length ?? 0,
+  };
+}
+
+test("the image's compile cache holds the controller's modules for the runtime user: no TypeScript is stripped at start (ADR 13)", (t) => {
+  assert.ok(spec.compileCache, "deploy/image/spec.json has a compileCache");
+  assert.equal(imageEnv(spec).NODE_COMPILE_CACHE, `${spec.workdir}/${spec.compileCache.dir}`);
+  assert.match(dockerfile(spec), new RegExp(`RUN node ${spec.workdir}/${spec.compileCache.warm.join(" ")}`));
+  const ownUid = process.getuid!();
+  const cacheDir = mkdtempSync(join(tmpdir(), "ferry-compile-cache-test-"));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+  // Filled for another uid (as the image build fills it as root for 65532): this uid finds nothing of it.
+  warmCompileCache(spec, { node: process.execPath, appDir: repoRoot, cacheDir, uid: ownUid + 1 });
+  assert.deepEqual(readdirSync(cacheDir).map((d) => d.split("-").at(-1)), [String(ownUid + 1)]);
+  assert.ok(controllerLoadTrace(cacheDir).stripped > 50, "without a cache for its uid Node strips every module");
+
+  // Filled for this uid: every one of the controller's modules comes from the cache.
+  rmSync(cacheDir, { recursive: true, force: true });
+  warmCompileCache(spec, { node: process.execPath, appDir: repoRoot, cacheDir, uid: ownUid });
+  const trace = controllerLoadTrace(cacheDir);
+  assert.equal(trace.stripped, 0);
+  assert.ok(trace.fromCache > 50, `${trace.fromCache} modules from the cache`);
+  assert.equal(runtimeUid(spec), Number(spec.user.split(":")[0]));
+});
+
+test("the image caps glibc's malloc arenas at 2 (ADR 13)", () => {
+  assert.equal(imageEnv(spec).MALLOC_ARENA_MAX, "2");
+  assert.match(dockerfile(spec), /^ENV MALLOC_ARENA_MAX=2$/m);
 });

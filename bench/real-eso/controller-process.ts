@@ -6,6 +6,7 @@ import { freePort } from "../../test/env/free-port.ts";
 import { ManagedProcess } from "../../test/env/managed-process.ts";
 import { repoRoot } from "../../test/env/paths.ts";
 import { CONTROLLER_MEMORY_LIMIT_MI, chartNodeOptions } from "../../tools/helm/node-options.ts";
+import { imageEnvironment } from "../image-environment.ts";
 
 export interface ControllerStart {
   kubeconfig: string;
@@ -40,7 +41,8 @@ export async function startEso(o: ControllerStart & { binary: string; concurrent
 }
 
 /**
- * Ferry as the image runs it (node src/cli/main.ts, NODE_ENV=production) with the chart's controller
+ * Ferry as the image runs it (node src/cli/main.ts, the image's environment: NODE_ENV=production, its compile
+ * cache) with the chart's controller
  * arguments (deploy/chart/ferry/templates/controller/deployment.yaml: --concurrency from values, default 8).
  * NODE_OPTIONS is the chart's for the controller's memory limit (ADR 13) unless `nodeOptions` overrides it.
  */
@@ -53,7 +55,7 @@ export function startFerry(o: ControllerStart & { concurrency: number; nodeOptio
     cwd: repoRoot,
     env: {
       ...baseEnv(),
-      NODE_ENV: "production",
+      ...imageEnvironment(),
       NODE_OPTIONS: o.nodeOptions ?? chartNodeOptions(CONTROLLER_MEMORY_LIMIT_MI).join(" "),
       AWS_ENDPOINT_URL: o.awsEndpoint,
       AWS_REGION: o.region,

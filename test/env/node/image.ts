@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { loadImageSpec, shippedFiles, type ImageSpec } from "../../../scripts/image-spec.ts";
+import { imageEnv, loadImageSpec, runtimeUid, shippedFiles, warmCompileCache, type ImageSpec } from "../../../scripts/image-spec.ts";
 import { cacheRoot, repoRoot } from "../paths.ts";
 import { SANDBOX_IMAGE } from "./configs.ts";
 
@@ -139,6 +139,8 @@ async function ferryImage(dir: string): Promise<string> {
       mkdirSync(dirname(join(app, f)), { recursive: true });
       copyFileSync(join(repoRoot, f), join(app, f));
     }
+    // What the Dockerfile's RUN step does: the compile cache, filled here and renamed for the runtime uid.
+    if (spec.compileCache) warmCompileCache(spec, { node: nodeBinary, appDir: app, cacheDir: join(app, spec.compileCache.dir), uid: runtimeUid(spec) });
     await sh("chmod", ["-R", "a+rX,go-w", stage]);
     await tarDir(stage, `${tmp}.layer`);
     rmSync(stage, { recursive: true, force: true });
@@ -147,7 +149,7 @@ async function ferryImage(dir: string): Promise<string> {
       cmd: spec.cmd,
       user: spec.user,
       workdir: spec.workdir,
-      env: spec.env,
+      env: imageEnv(spec),
     });
     rmSync(`${tmp}.layer`, { force: true });
     log(`Ferry's image packed in ${Math.round((Date.now() - started) / 1000)} s`);
