@@ -160,6 +160,27 @@ describe("Controller", () => {
     await controller.stop();
   });
 
+  test("a periodic requeue waits behind changes: a new object is reconciled before refreshes due earlier (issue #16)", async () => {
+    const { reconciler, controller, clock } = setup(1);
+    reconciler.behaviour = async (key) => (key.startsWith("ns/refresh") ? { requeueAfterMs: 60_000 } : {});
+    for (const name of ["refresh-1", "refresh-2", "refresh-3"]) controller.enqueue({ namespace: "ns", name });
+    controller.start();
+    await settle();
+    assert.equal(reconciler.calls.length, 3);
+    // The three refreshes come due; a worker is busy with one when the new object arrives.
+    const gate = deferred();
+    reconciler.behaviour = async (key) => {
+      if (key === "ns/refresh-1") await gate.promise;
+      return key.startsWith("ns/refresh") ? { requeueAfterMs: 60_000 } : {};
+    };
+    await clock.advanceAsync(60_000);
+    controller.enqueue({ namespace: "ns", name: "new" });
+    gate.resolve();
+    await settle();
+    assert.deepEqual(reconciler.calls.slice(3), ["ns/refresh-1", "ns/new", "ns/refresh-2", "ns/refresh-3"]);
+    await controller.stop();
+  });
+
   test("stop waits for in-flight reconciles, drops queued keys, and takes no more", async () => {
     const { reconciler, controller } = setup(1);
     const gate = deferred();

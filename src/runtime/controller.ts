@@ -3,7 +3,7 @@ import { errorFields, silentLogger, type Logger } from "./logger.ts";
 import type { InformerHandlers } from "./informer.ts";
 import type { KubeObject } from "./list-watcher.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
-import { WorkQueue, type WorkQueueMetrics } from "./work-queue.ts";
+import { WorkQueue, type QueuePriority, type WorkQueueMetrics } from "./work-queue.ts";
 
 /**
  * What to reconcile: a name, never an event. Level-based (controller-runtime's philosophy): the reconciler
@@ -130,12 +130,13 @@ export class Controller {
     return [...this.#inFlight.keys()];
   }
 
-  enqueue(request: Request): void {
-    this.queue.add(requestKey(request));
+  /** `low`: periodic work nobody waits for (QueuePriority); changes and user actions stay normal. */
+  enqueue(request: Request, priority: QueuePriority = "normal"): void {
+    this.queue.add(requestKey(request), priority);
   }
 
-  enqueueAfter(request: Request, ms: number): void {
-    this.queue.addAfter(requestKey(request), ms);
+  enqueueAfter(request: Request, ms: number, priority: QueuePriority = "normal"): void {
+    this.queue.addAfter(requestKey(request), ms, priority);
   }
 
   /**
@@ -224,7 +225,8 @@ export class Controller {
       this.queue.forget(key);
       const after = result?.requeueAfterMs;
       if (after !== undefined && after >= 0) {
-        this.queue.addAfter(key, after);
+        // A requeue after a success is the next periodic refresh: behind any change waiting (QueuePriority).
+        this.queue.addAfter(key, after, "low");
         this.#metrics.reconciled?.("requeue-after", seconds());
       } else {
         this.#metrics.reconciled?.("success", seconds());

@@ -22,7 +22,7 @@ export {
   TokenBucketRateLimiter,
   type RateLimiter,
 } from "./rate-limiter.ts";
-export { WorkQueue, type WorkQueueMetrics, type WorkQueueOptions } from "./work-queue.ts";
+export { WorkQueue, type QueuePriority, type WorkQueueMetrics, type WorkQueueOptions } from "./work-queue.ts";
 export {
   Controller,
   isTerminalError,

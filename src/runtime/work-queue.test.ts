@@ -219,3 +219,59 @@ describe("WorkQueue.pending", () => {
     assert.equal(q.length, 1);
   });
 });
+
+describe("WorkQueue priorities (issue #16: a new object is not queued behind due refreshes)", () => {
+  const drain = async (q: WorkQueue) => {
+    const out: string[] = [];
+    while (q.length > 0) {
+      const key = (await q.get())!;
+      out.push(key);
+      q.done(key);
+    }
+    return out;
+  };
+
+  test("normal keys are handed out before low ones, each line in order", async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    for (const k of ["r1", "r2", "r3"]) q.add(k, "low");
+    q.add("new1");
+    q.add("r4", "low");
+    q.add("new2");
+    assert.equal(q.length, 6);
+    assert.deepEqual(await drain(q), ["new1", "new2", "r1", "r2", "r3", "r4"]);
+  });
+
+  test("a queued low key added again as normal moves up, once; a normal key added as low stays normal", async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    q.add("r1", "low");
+    q.add("r2", "low");
+    q.add("n1");
+    q.add("r2");
+    q.add("n1", "low");
+    assert.equal(q.length, 3);
+    assert.deepEqual([...q.pending(0)], ["n1", "r2", "r1"]);
+    assert.deepEqual(await drain(q), ["n1", "r2", "r1"]);
+  });
+
+  test("a low requeueAfter comes due behind normal keys; a normal addAfter of the same key wins", async () => {
+    const clock = new FakeClock(0);
+    const q = new WorkQueue({ clock });
+    q.addAfter("refresh", 1_000, "low");
+    q.addAfter("both", 1_000, "low");
+    q.addAfter("both", 2_000);
+    clock.advance(2_000);
+    q.add("change");
+    assert.deepEqual(await drain(q), ["both", "change", "refresh"]);
+  });
+
+  test("a key added while processing is re-queued at the highest priority it was added with", async () => {
+    const q = new WorkQueue({ clock: new FakeClock() });
+    q.add("a");
+    const key = (await q.get())!;
+    q.add("a", "low");
+    q.add("b", "low");
+    q.add("a");
+    q.done(key);
+    assert.deepEqual(await drain(q), ["a", "b"]);
+  });
+});

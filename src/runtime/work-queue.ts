@@ -32,6 +32,15 @@ export interface InProgressWork {
   longestSeconds: number;
 }
 
+/**
+ * Which line a key waits in. `normal`: something changed (an object was created or edited, a retry) and a user
+ * may be waiting for it. `low`: periodic work nobody is waiting for (a refresh due, a value read ahead). Low keys
+ * are handed out only when no normal key is waiting, so a new ExternalSecret is not queued behind a thousand
+ * due refreshes (issue #16; controller-runtime's priority queue does the same for its periodic resyncs).
+ * A key added at both priorities waits as normal.
+ */
+export type QueuePriority = "normal" | "low";
+
 export interface WorkQueueOptions {
   clock?: Clock;
   /** Default: ESO's, per-key 1 s → 7 min, max'ed with a 10/s burst 100 global bucket. */
@@ -47,17 +56,19 @@ export interface WorkQueueOptions {
  *   `done` re-queues it once, however many times it was added meanwhile. Together these make a burst of
  *   watch events for one object a single reconcile of its latest state.
  * - `addAfter` keeps the earliest pending time per key.
+ * - Normal keys are handed out before low-priority ones (QueuePriority), each line first in, first out.
  */
 export class WorkQueue {
   readonly #clock: Clock;
   readonly #rateLimiter: RateLimiter;
   readonly #metrics: WorkQueueMetrics;
 
-  // FIFO of queued keys; #head avoids O(n) shift() on large queues.
-  #queue: string[] = [];
-  #head = 0;
-  /** Keys that need processing: queued, or added while being processed. */
-  readonly #dirty = new Set<string>();
+  // The two lines of queued keys (FIFO each). A key promoted from low to normal leaves a stale entry in the
+  // low line, skipped when it comes up; #queued says which line each queued key is in.
+  readonly #lines = { normal: new Line(), low: new Line() };
+  readonly #queued = new Map<string, QueuePriority>();
+  /** Keys that need processing (queued, or added while being processed), with the line they go to. */
+  readonly #dirty = new Map<string, QueuePriority>();
   readonly #processing = new Set<string>();
   readonly #addedAt = new Map<string, number>();
   readonly #startedAt = new Map<string, number>();
@@ -68,6 +79,8 @@ export class WorkQueue {
   // Delayed adds: the due time per key, a min-heap of (due, key) with lazily dropped stale entries, and one
   // timer for the earliest, so thousands of requeueAfter keys cost one timer.
   readonly #waiting = new Map<string, number>();
+  /** Delayed keys that come due at low priority (a delayed normal add for the same key wins). */
+  readonly #waitingLow = new Set<string>();
   readonly #heap = new DelayHeap();
   #timer: TimerHandle;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -98,7 +111,7 @@ export class WorkQueue {
 
   /** Keys waiting to be handed out. */
   get length(): number {
-    return this.#queue.length - this.#head;
+    return this.#queued.size;
   }
 
   get shuttingDown(): boolean {
@@ -115,33 +128,47 @@ export class WorkQueue {
    * the delayed ones due within `withinMs`. Lets a caller do work for them ahead of time (batching).
    */
   *pending(withinMs: number): Generator<string> {
-    for (let i = this.#head; i < this.#queue.length; i++) {
-      const key = this.#queue[i]!;
-      if (this.#dirty.has(key) && !this.#processing.has(key)) yield key;
+    for (const priority of ["normal", "low"] as const) {
+      for (const key of this.#lines[priority].keys()) {
+        if (this.#queued.get(key) === priority && !this.#processing.has(key)) yield key;
+      }
     }
     const until = this.#clock.monotonic() + withinMs;
     for (const [key, at] of this.#waiting) if (at <= until && !this.#dirty.has(key)) yield key;
   }
 
-  add(key: string): void {
+  /** Queues the key (at `priority`, default normal); a key queued at low priority is moved up by a normal add. */
+  add(key: string, priority: QueuePriority = "normal"): void {
     if (this.#shuttingDown) return;
-    if (this.#dirty.has(key)) return;
-    this.#dirty.add(key);
+    const dirty = this.#dirty.get(key);
+    if (dirty !== undefined) {
+      if (dirty === "low" && priority === "normal") {
+        this.#dirty.set(key, "normal");
+        if (this.#queued.has(key)) this.#enqueue(key, "normal");
+      }
+      return;
+    }
+    this.#dirty.set(key, priority);
     this.#metrics.add?.();
     if (this.#processing.has(key)) return; // re-queued by done()
-    this.#enqueue(key);
+    this.#enqueue(key, priority);
   }
 
-  /** Adds the key after `ms`; when the key is already waiting, the earlier time wins. */
-  addAfter(key: string, ms: number): void {
+  /**
+   * Adds the key after `ms` (at `priority` then); when the key is already waiting, the earlier time wins,
+   * and a normal add wins over a low one.
+   */
+  addAfter(key: string, ms: number, priority: QueuePriority = "normal"): void {
     if (this.#shuttingDown) return;
     if (!(ms > 0)) {
-      this.add(key);
+      this.add(key, priority);
       return;
     }
     const at = this.#clock.monotonic() + ms;
     const current = this.#waiting.get(key);
+    if (current !== undefined && priority === "normal") this.#waitingLow.delete(key);
     if (current !== undefined && current <= at) return;
+    if (current === undefined && priority === "low") this.#waitingLow.add(key);
     this.#waiting.set(key, at);
     this.#heap.push(at, key);
     this.#schedule();
@@ -201,7 +228,8 @@ export class WorkQueue {
     const started = this.#startedAt.get(key);
     this.#startedAt.delete(key);
     if (started !== undefined) this.#metrics.workDuration?.((this.#clock.monotonic() - started) / 1000);
-    if (this.#dirty.has(key)) this.#enqueue(key);
+    const again = this.#dirty.get(key);
+    if (again !== undefined) this.#enqueue(key, again);
     this.#checkDrained();
   }
 
@@ -213,6 +241,7 @@ export class WorkQueue {
   shutDown(options: { drain?: boolean } = {}): Promise<void> {
     this.#shuttingDown = true;
     this.#waiting.clear();
+    this.#waitingLow.clear();
     this.#heap.clear();
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -222,9 +251,10 @@ export class WorkQueue {
     if (options.drain) {
       this.#draining = true;
     } else {
-      for (let i = this.#head; i < this.#queue.length; i++) this.#dirty.delete(this.#queue[i]!);
-      this.#queue = [];
-      this.#head = 0;
+      for (const key of this.#queued.keys()) this.#dirty.delete(key);
+      this.#queued.clear();
+      this.#lines.normal.clear();
+      this.#lines.low.clear();
       this.#addedAt.clear();
       this.#metrics.depth?.(0);
     }
@@ -236,21 +266,24 @@ export class WorkQueue {
     });
   }
 
-  #enqueue(key: string): void {
-    this.#queue.push(key);
-    this.#addedAt.set(key, this.#clock.monotonic());
+  /** Puts the key in its line (again, when promoted: its low entry goes stale). */
+  #enqueue(key: string, priority: QueuePriority): void {
+    this.#lines[priority].push(key);
+    if (!this.#queued.has(key)) this.#addedAt.set(key, this.#clock.monotonic());
+    this.#queued.set(key, priority);
     this.#metrics.depth?.(this.length);
     this.#wakeGetters();
   }
 
   #take(): string | undefined {
-    if (this.#head >= this.#queue.length) return undefined;
-    const key = this.#queue[this.#head]!;
-    this.#head++;
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
+    let key: string | undefined;
+    for (const priority of ["normal", "low"] as const) {
+      const line = this.#lines[priority];
+      while ((key = line.shift()) !== undefined && this.#queued.get(key) !== priority);
+      if (key !== undefined) break;
     }
+    if (key === undefined) return undefined;
+    this.#queued.delete(key);
     this.#dirty.delete(key);
     this.#processing.add(key);
     // A key handed out early (added directly while a delayed add was pending) drops that pending time: the
@@ -259,6 +292,7 @@ export class WorkQueue {
     // a failing key would buy it an extra attempt: backoff bypassed (client-go keeps both; its controllers
     // do not enqueue keys ahead of time as read-ahead does).
     this.#waiting.delete(key); // its heap entry goes stale and is skipped when it comes up
+    this.#waitingLow.delete(key);
     const now = this.#clock.monotonic();
     const added = this.#addedAt.get(key);
     this.#addedAt.delete(key);
@@ -300,7 +334,8 @@ export class WorkQueue {
       this.#heap.pop();
       if (this.#waiting.get(top.key) !== top.at) continue; // superseded by an earlier addAfter
       this.#waiting.delete(top.key);
-      this.add(top.key);
+      const low = this.#waitingLow.delete(top.key);
+      this.add(top.key, low ? "low" : "normal");
     }
     this.#schedule();
   }
@@ -312,6 +347,35 @@ export class WorkQueue {
       this.#heap.pop();
     }
     return undefined;
+  }
+}
+
+/** A first-in, first-out line of keys; a moving head keeps shift() O(1) on long lines. */
+class Line {
+  #items: string[] = [];
+  #head = 0;
+
+  push(key: string): void {
+    this.#items.push(key);
+  }
+
+  shift(): string | undefined {
+    if (this.#head >= this.#items.length) return undefined;
+    const key = this.#items[this.#head++];
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return key;
+  }
+
+  *keys(): Generator<string> {
+    for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i]!;
+  }
+
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
   }
 }
 

@@ -19,6 +19,7 @@ import { providerStoreRef, type ParsedStore, type StoreResolver } from "../store
 import type { SyncInformers } from "../sync-informers.ts";
 import type { SyncObserver } from "../sync-observer.ts";
 import { ExternalSecretsByStore } from "./by-store-index.ts";
+import { parseOnce } from "../parse-once.ts";
 import { ReadAheadReaders } from "./read-ahead-reader.ts";
 import { RemoteChanges, type RemoteChangeTiming } from "./remote-changes.ts";
 import { plannedReads } from "../remote-data.ts";
@@ -72,23 +73,19 @@ export class ExternalSecretController {
     const externalSecrets = informers.externalSecrets;
     const byStore = new ExternalSecretsByStore();
 
-    // Informer objects are replaced, never mutated, on change: their identity keys the parse.
-    const parsedByObject = new WeakMap<KubeObject, ExternalSecret | null>();
+    // Informer objects are replaced, never mutated, on change: their identity keys the parse (reconciles and
+    // read-ahead share it).
+    const parseResult = parseOnce((raw: KubeObject) => parseExternalSecret({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", ...raw }));
     const parse = (raw: KubeObject) => {
-      let parsed = parsedByObject.get(raw);
-      if (parsed === undefined) {
-        const result = parseExternalSecret({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", ...raw });
-        parsed = result.ok ? result.value : null;
-        parsedByObject.set(raw, parsed);
-      }
-      return parsed ?? undefined;
+      const result = parseResult(raw);
+      return result.ok ? result.value : undefined;
     };
 
     const readers = (this.#readers = new ReadAheadReaders({
       externalSecrets,
       byStore,
       queue: () => this.controller.queue,
-      enqueue: (request) => this.controller.enqueue(request),
+      enqueue: (request, priority) => this.controller.enqueue(request, priority),
       parse,
       withLastSync: (es) => this.reconciler.withLastSync(es),
       cachedSecret: (namespace, name) => options.secrets.cached(namespace, name),
@@ -116,7 +113,7 @@ export class ExternalSecretController {
       getExternalSecret: (namespace, name) => {
         const raw = externalSecrets.get(namespace, name);
         if (!raw) return undefined;
-        const parsed = parseExternalSecret({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", ...raw });
+        const parsed = parseResult(raw);
         if (parsed.ok) return parsed.value;
         const invalid: InvalidExternalSecret = {
           invalid: formatIssues(parsed.errors),

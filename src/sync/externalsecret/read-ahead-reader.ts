@@ -3,7 +3,7 @@ import { remoteSecretIdKey, type RemoteSecretId, type SecretsClient } from "../.
 import type { Informer } from "../../runtime/informer.ts";
 import type { KubeObject } from "../../runtime/list-watcher.ts";
 import type { Logger } from "../../runtime/logger.ts";
-import type { WorkQueue } from "../../runtime/work-queue.ts";
+import type { QueuePriority, WorkQueue } from "../../runtime/work-queue.ts";
 import { requestOfKey } from "../informer-events.ts";
 import { PrefetchCache } from "../prefetch-cache.ts";
 import { pickCompanions, retryMayJoinBatch, type ReadAheadCandidate } from "../read-ahead.ts";
@@ -48,7 +48,8 @@ export interface ReadAheadReadersOptions {
   byStore: ExternalSecretsByStore;
   /** The ExternalSecret work queue: read-ahead looks at what it will hand out soon and enqueues companions. */
   queue: () => Pick<WorkQueue, "pending" | "retryState">;
-  enqueue: (request: { namespace: string; name: string }) => void;
+  /** Queues an ExternalSecret: low priority for one whose values were read ahead (periodic work, QueuePriority). */
+  enqueue: (request: { namespace: string; name: string }, priority: QueuePriority) => void;
   /** The cached, parsed ExternalSecret (undefined when it does not parse). */
   parse: (raw: KubeObject) => ExternalSecret | undefined;
   /** The ExternalSecret with the status its reconciler last wrote (fresher than the informer's). */
@@ -162,7 +163,7 @@ export class ReadAheadReaders {
         // read-ahead batches them (queued, so due) instead of each waiting out its own backoff.
         onRecovered: () => {
           this.#o.logger.info({ externalSecrets: failedDuringOutage.size }, "provider calls succeed again; retrying the ExternalSecrets that failed meanwhile");
-          for (const key of failedDuringOutage) this.#o.enqueue(requestOfKey(key));
+          for (const key of failedDuringOutage) this.#o.enqueue(requestOfKey(key), "normal");
           failedDuringOutage.clear();
         },
       });
@@ -257,7 +258,7 @@ export class ReadAheadReaders {
         for (const companion of picked.companions) {
           prefetched.put(companion.key, companion.version, new Map(companion.ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!])));
           this.#prefetchedIn.set(companion.key, prefetched);
-          this.#o.enqueue(requestOfKey(companion.key));
+          this.#o.enqueue(requestOfKey(companion.key), "low");
         }
         return new Map(ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!]));
       },
