@@ -25,11 +25,13 @@ export class KubeSecrets {
     return kubeCallOptions({ signal, timeoutMs: this.#timeoutMs });
   }
 
-  async get(namespace: string, name: string, signal?: AbortSignal): Promise<k8s.V1Secret | undefined> {
+  /** `cacheOnly`: a Secret not in the cache is reported absent without asking the API (see the reconciler). */
+  async get(namespace: string, name: string, signal?: AbortSignal, options: { cacheOnly?: boolean } = {}): Promise<k8s.V1Secret | undefined> {
     const cached = this.#cache.get(namespace, name);
     // The cache holds raw JSON; every field the reconciler reads (data, type, labels, annotations, owner
     // references, managedFields' fieldsV1, resourceVersion, uid, immutable) has the same shape in V1Secret.
     if (cached) return structuredClone(cached) as unknown as k8s.V1Secret;
+    if (options.cacheOnly) return undefined;
     try {
       return await this.#core.readNamespacedSecret({ namespace, name }, this.#options(signal));
     } catch (err) {

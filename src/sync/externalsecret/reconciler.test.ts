@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { V1Secret } from "@kubernetes/client-node";
+import { ApiException, type V1Secret } from "@kubernetes/client-node";
 import { formatIssues, mustParse, parseExternalSecret } from "../../apis/parse.ts";
 import type { ExternalSecret } from "../../apis/external-secret.ts";
 import { NoSecretError, ThrottledError, remoteSecretIdKey, type ReadOutcome, type RemoteSecretId } from "../../providers/provider.ts";
@@ -304,6 +304,62 @@ describe("ExternalSecretReconciler", () => {
     w.secret = undefined;
     await run(reconciler);
     assert.equal(ready(w.statuses.at(-1))?.reason, "SecretSynced");
+  });
+
+  test("a new ExternalSecret's target, absent from the managed-Secret cache, is created without a GET first (issue #16)", async () => {
+    const { w, deps } = world(makeExternalSecret());
+    const calls: string[] = [];
+    const reconciler = new ExternalSecretReconciler({ ...deps, secrets: { ...deps.secrets, get: async (_ns, _name, _signal, options) => (calls.push(options?.cacheOnly ? "cached get" : "GET"), undefined), create: async (s, m) => (calls.push("create"), deps.secrets.create(s, m)) } });
+    await run(reconciler);
+    assert.deepEqual(calls, ["cached get", "create"]);
+    assert.deepEqual(w.events, ["Normal Created: created Secret db"]);
+    assert.equal(ready(w.statuses.at(-1))?.reason, "SecretSynced");
+  });
+
+  test("a target that exists outside the cache (AlreadyExists on create) is read and decided on from the live Secret", async () => {
+    const { w, deps } = world(makeExternalSecret());
+    const calls: string[] = [];
+    const live: V1Secret = {
+      metadata: { name: "db", namespace: "app", uid: "taken", resourceVersion: "7", ownerReferences: [{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", name: "other", uid: "other-uid", controller: true }] },
+      data: {},
+    };
+    const alreadyExists = new ApiException(409, "Conflict", JSON.stringify({ kind: "Status", reason: "AlreadyExists", code: 409 }), {});
+    const reconciler = new ExternalSecretReconciler({
+      ...deps,
+      secrets: {
+        ...deps.secrets,
+        get: async (_ns, _name, _signal, options) => (calls.push(options?.cacheOnly ? "cached get" : "GET"), options?.cacheOnly ? undefined : structuredClone(live)),
+        create: async () => {
+          calls.push("create");
+          throw alreadyExists;
+        },
+      },
+    });
+    await assert.rejects(run(reconciler), /owned by another ExternalSecret other/);
+    assert.deepEqual(calls, ["cached get", "create", "GET"]);
+    assert.deepEqual(w.events.filter((e) => e.startsWith("Normal")), [], "nothing was created");
+  });
+
+  test("creationPolicy Merge and None still read a target missing from the cache from the API", async () => {
+    for (const creationPolicy of ["Merge", "None"]) {
+      const { deps } = world(makeExternalSecret((o) => (o.spec.target = { creationPolicy })));
+      const calls: string[] = [];
+      await new ExternalSecretReconciler({ ...deps, secrets: { ...deps.secrets, get: async (_ns, _name, _signal, options) => (calls.push(options?.cacheOnly ? "cached get" : "GET"), undefined) } }).reconcile({ namespace: "app", name: "db" });
+      assert.deepEqual(calls, ["GET"], creationPolicy);
+    }
+  });
+
+  test("all data gone under Delete with the target absent from the cache: read from the API before deciding", async () => {
+    const { w, deps } = world(makeExternalSecret((o) => (o.spec.target = { deletionPolicy: "Delete" })));
+    const calls: string[] = [];
+    const reconciler = new ExternalSecretReconciler({ ...deps, secrets: { ...deps.secrets, get: async (_ns, _name, _signal, options) => (calls.push(options?.cacheOnly ? "cached get" : "GET"), options?.cacheOnly ? undefined : structuredClone(w.secret)) } });
+    await run(reconciler);
+    delete w.remote["db-creds"];
+    w.now += 3_600_000;
+    calls.length = 0;
+    await run(reconciler);
+    assert.deepEqual(calls, ["cached get", "GET"]);
+    assert.deepEqual(w.writes, ["create", "delete"]);
   });
 
   test("no secret value ever reaches status or Events", async () => {

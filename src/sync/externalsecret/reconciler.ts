@@ -104,7 +104,11 @@ export interface ExternalSecretReconcilerDeps {
   /** templateFrom ConfigMaps and Secrets (TemplateSourceCache); without it, an ExternalSecret using them fails. */
   templateSources?: TemplateSourceReader | undefined;
   secrets: {
-    get(namespace: string, name: string, signal?: AbortSignal): Promise<V1Secret | undefined>;
+    /**
+     * The Secret from the managed-Secret cache, else from the API. With `cacheOnly`, a Secret not in the cache
+     * is reported absent without an API call (the caller confirms with a plain get before relying on that).
+     */
+    get(namespace: string, name: string, signal?: AbortSignal, options?: { cacheOnly?: boolean }): Promise<V1Secret | undefined>;
     create(secret: V1Secret, fieldManager: string, signal?: AbortSignal): Promise<void>;
     update(secret: V1Secret, fieldManager: string, signal?: AbortSignal): Promise<void>;
     delete(namespace: string, name: string, uid: string, signal?: AbortSignal): Promise<void>;
@@ -177,7 +181,20 @@ export class ExternalSecretReconciler {
     const targetName = spec.target.name ?? name;
     const creationPolicy = spec.target.creationPolicy;
     const deletionPolicy = spec.target.deletionPolicy;
-    const existing = await d.secrets.get(namespace, targetName, signal);
+    // A target this policy would create when absent is looked up in the managed-Secret cache only: a new
+    // ExternalSecret's target is not there, and a GET that answers 404 was one of four API requests of every
+    // first sync (issue #16). Absent from the cache, the refresh decision is the same as for an unmanaged
+    // Secret (both refresh); the create then finds out (AlreadyExists), and every path that needs the live
+    // Secret (the write, Delete, Retain) confirms it with a GET first (`confirmedTarget`).
+    let existing = await d.secrets.get(namespace, targetName, signal, { cacheOnly: createsWhenAbsent(creationPolicy) });
+    let assumedAbsent = existing === undefined && createsWhenAbsent(creationPolicy);
+    const confirmedTarget = async () => {
+      if (assumedAbsent) {
+        existing = await d.secrets.get(namespace, targetName, signal);
+        assumedAbsent = false;
+      }
+      return existing;
+    };
     const input = refreshInputFor(es, existing, now, d.renewal);
     if (d.refreshIntervalFor) input.refreshIntervalMs = d.refreshIntervalFor(`${namespace}/${name}`, input.refreshIntervalMs);
     const { refreshPolicy, refreshIntervalMs, lastRefreshMs, currentResourceVersion: currentVersion } = input;
@@ -244,6 +261,7 @@ export class ExternalSecretReconciler {
         d.events.event(ref(es, request), "Normal", "MissingProviderSecret", `secret ${key} is missing in the provider (deletionPolicy ${deletionPolicy})`);
       }
 
+      if (resolved.data.size === 0 && deletionPolicy !== "Merge") await confirmedTarget();
       if (resolved.data.size === 0 && deletionPolicy === "Delete") {
         const ours = existing?.metadata?.ownerReferences?.some((r) => r.controller && r.uid === es.metadata.uid);
         if (existing && ours) {
@@ -264,9 +282,23 @@ export class ExternalSecretReconciler {
       if (creationPolicy !== "None") {
         // A template that fails leaves the Secret exactly as it is: nothing is written before this succeeds.
         const sources = await this.#readSources(es, sourceRefs, resolved.data, currentVersion, signal);
-        const desired = await renderedSecretOf(es, { namespace, name }, resolved.data, existing, d.templates ?? sharedTemplateEngine(), sources, {
+        const render = (target: V1Secret | undefined) => renderedSecretOf(es, { namespace, name }, resolved.data, target, d.templates ?? sharedTemplateEngine(), sources, {
           [GENERATED_EXPIRY_ANNOTATION]: expiresAtMs === undefined ? undefined : expiryAnnotationValue(expiresAtMs),
         });
+        let desired = await render(existing);
+        const manager = fieldManagerFor(name);
+        if (desired.ok && desired.changed && !existing && assumedAbsent) {
+          // Not in the cache: create it, and only when it exists after all (unlabelled, or the cache lags
+          // behind), read it and decide again from the live Secret.
+          try {
+            await d.secrets.create(desired.secret, manager, signal);
+            d.events.event(ref(es, request), "Normal", "Created", `created Secret ${targetName}`);
+            desired = { ok: true, secret: desired.secret, changed: false };
+          } catch (err) {
+            if (!isAlreadyExists(err)) throw err;
+            desired = await render(await confirmedTarget());
+          }
+        }
         if (!desired.ok) {
           if (desired.reason === "TargetMissing") {
             // ESO waits for a Merge target without failing the app's health: Ready=True / SecretMissing, the
@@ -282,7 +314,6 @@ export class ExternalSecretReconciler {
           throw new TargetConflictError(desired.message);
         }
         if (desired.changed) {
-          const manager = fieldManagerFor(name);
           if (existing) await d.secrets.update(desired.secret, manager, signal);
           else await d.secrets.create(desired.secret, manager, signal);
           stage("written");
@@ -478,6 +509,17 @@ function expiryOf(secret: V1Secret | undefined): number | undefined {
   if (!text) return undefined;
   const ms = Date.parse(text);
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Creation policies that create the target when it does not exist (Merge and None never do). */
+function createsWhenAbsent(policy: string): boolean {
+  return policy === "Owner" || policy === "Orphan" || policy === "CreateOrMerge";
+}
+
+function isAlreadyExists(err: unknown): boolean {
+  if (!(err instanceof ApiException) || err.code !== 409) return false;
+  const body = (typeof err.body === "string" ? safeJson(err.body) : err.body) as { reason?: string } | undefined;
+  return body?.reason === "AlreadyExists";
 }
 
 /** The reader of an ExternalSecret that reads no store: asked for nothing (resolveRemoteData skips empty reads). */
