@@ -7,6 +7,7 @@ import type { Capabilities } from "../providers/provider.ts";
 import { findCondition } from "./conditions.ts";
 import { StoreUnavailableError, type ResolvedStore } from "./externalsecret/reconciler.ts";
 import { storeAccess } from "./store-access.ts";
+import { parseOnce } from "./parse-once.ts";
 import type { StoreKind } from "./secretstore/reconciler.ts";
 import type { AwsStoreSpec } from "../providers/aws/spec.ts";
 
@@ -28,6 +29,9 @@ export class StoreResolver {
   readonly #clusterSecretStores: Informer<KubeObject>;
   readonly #namespaces: Informer<KubeObject> | undefined;
   readonly #capabilities: Capabilities;
+  /** Parses by cached object (parseOnce): every reconcile and read-ahead candidate resolves its store. */
+  readonly #parseSecretStore = parseOnce((raw: KubeObject) => parseSecretStore({ apiVersion: "external-secrets.io/v1", kind: "SecretStore", ...raw }));
+  readonly #parseClusterSecretStore = parseOnce((raw: KubeObject) => parseClusterSecretStore({ apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore", ...raw }));
 
   constructor(options: {
     secretStores: Informer<KubeObject>;
@@ -47,8 +51,7 @@ export class StoreResolver {
     const raw = kind === "SecretStore" ? this.#secretStores.get(namespace, name) : this.#clusterSecretStores.get(undefined, name);
     const label = kind === "SecretStore" ? `SecretStore ${namespace}/${name}` : `ClusterSecretStore ${name}`;
     if (!raw) return { error: `${label} not found`, reason: "NotFound" };
-    const withKind = { apiVersion: "external-secrets.io/v1", kind, ...raw };
-    const parsed: ParseResult<SecretStore | ClusterSecretStore> = kind === "SecretStore" ? parseSecretStore(withKind) : parseClusterSecretStore(withKind);
+    const parsed: ParseResult<SecretStore | ClusterSecretStore> = kind === "SecretStore" ? this.#parseSecretStore(raw) : this.#parseClusterSecretStore(raw);
     if (!parsed.ok) return { error: `${label} is invalid: ${formatIssues(parsed.errors)}`, reason: "Invalid" };
     return { kind, store: parsed.value };
   }
