@@ -94,6 +94,12 @@ export class ReadAheadReaders {
    * queue took to reconcile each, so the group stays whole. One entry per ExternalSecret.
    */
   readonly #readAt = new Map<string, number>();
+  /**
+   * When a change event last reported each ExternalSecret's remote secret changed (forgetPrefetched), until
+   * the ExternalSecret reads for itself: a sibling's read that started before then is not shared with it.
+   * One entry per ExternalSecret.
+   */
+  readonly #changedAt = new Map<string, number>();
 
   constructor(options: ReadAheadReadersOptions) {
     this.#o = options;
@@ -111,10 +117,18 @@ export class ReadAheadReaders {
     return false;
   }
 
-  /** Outcomes read ahead before a change event are stale: the ExternalSecret's next reconcile reads again. */
+  /**
+   * Outcomes read ahead before a change event are stale: the ExternalSecret's next reconcile reads again.
+   * That includes a batch still in flight that read ahead for it: the batch may have read the old value, so
+   * the ExternalSecret no longer waits for it and the batch leaves it nothing (a change is settled only by a
+   * read that started after it, ADR 16; taking that batch's values would settle it with the old ones, and the
+   * change would wait for the next periodic refresh).
+   */
   forgetPrefetched(key: string): void {
     this.#prefetchedIn.get(key)?.take(key, "");
     this.#prefetchedIn.delete(key);
+    this.#inBatch.delete(key);
+    this.#changedAt.set(key, this.#o.now());
   }
 
   /**
@@ -150,6 +164,7 @@ export class ReadAheadReaders {
     this.#groupsOf.delete(key);
     this.#readAt.delete(key);
     this.#prefetchedIn.delete(key);
+    this.#changedAt.delete(key);
   }
 
   #clientReader(client: SecretsClient): ClientReader {
@@ -209,12 +224,15 @@ export class ReadAheadReaders {
 
         // A sibling (same ClusterExternalSecret, same content, same client) is reading or just read these ids.
         const group = raw ? siblingGroupOf(raw) : undefined;
-        const shared = group ? siblings.get(group) : undefined;
+        // Not one that started at or before a change event reported for this ExternalSecret: it may hold the old value.
+        const changedAt = this.#changedAt.get(requesterKey);
+        const startedAt = group ? siblings.startedAt(group) : undefined;
+        const shared = group && (changedAt === undefined || (startedAt !== undefined && startedAt > changedAt)) ? siblings.get(group) : undefined;
         if (shared) {
           const outcomes = await shared.catch(() => undefined);
           if (outcomes && ids.every((id) => outcomes.has(remoteSecretIdKey(id)))) {
-            const startedAt = siblings.startedAt(group!);
             if (startedAt !== undefined) this.#readAt.set(requesterKey, startedAt);
+            this.#changedAt.delete(requesterKey);
             this.#o.logger.debug({ externalSecret: requesterKey, ids: ids.map((id) => id.key) }, "provider read shared with sibling ExternalSecrets");
             return new Map(ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!]));
           }
@@ -225,6 +243,7 @@ export class ReadAheadReaders {
         for (const c of companions) if (!picked.companions.includes(c)) this.#inBatch.delete(c.key);
         for (const c of picked.companions) this.#groupsOf.get(c.key)?.leave(c.key);
         const reading = coalescer.read(picked.ids, signal);
+        this.#changedAt.delete(requesterKey);
         const readAt = this.#o.now();
         this.#readAt.set(requesterKey, readAt);
         for (const c of picked.companions) {
@@ -236,6 +255,9 @@ export class ReadAheadReaders {
           siblings.put(group, reading, siblingShareMs(intervalMs, readAheadHorizonMs(intervalMs)));
         }
         let outcomes: Awaited<typeof reading>;
+        // The companions still waiting for this batch when it returns: a change event meanwhile released one
+        // (forgetPrefetched), and it reads again for itself instead.
+        const served: typeof picked.companions = [];
         try {
           outcomes = await reading;
         } catch (err) {
@@ -243,7 +265,8 @@ export class ReadAheadReaders {
           if (!signal?.aborted) failedDuringOutage.add(requesterKey);
           throw err;
         } finally {
-          for (const c of picked.companions) if (this.#inBatch.get(c.key) === reading) this.#inBatch.delete(c.key);
+          served.push(...picked.companions.filter((c) => this.#inBatch.get(c.key) === reading));
+          for (const c of served) this.#inBatch.delete(c.key);
         }
         this.#o.logger.debug(
           {
@@ -255,7 +278,7 @@ export class ReadAheadReaders {
           "provider batch read",
         );
         prefetched.sweep();
-        for (const companion of picked.companions) {
+        for (const companion of served) {
           prefetched.put(companion.key, companion.version, new Map(companion.ids.map((id) => [remoteSecretIdKey(id), outcomes.get(remoteSecretIdKey(id))!])));
           this.#prefetchedIn.set(companion.key, prefetched);
           this.#o.enqueue(requestOfKey(companion.key), "low");
