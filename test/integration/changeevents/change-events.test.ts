@@ -85,8 +85,9 @@ describe("change events", () => {
     // Count-based: every change arrives; a 1h refresh cannot have carried any of them.
     await waitUntil(`${n} changes in their Secrets`, async () => (await secretsWith("v2")) === n, { timeoutMs: 120_000, intervalMs: 250 });
 
-    // Each change was settled by its event (the controller's "change event synced" line, stage times only).
-    const settled = h.logs
+    // Each change was settled by its event (the controller's "change event synced" line, stage times only),
+    // once its status is written too, which may be just after the Secret.
+    const settledLines = () => h.logs
       .slice(logsBefore)
       .map((l) => {
         try {
@@ -96,6 +97,8 @@ describe("change events", () => {
         }
       })
       .filter((l) => l.msg === "change event synced" && names.some((name) => l.externalSecret === `${ns.name}/${name}`));
+    await waitUntil(`${n} change events settled`, () => new Set(settledLines().map((l) => l.externalSecret)).size >= n, { timeoutMs: 60_000, intervalMs: 250 });
+    const settled = settledLines();
     assert.equal(new Set(settled.map((l) => l.externalSecret)).size, n, "every ExternalSecret settled its change event");
     const p = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil((q / 100) * values.length) - 1)];
     const figure = (field: "totalMs" | "writtenMs" | "fromQueueMs") => {
