@@ -28,7 +28,7 @@ import { formatFanOut, runFanOutScenario } from "./fanout.ts";
 import { formatSteady, runSteadyScenario } from "./steady-refresh.ts";
 import { USAGE, esoConcurrency, parseBenchOptions, type BenchOptions } from "./real-eso/bench-options.ts";
 import { ensureEsoBuild, type EsoBuild } from "./real-eso/eso-build.ts";
-import { startEso, startFerry } from "./real-eso/controller-process.ts";
+import { CHART_CONTROLLER_CONCURRENCY, startEso, startFerry } from "./real-eso/controller-process.ts";
 import { runControllerScenario } from "./real-eso/scenario.ts";
 import type { ControllerRunResult } from "./real-eso/controller-result.ts";
 import { formatTemplateCost, runTemplateCost } from "./template-cost.ts";
@@ -91,7 +91,7 @@ async function runAgainstEso(o: BenchOptions): Promise<void> {
     if (name === "ferry") {
       results.push(await runControllerScenario({
         ...common, label: "Ferry", kind: "ferry",
-        start: (s) => startFerry({ ...s, concurrency: 8, nodeOptions: process.env.BENCH_FERRY_NODE_OPTIONS }),
+        start: (s) => startFerry({ ...s, concurrency: CHART_CONTROLLER_CONCURRENCY, nodeOptions: process.env.BENCH_FERRY_NODE_OPTIONS }),
       }));
     } else {
       const concurrent = esoConcurrency(name);

@@ -16,6 +16,9 @@ export interface ControllerStart {
   logDir: string;
 }
 
+/** The chart's controller.concurrency (deploy/chart/ferry/values.yaml), which Ferry runs with in the benchmark. */
+export const CHART_CONTROLLER_CONCURRENCY = 32;
+
 const baseEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR });
 
 /**
@@ -43,7 +46,7 @@ export async function startEso(o: ControllerStart & { binary: string; concurrent
 /**
  * Ferry as the image runs it (node src/cli/main.ts, the image's environment: NODE_ENV=production, its compile
  * cache) with the chart's controller
- * arguments (deploy/chart/ferry/templates/controller/deployment.yaml: --concurrency from values, default 8).
+ * arguments (deploy/chart/ferry/templates/controller/deployment.yaml: --concurrency from values, default 32).
  * NODE_OPTIONS is the chart's for the controller's memory limit (ADR 13) unless `nodeOptions` overrides it.
  */
 export function startFerry(o: ControllerStart & { concurrency: number; nodeOptions?: string | undefined }): ManagedProcess {

@@ -122,7 +122,7 @@ export function controllerCommand(): Command {
     .description("Run the sync controller: ExternalSecret, SecretStore, ClusterSecretStore and ClusterExternalSecret (external-secrets.io v1 and v1beta1) and PushSecret (v1alpha1) for AWS.")
     .option("--kubeconfig <path>", "kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then in-cluster")
     .option("--namespace <name>", "watch and reconcile only this namespace (ClusterSecretStores are still read)")
-    .option("--concurrency <n>", "ExternalSecrets reconciled at once", positiveInt, 8)
+    .option("--concurrency <n>", "ExternalSecrets reconciled at once", positiveInt, 32)
     .addOption(
       new Option("--enable-cluster-external-secret-reconciler [bool]", "reconcile ClusterExternalSecrets (cluster-wide mode only)")
         .argParser(parseBool)

@@ -66,7 +66,7 @@ export const ESO_CONTROLLER_FLAGS: readonly EsoFlag[] = [
     type: "int",
     esoDefault: "1",
     ferry: "alias",
-    ferryEquivalent: "`--concurrency` (Ferry's default is 8)",
+    ferryEquivalent: "`--concurrency` (Ferry's default is 32)",
     translate: (v) => ok(`--concurrency=${v}`),
   },
   {

@@ -166,7 +166,8 @@ export class ExternalSecretController {
     const reconciler = this.reconciler;
     this.controller = new Controller({
       name: "externalsecret",
-      concurrency: options.concurrency ?? 8,
+      // A reconcile mostly waits for API writes in turn (Secret, then status): 32 in flight (ADR 20).
+      concurrency: options.concurrency ?? 32,
       logger: options.logger.child({ controller: "externalsecret" }),
       reconciler: {
         reconcile: (req, signal) => timed(metrics, { namespace: req.namespace ?? "", name: req.name }, (r) => reconciler.reconcile(r, signal), (r) => externalSecrets.get(r.namespace, r.name) !== undefined),
