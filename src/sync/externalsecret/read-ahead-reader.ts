@@ -1,5 +1,5 @@
 import type { ExternalSecret } from "../../apis/external-secret.ts";
-import { remoteSecretIdKey, type RemoteSecretId, type SecretsClient } from "../../providers/provider.ts";
+import { remoteSecretIdKey, type ReadOutcome, type RemoteSecretId, type SecretsClient } from "../../providers/provider.ts";
 import type { Informer } from "../../runtime/informer.ts";
 import type { KubeObject } from "../../runtime/list-watcher.ts";
 import type { Logger } from "../../runtime/logger.ts";
@@ -238,7 +238,20 @@ export class ReadAheadReaders {
           }
         }
 
-        const companions = this.#o.readAhead ? await this.#companions(client, store, requester, ids, mates, maxBatch) : [];
+        // Registered before the first await: siblings reconciling beside this one (one per worker) wait for this
+        // read instead of each starting their own while it gathers companions.
+        const forSiblings = group ? Promise.withResolvers<Map<string, ReadOutcome>>() : undefined;
+        if (group && forSiblings) {
+          const intervalMs = durationMs((raw && this.#o.parse(raw))?.spec.refreshInterval);
+          siblings.put(group, forSiblings.promise, siblingShareMs(intervalMs));
+        }
+        let companions: Array<ReadAheadCandidate & { version: string }>;
+        try {
+          companions = this.#o.readAhead ? await this.#companions(client, store, requester, ids, mates, maxBatch) : [];
+        } catch (err) {
+          forSiblings?.reject(err);
+          throw err;
+        }
         const picked = pickCompanions(ids, companions, maxBatch);
         for (const c of companions) if (!picked.companions.includes(c)) this.#inBatch.delete(c.key);
         for (const c of picked.companions) this.#groupsOf.get(c.key)?.leave(c.key);
@@ -250,10 +263,7 @@ export class ReadAheadReaders {
           this.#inBatch.set(c.key, reading);
           this.#readAt.set(c.key, readAt);
         }
-        if (group) {
-          const intervalMs = durationMs((raw && this.#o.parse(raw))?.spec.refreshInterval);
-          siblings.put(group, reading, siblingShareMs(intervalMs, readAheadHorizonMs(intervalMs)));
-        }
+        forSiblings?.resolve(reading);
         let outcomes: Awaited<typeof reading>;
         // The companions still waiting for this batch when it returns: a change event meanwhile released one
         // (forgetPrefetched), and it reads again for itself instead.

@@ -37,8 +37,8 @@ export function siblingGroupOf(es: KubeObject): string | undefined {
  * reads the same secret once per namespace). Siblings are one definition copied to N namespaces: on the same
  * client (same store, credentials and region; each sibling's own namespace access is checked by its
  * reconcile before it reads) they read the same ids, so the first sibling's read, in flight or finished, is
- * the read of all of them for `ttlMs` (siblingShareMs: about the read-ahead window, so a sibling's value is
- * about as old as read-ahead would make it, and never older than half its refreshInterval). Kept per client,
+ * the read of all of them for `ttlMs` (siblingShareMs: most of their interval, and each plans its next refresh
+ * from when that read went out). Kept per client,
  * so nothing crosses credentials; entries expire, so memory is bounded by the ClusterExternalSecrets read
  * within the window.
  */
@@ -92,11 +92,14 @@ export class SiblingReads {
 }
 
 /**
- * How long siblings share a read: the read-ahead window of their refreshInterval, but at least the few
- * seconds a fan-out takes to create its ExternalSecrets (up to 10 s, never more than half the interval), and
- * at most a minute. refreshInterval 0 (read once): a minute.
+ * How long siblings share a read: three quarters of their refreshInterval, at most a minute (the read time
+ * a reconcile plans from must be within the prefetch lifetime); refreshInterval 0 (read once): a minute.
+ * Every sibling that takes the read plans its next refresh from when the read went out, so a sibling never
+ * holds a value longer than its interval plus jitter, and all of them land in one refresh group. A shorter
+ * TTL (10 s, until issue #12's last runs) let the last siblings of a fan-out created slowly on a busy
+ * machine read again and plan from that second read: two refresh groups, two reads per cycle for cycles.
  */
-export function siblingShareMs(refreshIntervalMs: number, readAheadWindowMs: number): number {
+export function siblingShareMs(refreshIntervalMs: number): number {
   if (refreshIntervalMs <= 0) return 60_000;
-  return Math.min(60_000, Math.max(readAheadWindowMs, Math.min(10_000, refreshIntervalMs / 2)));
+  return Math.min(60_000, Math.floor((refreshIntervalMs * 3) / 4));
 }
