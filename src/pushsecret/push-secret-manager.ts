@@ -8,6 +8,7 @@ import { KubeEventRecorder, type EventRecorder } from "../runtime/event-recorder
 import type { Informer } from "../runtime/informer.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
+import type { NamespacedWatchPool } from "../runtime/namespaced-watch-pool.ts";
 import { StoreUnavailableError } from "../sync/externalsecret/reconciler.ts";
 import { labelSelectorQuery, matchesLabelSelector, type LabelSelector } from "../sync/label-selector.ts";
 import { StoreResolver, type ParsedStore } from "../sync/store-resolver.ts";
@@ -16,7 +17,7 @@ import type { SyncObserver } from "../sync/sync-observer.ts";
 import type { ApiCallObserver } from "../providers/provider.ts";
 import { ClusterPushSecretController } from "./cluster/cluster-push-secret-controller.ts";
 import { PushSecretReconciler, type ResolvedPushStore } from "./push-secret-reconciler.ts";
-import { SourceSecretWatch } from "./source-watch.ts";
+import { sourceSecretWatch } from "./source-watch.ts";
 import { ParameterStoreTarget } from "./targets/parameter-store-target.ts";
 import type { PushTarget } from "./targets/push-target.ts";
 import { SecretsManagerTarget } from "./targets/secrets-manager-target.ts";
@@ -67,7 +68,8 @@ const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch)
 export class PushSecretManager {
   readonly pushSecrets: Informer<KubeObject>;
   readonly controller: Controller;
-  readonly sources: SourceSecretWatch;
+  /** Source Secrets (identity and labels) of the namespaces that have PushSecrets, retained per PushSecret key. */
+  readonly sources: NamespacedWatchPool<KubeObject>;
   /** ClusterPushSecrets (cluster-wide mode only: they need every namespace). */
   readonly cluster: ClusterPushSecretController | undefined;
   readonly #informers: SyncInformers;
@@ -189,7 +191,7 @@ export class PushSecretManager {
       reconciler: { reconcile: (req, signal) => reconciler.reconcile(req, signal) },
       ...(options.metrics?.controller ? { metrics: options.metrics.controller("pushsecret") } : {}),
     });
-    this.sources = new SourceSecretWatch({
+    this.sources = sourceSecretWatch({
       kubeConfig,
       logger,
       onChange: ({ namespace, name, labels }) => {

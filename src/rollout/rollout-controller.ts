@@ -8,11 +8,12 @@ import { DEFAULT_KUBE_REQUEST_TIMEOUT_MS } from "../runtime/kube-call.ts";
 import { KubeApiError, kubeRequest } from "../runtime/kube-request.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
+import type { NamespacedWatchPool } from "../runtime/namespaced-watch-pool.ts";
 import { kubeOutageRetryCap } from "../sync/kube-outage-retry.ts";
 import { ROLLOUT_FIELD_MANAGER, SECRETS_HASH } from "./annotations.ts";
 import { optedIn, rolloutTriggeredBy } from "./rollout-policy.ts";
 import type { RolloutMetrics } from "./rollout-metrics.ts";
-import { SecretDigestWatch } from "./secret-digest-watch.ts";
+import { secretDigestWatch } from "./secret-digest-watch.ts";
 import { rolloutDelayMs, secretsHash } from "./secrets-hash.ts";
 import { workloadView, type SecretView, type WorkloadView } from "./views.ts";
 import { WORKLOAD_KINDS, parseWorkloadKey, pluralOf, rolloutApplyBody, workloadKey, type WorkloadKind, type WorkloadRef } from "./workload-kinds.ts";
@@ -55,7 +56,8 @@ export class RolloutController {
   readonly #hashKey: Uint8Array;
   readonly #timeoutMs: number;
   readonly #informers = new Map<WorkloadKind, Informer<WorkloadView>>();
-  readonly #secrets: SecretDigestWatch;
+  /** Secret digests of the namespaces that have opted-in workloads, retained per workload key. */
+  readonly #secrets: NamespacedWatchPool<SecretView>;
   readonly #controller: Controller;
   /** Workload key → names of the Secrets whose content changed since its last rollout. */
   readonly #pending = new Map<string, Set<string>>();
@@ -73,7 +75,7 @@ export class RolloutController {
     this.#clock = options.clock ?? realClock;
     this.#hashKey = options.hashKey ?? randomBytes(32);
     this.#timeoutMs = options.kubeRequestTimeoutMs ?? DEFAULT_KUBE_REQUEST_TIMEOUT_MS;
-    this.#secrets = new SecretDigestWatch({ kubeConfig: options.kubeConfig, logger: this.#logger, onContentChange: (s) => this.#secretChanged(s) });
+    this.#secrets = secretDigestWatch({ kubeConfig: options.kubeConfig, logger: this.#logger, onContentChange: (s) => this.#secretChanged(s) });
     this.#controller = new Controller({
       name: "rollout",
       reconciler: { reconcile: (request, signal) => this.#reconcile(request, signal) },
@@ -116,7 +118,8 @@ export class RolloutController {
 
   /** Namespaces whose Secrets are watched and Secrets cached (for tests and logs). */
   get watchedSecrets(): { namespaces: number; secrets: number } {
-    return this.#secrets.size;
+    const { namespaces, objects } = this.#secrets.size;
+    return { namespaces, secrets: objects };
   }
 
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
