@@ -3,7 +3,6 @@
 // counted per refreshInterval window at the fault proxy, with the fill of every provider batch, for a few
 // cycles. The floor is ceil(N / 20) BatchGetSecretValue calls per cycle (ADR 14).
 import * as k8s from "@kubernetes/client-node";
-import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Provider } from "../src/providers/provider.ts";
 import type { AwsStoreSpec } from "../src/providers/aws/spec.ts";
@@ -13,6 +12,7 @@ import { SyncManager } from "../src/sync/sync-manager.ts";
 import { defaultValueTransforms } from "../src/sync/value-transforms.ts";
 import type { TestEnvironment } from "../test/env/index.ts";
 import { waitUntil } from "../test/env/index.ts";
+import { inParallel, seedSecretsManagerStore } from "./bench-fixtures.ts";
 
 export interface SteadyOptions {
   env: TestEnvironment;
@@ -43,25 +43,8 @@ export interface SteadyResult {
   cycles: SteadyCycle[];
 }
 
-/** Runs fn on every item, `limit` at a time; a failed call is retried twice (a busy shared machine drops some). */
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const retried = async (item: T) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn(item);
-      } catch (err) {
-        // A create that went through before its connection dropped: the retry finds it there.
-        if (attempt > 1 && (err as { code?: number }).code === 409) return undefined;
-        if (attempt >= 3) throw err;
-        await sleep(1_000 * attempt);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await retried(items[next++]!);
-  }));
-}
+/** A busy shared machine drops some creates: each is tried up to three times. */
+const retried = { attempts: 3 };
 
 export async function runSteadyScenario(o: SteadyOptions): Promise<SteadyResult> {
   const { env } = o;
@@ -76,19 +59,7 @@ export async function runSteadyScenario(o: SteadyOptions): Promise<SteadyResult>
   let watcher: Informer<KubeObject> | undefined;
   const cycle = { batches: 0, ids: 0, singles: 0, syncs: 0 };
   try {
-    const sm = new SecretsManagerClient({});
-    await inParallel(ids, 8, (id) => sm.send(new CreateSecretCommand({ Name: id, SecretString: JSON.stringify({ password: `value-of-${id}` }) })));
-    await core.createNamespacedSecret({ namespace: ns.name, body: { metadata: { name: "aws-creds" }, stringData: { "access-key": "AKIDBENCH", "secret-access-key": "bench" } } });
-    await custom.createNamespacedCustomObject({
-      group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "secretstores",
-      body: {
-        apiVersion: "external-secrets.io/v1", kind: "SecretStore", metadata: { name: "aws" },
-        spec: { provider: { aws: { service: "SecretsManager", region: env.state.region, auth: { secretRef: {
-          accessKeyIDSecretRef: { name: "aws-creds", key: "access-key" },
-          secretAccessKeySecretRef: { name: "aws-creds", key: "secret-access-key" },
-        } } } } },
-      },
-    });
+    await seedSecretsManagerStore({ core, custom, namespace: ns.name, region: env.state.region, ids, ...retried });
     watcher = new Informer<KubeObject>({ kubeConfig: admin, path: `/apis/external-secrets.io/v1/namespaces/${ns.name}/externalsecrets` });
     watcher.start();
     await watcher.waitForSync();
@@ -113,7 +84,7 @@ export async function runSteadyScenario(o: SteadyOptions): Promise<SteadyResult>
         apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: id.replace(/[^a-z0-9-]/g, "-") },
         spec: { refreshInterval: `${o.intervalSeconds}s`, secretStoreRef: { name: "aws", kind: "SecretStore" }, data: [{ secretKey: "password", remoteRef: { key: id, property: "password" } }] },
       },
-    }));
+    }), retried);
     await waitUntil(`${o.count} ExternalSecrets Ready (steady)`, () => ready() === o.count, { timeoutMs: 15 * 60_000, intervalMs: 200 });
     const coldSyncSeconds = (performance.now() - started) / 1000;
 
