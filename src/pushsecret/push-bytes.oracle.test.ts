@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { PushSecretData } from "../apis/push-secret.ts";
 import { ParameterStoreWriter } from "../providers/aws/parameterstore/write.ts";
-import type { ParameterStoreWriteApi } from "../providers/aws/parameterstore/write-api.ts";
+import type { ParameterStoreWriteApi } from "../providers/aws/parameterstore/api.ts";
 import { SecretsManagerWriter } from "../providers/aws/secretsmanager/write.ts";
 import type { SecretsManagerWriteApi } from "../providers/aws/secretsmanager/write-api.ts";
 import { b64, goAvailable, runOracle, type OraclePushRequest } from "../../tools/oracle/index.ts";

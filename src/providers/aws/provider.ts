@@ -17,9 +17,9 @@ import type { Clock, CredentialSource } from "./auth/credentials.ts";
 import { dependsOnExternalSecretNamespace, type StoreIdentity } from "./auth/namespaces.ts";
 import type { StsApi } from "./auth/sts.ts";
 import { callError, Redactor } from "./errors.ts";
-import { sdkParameterStoreApi, type ParameterStoreApi } from "./parameterstore/api.ts";
+import { sdkParameterStoreFor, type ParameterStoreApi } from "./parameterstore/api.ts";
 import { ParameterStoreSecretsClient } from "./parameterstore/client.ts";
-import { DEFAULT_AWS_TIMEOUTS, createSecretsManagerClient, createSsmClient, defaultChainCredentials, sdkStsFactory, type AwsTimeouts, type SdkClientOptions } from "./sdk-clients.ts";
+import { DEFAULT_AWS_TIMEOUTS, createSecretsManagerClient, defaultChainCredentials, sdkStsFactory, type AwsTimeouts, type SdkClientOptions } from "./sdk-clients.ts";
 import { sdkSecretsManagerApi, type SecretsManagerApi } from "./secretsmanager/api.ts";
 import { SecretsManagerSecretsClient } from "./secretsmanager/client.ts";
 import type { AwsStoreSpec } from "./spec.ts";
@@ -45,11 +45,7 @@ export const sdkApiFactory: AwsApiFactory = {
     dispose.push(client);
     return sdkSecretsManagerApi(client, credentials);
   },
-  parameterStore: (options, credentials, dispose) => {
-    const client = createSsmClient(options, credentials);
-    dispose.push(client);
-    return sdkParameterStoreApi(client, credentials);
-  },
+  parameterStore: sdkParameterStoreFor,
   defaultCredentials: defaultChainCredentials,
 };
 

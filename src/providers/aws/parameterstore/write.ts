@@ -1,7 +1,7 @@
 import type { Tag } from "@aws-sdk/client-ssm";
 import { callError, describeAwsError, type Redactor } from "../errors.ts";
 import { checkOwner } from "../ownership.ts";
-import type { ParameterStoreWriteApi } from "./write-api.ts";
+import type { ParameterStoreWriteApi } from "./api.ts";
 
 export interface PutParameterRequest {
   /** The parameter name without the store's prefix (the writer applies it). */

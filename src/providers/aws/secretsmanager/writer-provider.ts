@@ -12,9 +12,9 @@ import { dependsOnExternalSecretNamespace, type StoreIdentity } from "../auth/na
 import { Redactor } from "../errors.ts";
 import { sdkApiFactory, type AwsApiFactory } from "../provider.ts";
 import { DefaultCredentialsByRegion, StoreCache, type Disposables } from "../store-cache.ts";
-import { createSecretsManagerClient, createSsmClient, type SdkClientOptions } from "../sdk-clients.ts";
+import { createSecretsManagerClient, type SdkClientOptions } from "../sdk-clients.ts";
 import { ParameterStoreWriter } from "../parameterstore/write.ts";
-import { sdkParameterStoreWriteApi, type ParameterStoreWriteApi } from "../parameterstore/write-api.ts";
+import { sdkParameterStoreFor, type ParameterStoreWriteApi } from "../parameterstore/api.ts";
 import type { AwsStoreSpec } from "../spec.ts";
 import { validateAwsStore } from "../validate-store.ts";
 import { SecretsManagerWriter } from "./write.ts";
@@ -35,11 +35,7 @@ export const sdkWriteApiFactory: AwsWriteApiFactory = {
     dispose.push(client);
     return sdkSecretsManagerWriteApi(client, credentials);
   },
-  parameterStoreWrite: (options, credentials, dispose) => {
-    const client = createSsmClient(options, credentials);
-    dispose.push(client);
-    return sdkParameterStoreWriteApi(client, credentials);
-  },
+  parameterStoreWrite: sdkParameterStoreFor,
 };
 
 export interface SecretsManagerWriterProviderOptions {
