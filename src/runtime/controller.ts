@@ -64,6 +64,11 @@ export interface ControllerOptions {
   clock?: Clock;
   rateLimiter?: RateLimiter;
   metrics?: ControllerMetrics;
+  /**
+   * At most this many low-priority reconciles (periodic requeues) run at once, so the other workers are
+   * there for changes (WorkQueueOptions.maxLowInFlight); default: all of them.
+   */
+  periodicConcurrency?: number | undefined;
   /** How long stop() waits for in-flight reconciles before aborting them; default 30 s. */
   shutdownTimeoutMs?: number;
   /**
@@ -120,6 +125,7 @@ export class Controller {
     this.#maxRetryDelayMs = options.maxRetryDelayMs;
     this.queue = new WorkQueue({
       clock: this.#clock,
+      maxLowInFlight: options.periodicConcurrency,
       metrics: this.#metrics,
       ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
     });

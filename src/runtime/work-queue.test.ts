@@ -275,3 +275,27 @@ describe("WorkQueue priorities (issue #16: a new object is not queued behind due
     assert.deepEqual(await drain(q), ["a", "b"]);
   });
 });
+
+describe("WorkQueue maxLowInFlight", () => {
+  test("low keys are handed out only while fewer than the limit are processed; normal keys always are", async () => {
+    const q = new WorkQueue({ clock: new FakeClock(), maxLowInFlight: 2 });
+    for (const k of ["r1", "r2", "r3", "r4"]) q.add(k, "low");
+    const first = [await q.get(), await q.get()];
+    assert.deepEqual(first, ["r1", "r2"]);
+    let third: string | undefined;
+    void q.get().then((k) => (third = k));
+    await settle();
+    assert.equal(third, undefined, "a third low key waits for a slot");
+    q.add("new");
+    await settle();
+    assert.equal(third, "new", "a change takes the waiting worker at once");
+    let fourth: string | undefined;
+    void q.get().then((k) => (fourth = k));
+    await settle();
+    assert.equal(fourth, undefined);
+    q.done("r1");
+    await settle();
+    assert.equal(fourth, "r3", "a finished low key frees its slot");
+    assert.equal(q.length, 1);
+  });
+});

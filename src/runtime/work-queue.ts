@@ -46,6 +46,12 @@ export interface WorkQueueOptions {
   /** Default: ESO's, per-key 1 s → 7 min, max'ed with a 10/s burst 100 global bucket. */
   rateLimiter?: RateLimiter;
   metrics?: WorkQueueMetrics;
+  /**
+   * At most this many low-priority keys are processed at once (default: no limit). The other workers stay free
+   * for changes: a new object then waits neither behind due refreshes nor for a worker they all hold, and on a
+   * CPU-bound process it shares the CPU with at most this many refreshes.
+   */
+  maxLowInFlight?: number | undefined;
 }
 
 /**
@@ -70,6 +76,9 @@ export class WorkQueue {
   /** Keys that need processing (queued, or added while being processed), with the line they go to. */
   readonly #dirty = new Map<string, QueuePriority>();
   readonly #processing = new Set<string>();
+  /** The keys being processed that were handed out from the low line. */
+  readonly #processingLow = new Set<string>();
+  readonly #maxLowInFlight: number;
   readonly #addedAt = new Map<string, number>();
   readonly #startedAt = new Map<string, number>();
   /** The delay each key backing off was last given by addRateLimited. */
@@ -93,6 +102,7 @@ export class WorkQueue {
     this.#clock = options.clock ?? realClock;
     this.#rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter(this.#clock);
     this.#metrics = options.metrics ?? {};
+    this.#maxLowInFlight = options.maxLowInFlight ?? Number.POSITIVE_INFINITY;
     this.#metrics.inProgress?.(() => this.inProgress());
   }
 
@@ -225,11 +235,13 @@ export class WorkQueue {
   /** Marks the key processed; re-queues it if it was added meanwhile. */
   done(key: string): void {
     if (!this.#processing.delete(key)) return;
+    const freedLowSlot = this.#processingLow.delete(key);
     const started = this.#startedAt.get(key);
     this.#startedAt.delete(key);
     if (started !== undefined) this.#metrics.workDuration?.((this.#clock.monotonic() - started) / 1000);
     const again = this.#dirty.get(key);
     if (again !== undefined) this.#enqueue(key, again);
+    if (freedLowSlot) this.#wakeGetters();
     this.#checkDrained();
   }
 
@@ -277,7 +289,10 @@ export class WorkQueue {
 
   #take(): string | undefined {
     let key: string | undefined;
+    let from: QueuePriority = "normal";
     for (const priority of ["normal", "low"] as const) {
+      if (priority === "low" && this.#processingLow.size >= this.#maxLowInFlight) break;
+      from = priority;
       const line = this.#lines[priority];
       while ((key = line.shift()) !== undefined && this.#queued.get(key) !== priority);
       if (key !== undefined) break;
@@ -286,6 +301,7 @@ export class WorkQueue {
     this.#queued.delete(key);
     this.#dirty.delete(key);
     this.#processing.add(key);
+    if (from === "low") this.#processingLow.add(key);
     // A key handed out early (added directly while a delayed add was pending) drops that pending time: the
     // attempt that starts now decides the next one (requeueAfter, or a longer backoff after a failure).
     // Otherwise the stale, earlier time would win over the new backoff in addAfter, and every direct add of

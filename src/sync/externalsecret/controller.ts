@@ -166,8 +166,11 @@ export class ExternalSecretController {
     const reconciler = this.reconciler;
     this.controller = new Controller({
       name: "externalsecret",
-      // A reconcile mostly waits for API writes in turn (Secret, then status): 32 in flight (ADR 20).
+      // A reconcile mostly waits for API writes in turn (Secret, then status): 32 in flight (ADR 20). Periodic
+      // refreshes take at most a quarter of the workers, so a new or edited ExternalSecret always finds one free
+      // and shares the CPU with few refreshes.
       concurrency: options.concurrency ?? 32,
+      periodicConcurrency: Math.max(1, Math.ceil((options.concurrency ?? 32) / 4)),
       logger: options.logger.child({ controller: "externalsecret" }),
       reconciler: {
         reconcile: (req, signal) => timed(metrics, { namespace: req.namespace ?? "", name: req.name }, (r) => reconciler.reconcile(r, signal), (r) => externalSecrets.get(r.namespace, r.name) !== undefined),
