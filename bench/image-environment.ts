@@ -1,6 +1,6 @@
 // The image's environment for a Ferry process the benchmarks start from the checkout, so it runs as the image
 // runs it: deploy/image/spec.json's variables and a compile cache filled the way the image build fills it.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { imageEnv, loadImageSpec, repoRoot, warmCompileCache } from "../scripts/image-spec.ts";
@@ -16,6 +16,8 @@ export function imageEnvironment(): Record<string, string> {
   const spec = loadImageSpec();
   if (process.env.BENCH_COMPILE_CACHE === "off") return (filled = imageEnv(spec, null));
   const cacheDir = mkdtempSync(join(tmpdir(), "ferry-bench-compile-cache-"));
+  // ~23 MB per run: removed when the benchmark exits, after the controllers it started.
+  process.once("exit", () => rmSync(cacheDir, { recursive: true, force: true }));
   warmCompileCache(spec, { node: process.execPath, appDir: repoRoot, cacheDir, uid: process.getuid?.() ?? 0 });
   return (filled = imageEnv(spec, cacheDir));
 }
