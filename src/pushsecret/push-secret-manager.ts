@@ -61,6 +61,9 @@ export interface PushSecretManagerOptions {
 
 const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
 
+/** How long a PushSecret's reconcile waits for its namespace's Secrets to be listed (#awaitSourceList). */
+const sourceListWaitMs = 10_000;
+
 /**
  * The PushSecret controller: an informer on PushSecrets, the source-Secret watch (scoped to namespaces with
  * PushSecrets, identity only), the store informers (shared with the sync path when given), and a work queue.
@@ -84,6 +87,8 @@ export class PushSecretManager {
   readonly #sourceOf = new Map<string, string>();
   /** Namespace → PushSecrets (`ns/name`) that select their sources by label → their selector. */
   readonly #bySelector = new Map<string, Map<string, LabelSelector>>();
+  /** Namespaces where a PushSecret reconciled before their Secrets were listed (#awaitSourceList gave up waiting). */
+  readonly #reconciledBeforeListed = new Set<string>();
 
   constructor(options: PushSecretManagerOptions) {
     const { kubeConfig } = options;
@@ -188,7 +193,12 @@ export class PushSecretManager {
       name: "pushsecret",
       concurrency: options.concurrency ?? 4,
       logger: logger.child({ controller: "pushsecret" }),
-      reconciler: { reconcile: (req, signal) => reconciler.reconcile(req, signal) },
+      reconciler: {
+        reconcile: async (req, signal) => {
+          await this.#awaitSourceList(req, signal);
+          return reconciler.reconcile(req, signal);
+        },
+      },
       ...(options.metrics?.controller ? { metrics: options.metrics.controller("pushsecret") } : {}),
     });
     this.sources = sourceSecretWatch({
@@ -201,6 +211,8 @@ export class PushSecretManager {
           if (labels.some((l) => matchesLabelSelector(selector, l))) this.controller.enqueue(requestOf(key));
         }
       },
+      listedIsChange: (namespace) => this.#reconciledBeforeListed.has(namespace),
+      onListed: (namespace) => void this.#reconciledBeforeListed.delete(namespace),
     });
     this.cluster = namespaces
       ? new ClusterPushSecretController({
@@ -267,6 +279,22 @@ export class PushSecretManager {
     } else if (selectors?.delete(key) && selectors.size === 0) this.#bySelector.delete(namespace);
     if (source || selector) this.sources.retain(namespace, key);
     else this.sources.release(namespace, key);
+  }
+
+  /**
+   * A PushSecret whose source Secrets are watched reconciles once its namespace's Secrets are listed, so it reads
+   * at least what the LIST saw and the listed Secrets are not changes for it: otherwise each namespace's first
+   * LIST (every namespace at startup) would reconcile its PushSecrets a second time, with its AWS reads. A LIST
+   * slower than sourceListWaitMs lets the reconcile go on; that LIST's Secrets then count as changes, since one
+   * created meanwhile may not have been read.
+   */
+  async #awaitSourceList(req: Request, signal: AbortSignal): Promise<void> {
+    const namespace = req.namespace ?? "";
+    const key = `${namespace}/${req.name}`;
+    if (!this.#sourceOf.has(key) && !this.#bySelector.get(namespace)?.has(key)) return;
+    if (this.sources.synced(namespace)) return;
+    if (await this.sources.waitForSync(namespace, AbortSignal.any([signal, AbortSignal.timeout(sourceListWaitMs)]))) return;
+    if (!signal.aborted && !this.sources.synced(namespace)) this.#reconciledBeforeListed.add(namespace);
   }
 
   #forgetSource(key: string, source: string): void {

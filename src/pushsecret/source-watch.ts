@@ -12,7 +12,18 @@ import { NamespacedWatchPool } from "../runtime/namespaced-watch-pool.ts";
  * or loses a selected label is a change of what a PushSecret pushes. The reconciler reads a source Secret's
  * data from the API when it pushes.
  */
-export function sourceSecretWatch(options: { kubeConfig: k8s.KubeConfig; logger: Logger; onChange: (change: SourceSecretChange) => void }): NamespacedWatchPool<KubeObject> {
+export function sourceSecretWatch(options: {
+  kubeConfig: k8s.KubeConfig;
+  logger: Logger;
+  onChange: (change: SourceSecretChange) => void;
+  /**
+   * Whether the Secrets a namespace's first LIST finds are changes. They are not when every PushSecret of the
+   * namespace reconciled after that LIST (it read at least what the LIST saw); see PushSecretManager.
+   */
+  listedIsChange: (namespace: string) => boolean;
+  /** The namespace's first LIST is in. */
+  onListed: (namespace: string) => void;
+}): NamespacedWatchPool<KubeObject> {
   const changed = (o: KubeObject, labels: Array<Record<string, string>>) =>
     options.onChange({ namespace: o.metadata?.namespace ?? "", name: o.metadata?.name ?? "", labels });
   const labelsOf = (o: KubeObject) => o.metadata?.labels ?? {};
@@ -21,11 +32,14 @@ export function sourceSecretWatch(options: { kubeConfig: k8s.KubeConfig; logger:
     pathOf: (namespace) => `/api/v1/namespaces/${namespace}/secrets`,
     transform: identityAndLabels,
     handlers: {
-      listed: (o) => changed(o, [labelsOf(o)]),
+      listed: (o) => {
+        if (options.listedIsChange(o.metadata?.namespace ?? "")) changed(o, [labelsOf(o)]);
+      },
       add: (o) => changed(o, [labelsOf(o)]),
       // Both label sets: a Secret that stops matching a selector is a change for that PushSecret too.
       update: (before, after) => changed(after, [labelsOf(before), labelsOf(after)]),
       delete: (o) => changed(o, [labelsOf(o)]),
+      synced: options.onListed,
     },
     kubeConfig: options.kubeConfig,
     logger: options.logger,

@@ -31,6 +31,7 @@ function setup() {
       add: (o) => events.push(`add ${objectKey(o)} keys=${o.keys}`),
       update: (before, after) => events.push(`update ${objectKey(after)} keys=${before.keys}->${after.keys}`),
       delete: (o) => events.push(`delete ${objectKey(o)}`),
+      synced: (ns) => events.push(`synced ${ns}`),
     },
     listWatcherOf: (ns) => {
       created.push(ns);
@@ -113,7 +114,7 @@ describe("NamespacedWatchPool", () => {
     assert.deepEqual(h.pool.list("a"), [{ metadata: { namespace: "a", name: "x", resourceVersion: "rv-0001" }, keys: 2 }]);
     assert.deepEqual(h.pool.list("b").map(objectKey), ["b/y"]);
     assert.deepEqual(h.pool.list("c"), [], "an unwatched namespace has nothing");
-    assert.deepEqual(h.events.sort(), ["listed a/x keys=2", "listed b/y keys=0"]);
+    assert.deepEqual(h.events.sort(), ["listed a/x keys=2", "listed b/y keys=0", "synced a", "synced b"]);
     await h.pool.stop();
   });
 
@@ -127,7 +128,7 @@ describe("NamespacedWatchPool", () => {
     api.put("ns", "new");
     api.put("ns", "old", { k: "v", k2: "v2" });
     api.remove("ns", "new");
-    assert.deepEqual(h.events, ["listed ns/old keys=1", "add ns/new keys=0", "update ns/old keys=1->2", "delete ns/new"]);
+    assert.deepEqual(h.events, ["listed ns/old keys=1", "synced ns", "add ns/new keys=0", "update ns/old keys=1->2", "delete ns/new"]);
     await h.pool.stop();
   });
 
@@ -141,7 +142,7 @@ describe("NamespacedWatchPool", () => {
     await settle();
     h.pool.retain("ns", "u2");
     await settle();
-    assert.deepEqual(h.events, ["listed ns/x keys=0", "listed ns/x keys=0"]);
+    assert.deepEqual(h.events, ["listed ns/x keys=0", "synced ns", "listed ns/x keys=0", "synced ns"]);
     await h.pool.stop();
   });
 
@@ -158,7 +159,7 @@ describe("NamespacedWatchPool", () => {
     await h.clock.advanceAsync(1_000);
     assert.equal(api.lists.length, 2);
     assert.equal(h.pool.synced("ns"), true);
-    assert.deepEqual(h.events, ["listed ns/x keys=0"]);
+    assert.deepEqual(h.events, ["listed ns/x keys=0", "synced ns"]);
     await h.pool.stop();
   });
 
@@ -178,6 +179,31 @@ describe("NamespacedWatchPool", () => {
     assert.equal(api.lists.length, 2, "the first list and one relist");
     assert.deepEqual(h.events.sort(), ["add ns/d keys=0", "delete ns/a", "update ns/c keys=0->1"]);
     assert.deepEqual(h.pool.list("ns").map(objectKey).sort(), ["ns/b", "ns/c", "ns/d"]);
+    await h.pool.stop();
+  });
+
+  test("waitForSync: true once the namespace listed; false when unwatched, released before its list, or aborted", async () => {
+    const h = setup();
+    h.api("ns").put("ns", "x");
+    h.api("slow").listErrors.push(new Error("down"));
+    assert.equal(await h.pool.waitForSync("ns"), false, "not retained");
+    h.pool.retain("ns", "u1");
+    const waiting = h.pool.waitForSync("ns");
+    h.pool.start();
+    assert.equal(await waiting, true, "waits for start, then the list");
+    assert.equal(await h.pool.waitForSync("ns"), true, "already listed");
+
+    h.pool.retain("slow", "u1");
+    const released = h.pool.waitForSync("slow");
+    h.pool.release("slow", "u1");
+    assert.equal(await released, false);
+    h.api("slow").listErrors.push(new Error("down"));
+    h.pool.retain("slow", "u2");
+    const aborter = new AbortController();
+    const aborted = h.pool.waitForSync("slow", aborter.signal);
+    aborter.abort();
+    assert.equal(await aborted, false);
+    assert.ok(!h.events.includes("synced slow"));
     await h.pool.stop();
   });
 

@@ -1,7 +1,7 @@
 import type * as k8s from "@kubernetes/client-node";
 import { Informer, type InformerOptions } from "./informer.ts";
 import type { KubeObject, ListWatcher } from "./list-watcher.ts";
-import { silentLogger, type Logger } from "./logger.ts";
+import { errorFields, silentLogger, type Logger } from "./logger.ts";
 
 /**
  * What a pool's users hear. `listed` and `add` are apart on purpose: the objects a namespace's first LIST
@@ -15,6 +15,8 @@ export interface NamespacedWatchHandlers<T extends KubeObject> {
   add?(obj: T): void;
   update?(before: T, after: T): void;
   delete?(obj: T): void;
+  /** The namespace's first LIST is in (after its `listed` calls). */
+  synced?(namespace: string): void;
 }
 
 export interface NamespacedWatchPoolOptions<T extends KubeObject> {
@@ -84,6 +86,21 @@ export class NamespacedWatchPool<T extends KubeObject> {
     return this.#byNamespace.get(namespace)?.informer.hasSynced ?? false;
   }
 
+  /**
+   * Resolves true once the namespace has listed; false when it is not watched, is released or the pool stops
+   * first, or `signal` aborts. Waits for start() when the pool has not started.
+   */
+  async waitForSync(namespace: string, signal?: AbortSignal): Promise<boolean> {
+    const entry = this.#byNamespace.get(namespace);
+    if (!entry) return false;
+    try {
+      await entry.informer.waitForSync(signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Starts the informers of the namespaces retained so far; later ones start as they are retained. */
   start(): void {
     this.#started = true;
@@ -118,6 +135,18 @@ export class NamespacedWatchPool<T extends KubeObject> {
       ...(handlers.update ? { update: (before: T, after: T) => handlers.update!(before, after) } : {}),
       ...(handlers.delete ? { delete: (o: T) => handlers.delete!(o) } : {}),
     });
+    if (handlers.synced) {
+      informer.waitForSync().then(
+        () => {
+          try {
+            handlers.synced!(namespace);
+          } catch (err) {
+            this.#logger.error({ ...errorFields(err), namespace }, "namespaced watch synced handler threw");
+          }
+        },
+        () => {}, // stopped before it listed: nothing to tell
+      );
+    }
     return informer;
   }
 }

@@ -3,6 +3,7 @@
 // an unmanaged secret refused, property pushes into a JSON secret, deletion and update policies. Canary
 // values are planted everywhere and must never show up in logs, Events or status.
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import assert from "node:assert/strict";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import * as k8s from "@kubernetes/client-node";
@@ -11,6 +12,8 @@ import { ready, startPush, type PushHarness, type PushSecretObject } from "./pus
 
 const CANARY = `canary-${Date.now().toString(36)}-PsSm`;
 const WRITES = ["CreateSecret", "PutSecretValue", "TagResource", "UntagResource", "DeleteSecret", "RestoreSecret"];
+/** What pushing a secret that does not exist yet costs (counted for its id at the proxy). */
+const ONE_PUSH_OF_A_NEW_SECRET = { CreateSecret: 1, DescribeSecret: 1, GetSecretValue: 1 };
 const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
 let h: PushHarness;
 let prefix: string;
@@ -56,6 +59,14 @@ describe("PushSecret → Secrets Manager", () => {
     const described = await h.describe(`${prefix}app-token`);
     assert.deepEqual(tagsOf(described), { "managed-by": "external-secrets" });
     assert.equal(described?.Description, "secret 'managed-by:external-secrets'");
+  });
+
+  test("the namespace's first PushSecret is pushed once: the Secrets its new source watch lists are not changes", async () => {
+    // The test above made this namespace's first PushSecret, which started the namespace's Secret watch; the
+    // watch's first LIST (with the source Secret in it) must not reconcile it again (one more DescribeSecret
+    // and GetSecretValue). Quiet for a while after Synced: a second reconcile would have run by then.
+    await sleep(2_000);
+    assert.deepEqual(h.aws.countsFor([`${prefix}app-token`]), ONE_PUSH_OF_A_NEW_SECRET);
   });
 
   test("a change of the source Secret is pushed within seconds (refreshInterval is 1h)", async () => {
