@@ -38,9 +38,7 @@ export interface ParameterStoreApi {
 }
 
 /** The SSM calls the Parameter Store writer makes (reads for ownership and comparison included); a seam for counting fakes. */
-export interface ParameterStoreWriteApi {
-  getParameter(input: GetParameterRequest, signal?: AbortSignal): Promise<GetParameterResult>;
-  listTagsForResource(input: ListTagsForResourceRequest, signal?: AbortSignal): Promise<ListTagsForResourceResult>;
+export interface ParameterStoreWriteApi extends Pick<ParameterStoreApi, "getParameter" | "listTagsForResource"> {
   putParameter(input: PutParameterRequest, signal?: AbortSignal): Promise<PutParameterResult>;
   addTagsToResource(input: AddTagsToResourceRequest, signal?: AbortSignal): Promise<void>;
   deleteParameter(input: DeleteParameterRequest, signal?: AbortSignal): Promise<void>;
