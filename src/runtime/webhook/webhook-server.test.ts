@@ -135,7 +135,11 @@ describe("WebhookServer", () => {
     const review = JSON.parse((await post(server, cert.ca, "/mutate?timeout=1s", reviewBody())).body) as { response: { status: { message: string } } };
     const elapsed = Date.now() - started;
     assert.equal(review.response.status.message, "gave up in time");
-    assert.ok(elapsed >= 700 && elapsed < 1_000, `answered within the apiserver's second, took ${elapsed} ms`);
+    // The deadline is the apiserver's second less the 200 ms margin kept to answer. Checked by the reason the
+    // handler's signal carries, not by the wall clock: on a loaded machine the answer itself can take longer.
+    const { signal } = seen.at(-1)!.context;
+    assert.equal((signal.reason as Error).message, "admission deadline of 800 ms passed");
+    assert.ok(elapsed >= 800, `the handler was not stopped before its deadline (${elapsed} ms)`);
   });
 
   test("refuses what is not an AdmissionReview to a known path", async () => {
