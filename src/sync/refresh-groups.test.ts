@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { chooseRefreshGroup, firstAtOrAfter, RefreshGroups, type RefreshGroup } from "./refresh-groups.ts";
+import { chooseRefreshGroup, cohortsOf, firstAtOrAfter, RefreshGroups, type Cohort, type RefreshGroup } from "./refresh-groups.ts";
 import { readAheadHorizonMs, refreshWindow, type RefreshWindow } from "./refresh-policy.ts";
 
 const T = 1_800_000_000_000;
@@ -26,11 +26,11 @@ const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `
 
 describe("refreshWindow", () => {
   test("due at the last refresh plus the interval, the jitter bound either side", () => {
-    assert.deepEqual(refreshWindow({ refreshPolicy: "Periodic", refreshIntervalMs: MINUTE, lastRefreshMs: T, now: T }), { earliest: T + 54_000, due: T + MINUTE, latest: T + 66_000 });
+    assert.deepEqual(refreshWindow({ refreshPolicy: "Periodic", refreshIntervalMs: MINUTE, lastRefreshMs: T, now: T }), { earliest: T + 54_000, due: T + MINUTE, latest: T + 66_000, intervalMs: MINUTE });
   });
   test("never before now; overdue is due now", () => {
-    assert.deepEqual(refreshWindow({ refreshPolicy: "Periodic", refreshIntervalMs: MINUTE, lastRefreshMs: T - 5 * MINUTE, now: T }), { earliest: T, due: T, latest: T + 6_000 });
-    assert.deepEqual(refreshWindow({ refreshPolicy: "Periodic", refreshIntervalMs: MINUTE, lastRefreshMs: T - 57_000, now: T }), { earliest: T, due: T + 3_000, latest: T + 9_000 });
+    assert.deepEqual(refreshWindow({ refreshPolicy: "Periodic", refreshIntervalMs: MINUTE, lastRefreshMs: T - 5 * MINUTE, now: T }), { earliest: T, due: T, latest: T + 6_000, intervalMs: MINUTE });
+    assert.deepEqual(refreshWindow({ refreshPolicy: "Periodic", refreshIntervalMs: MINUTE, lastRefreshMs: T - 57_000, now: T }), { earliest: T, due: T + 3_000, latest: T + 9_000, intervalMs: MINUTE });
   });
   test("no window without periodic refresh", () => {
     assert.equal(refreshWindow({ refreshPolicy: "Periodic", refreshIntervalMs: 0, lastRefreshMs: T, now: T }), undefined);
@@ -68,9 +68,40 @@ describe("chooseRefreshGroup", () => {
       else assert.deepEqual(choice, c.expect);
     });
   }
+  // A new group lines up, by phase in the cycle, with the nearest partial group of its interval it could merge
+  // with (issue 16: partial groups a window apart otherwise keep their phase forever).
+  const cycle: RefreshWindow = { ...window, intervalMs: MINUTE };
+  const partial = (at: number, n: number, o: Partial<RefreshGroup> = {}): RefreshGroup => ({ ...group(at, ids(`p${at}-`, n)), intervalMs: MINUTE, expected: n, ...o });
+  const lineUp: Array<{ name: string; groups: RefreshGroup[]; cohort?: number; expect: { create: number } }> = [
+    { name: "a partial group later in the cycle: the new group at the window's end, toward it", groups: [partial(T + 20_000, 5)], cohort: 2, expect: { create: T + 6_000 } },
+    { name: "a partial group earlier in the cycle: at due, the earliest its jitter takes (never early)", groups: [partial(T - 20_000, 5)], cohort: 2, expect: { create: T } },
+    { name: "by phase: a group 3 s after due in the next cycle is 3 s ahead", groups: [partial(T + MINUTE + 3_000, 5)], cohort: 2, expect: { create: T + 3_000 } },
+    { name: "by phase: a group 40 s ahead is 20 s behind", groups: [partial(T + 40_000, 5), partial(T + 20_000 + 500, 5, { intervalMs: undefined })], cohort: 2, expect: { create: T } },
+    { name: "the nearest in phase wins", groups: [partial(T - 25_000, 5), partial(T + 14_000, 5)], cohort: 2, expect: { create: T + 6_000 } },
+    { name: "not with a group both batches would overflow", groups: [partial(T + 20_000, 15)], cohort: 10, expect: { create: T } },
+    { name: "not with a group still forming from a full batch (its cohort)", groups: [partial(T + 20_000, 3, { expected: 20 })], cohort: 2, expect: { create: T } },
+    { name: "not with a group of another interval", groups: [partial(T + 20_000, 5, { intervalMs: 2 * MINUTE })], cohort: 2, expect: { create: T } },
+    { name: "a full batch lines up with nothing: random, spread", groups: [partial(T + 20_000, 1)], cohort: 20, expect: { create: T } },
+    { name: "a group of several intervals (phase holds for none) is not lined up with", groups: [partial(T + 20_000, 5, { intervalMs: undefined })], cohort: 2, expect: { create: T } },
+    { name: "its own ids count when its batch was smaller", groups: [partial(T + 20_000, 19)], cohort: 1, expect: { create: T + 6_000 } },
+    { name: "no cohort known (never read yet: a Helm install): random, spread", groups: [partial(T + 20_000, 5)], expect: { create: T } },
+  ];
+  for (const c of lineUp) {
+    test(c.name, () => {
+      assert.deepEqual(chooseRefreshGroup(cycle, ["a"], c.groups, 20, () => 0, { cohort: c.cohort === undefined ? undefined : { batch: 7, ids: c.cohort } }), c.expect);
+    });
+  }
+  test("cohortsOf: the batch's distinct ids among the members of each interval", () => {
+    const cohorts = cohortsOf(4, [
+      { key: "a", ids: ["k1"], intervalMs: MINUTE },
+      { key: "b", ids: ["k1", "k2"], intervalMs: MINUTE },
+      { key: "c", ids: ["k3"], intervalMs: 5 * MINUTE },
+    ]);
+    assert.deepEqual(Object.fromEntries(cohorts), { a: { batch: 4, ids: 2 }, b: { batch: 4, ids: 2 }, c: { batch: 4, ids: 1 } });
+  });
   test("a group at its member limit is not joined", () => {
     const full = group(T, ["shared"], ids("m", 3));
-    assert.deepEqual(chooseRefreshGroup(window, ["shared"], [full], 20, () => 0, 3), { create: T });
+    assert.deepEqual(chooseRefreshGroup(window, ["shared"], [full], 20, () => 0, { maxMembers: 3 }), { create: T });
   });
   test("firstAtOrAfter finds the window start by binary search", () => {
     const groups = [1, 3, 3, 7].map((at) => ({ at }));
@@ -139,7 +170,7 @@ describe("RefreshGroups", () => {
  * batch per `maxBatch` distinct ids, each member reconciles within `spreadMs` after the group's time
  * (a busy queue) and plans its next refresh from then. Returns the calls per cycle and every member's gaps.
  */
-function simulate(o: { members: Array<{ key: string; client: string; ids: string[]; intervalMs: number; lastRefresh: number }>; cycles: number; cycleMs: number; maxBatch: number; spreadMs: number; seed: number }) {
+function simulate(o: { members: Array<{ key: string; client: string; ids: string[]; intervalMs: number; lastRefresh: number; cohort?: Cohort }>; cycles: number; cycleMs: number; maxBatch: number; spreadMs: number; seed: number }) {
   const random = seeded(o.seed);
   let now = 0;
   const books = new Map<string, RefreshGroups>();
@@ -153,16 +184,16 @@ function simulate(o: { members: Array<{ key: string; client: string; ids: string
   const last = new Map<string, number>();
   const gaps: Array<{ key: string; gap: number; intervalMs: number }> = [];
   const fires: Array<{ at: number; client: string; ids: number; members: number }> = [];
-  const plan = (m: (typeof o.members)[number], refreshedAt: number) => {
+  const plan = (m: (typeof o.members)[number], refreshedAt: number, cohort?: Cohort) => {
     now = refreshedAt;
     const window = refreshWindow({ refreshPolicy: "Periodic", refreshIntervalMs: m.intervalMs, lastRefreshMs: refreshedAt, now })!;
-    const at = bookOf(m.client).plan(m.key, m.ids, window, random);
+    const at = bookOf(m.client).plan(m.key, m.ids, window, random, cohort);
     assert.ok(at >= window.earliest && at <= window.latest, `${m.key} planned at ${at} outside ${JSON.stringify(window)}`);
     next.set(m.key, at);
   };
   for (const m of o.members) {
     last.set(m.key, m.lastRefresh);
-    plan(m, m.lastRefresh);
+    plan(m, m.lastRefresh, m.cohort);
   }
   const byKey = new Map(o.members.map((m) => [m.key, m]));
   const end = o.cycles * o.cycleMs;
@@ -182,12 +213,14 @@ function simulate(o: { members: Array<{ key: string; client: string; ids: string
       book.leave(k);
       next.delete(k);
     }
+    const cohorts = cohortsOf(fires.length, group.map((k) => ({ key: k, ids: byKey.get(k)!.ids, intervalMs: byKey.get(k)!.intervalMs })));
     for (const k of group) {
       const member = byKey.get(k)!;
       const refreshedAt = at + Math.floor(random() * o.spreadMs);
       gaps.push({ key: k, gap: at - last.get(k)!, intervalMs: member.intervalMs });
       last.set(k, refreshedAt);
-      plan(member, refreshedAt);
+      // Its batch mates plan with it: the batch's distinct ids (read-ahead-reader.ts passes the same).
+      plan(member, refreshedAt, cohorts.get(k));
     }
   }
   const callsPerCycle = Array.from({ length: o.cycles }, (_, c) =>
@@ -250,6 +283,37 @@ describe("batch-aware refresh scheduling (simulated, fake clock)", () => {
     for (const f of cycle) buckets.set(Math.floor(f.at / 500), (buckets.get(Math.floor(f.at / 500)) ?? 0) + 1);
     const busiest = Math.max(...buckets.values());
     assert.ok(busiest <= 50, `busiest 500 ms holds ${busiest} of 200 groups`);
+  });
+
+  test("100 ExternalSecrets in groups of 20,20,20,20,13,5,2 spread over the cycle (the cold sync's shape): the partial groups merge, 5 calls per cycle", () => {
+    // The shape on the real control plane after the initial sync (issue 16): 7 calls per 20 s cycle for good,
+    // the partial groups more than a jitter window apart, each keeping its phase.
+    const shape = [
+      { size: 20, phase: 0 },
+      { size: 20, phase: 3_000 },
+      { size: 20, phase: 6_000 },
+      { size: 20, phase: 9_000 },
+      { size: 13, phase: 11_000 },
+      { size: 5, phase: 15_500 },
+      { size: 2, phase: 19_800 },
+    ];
+    let n = 0;
+    const members = shape.flatMap((g) =>
+      Array.from({ length: g.size }, () => {
+        const i = n++;
+        return { key: `ns/es-${i}`, client: "store-a", ids: [`secret-${i}`], intervalMs: 20_000, lastRefresh: g.phase - 20_000, cohort: { batch: g.phase, ids: g.size } };
+      }),
+    );
+    const r = simulate({ members, cycles: 10, cycleMs: 20_000, maxBatch: 20, spreadMs: 0, seed: 13 });
+    const calls = r.callsPerCycle.join(",");
+    // Measured: 7,6,6,6,6,5,5,5,5,5 (without lining up: 7,6,6,6,6,6,6,6,6,6 — the 2 and 5 met by chance).
+    assert.ok(r.callsPerCycle.slice(1).every((c) => c <= 6), `calls per cycle: ${calls}`);
+    for (const [i, c] of r.callsPerCycle.entries()) {
+      if (i >= 6) assert.ok(c <= Math.ceil(r.refreshesPerCycle[i]! / 20), `cycle ${i}: ${c} calls for ${r.refreshesPerCycle[i]} refreshes; all: ${calls}`);
+    }
+    for (const g of r.gaps.filter((g) => g.gap > 0)) {
+      assert.ok(g.gap <= 22_000 && g.gap >= 18_000, `${g.key} refreshed ${g.gap} ms after its last`);
+    }
   });
 
   test("20 siblings of a ClusterExternalSecret (one shared key) stay in one group: one read per cycle", () => {

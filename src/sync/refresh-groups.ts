@@ -25,6 +25,37 @@ export interface RefreshGroup {
   readonly ids: Map<string, number>;
   /** Its members' keys ("namespace/name"). */
   readonly members: Set<string>;
+  /** Its members' refresh interval (the first member's window): groups line up only with groups of theirs. */
+  intervalMs?: number | undefined;
+  /**
+   * How many distinct ids it is expected to read: the largest batch its members were last read in. Members
+   * of one batch plan one after another, so a group still forming is expected to hold their batch.
+   */
+  expected?: number | undefined;
+}
+
+/**
+ * The batch an ExternalSecret was last read in: its sequence number and its distinct ids among the batch mates
+ * of the same interval (cohortsOf). They plan their next refresh one after another with the same window.
+ */
+export interface Cohort {
+  batch: number;
+  ids: number;
+}
+
+/**
+ * The cohort of each member of batch number `batch`: the batch's distinct ids among the members of the same
+ * refresh interval, the ones that plan with the same window. A batch of 60 s and 5 min ExternalSecrets forms
+ * two groups; counting the whole batch for each made both look full and kept strangers out of them for good.
+ */
+export function cohortsOf(batch: number, members: ReadonlyArray<{ key: string; ids: readonly string[]; intervalMs: number }>): Map<string, Cohort> {
+  const idsByInterval = new Map<number, Set<string>>();
+  for (const m of members) {
+    let set = idsByInterval.get(m.intervalMs);
+    if (!set) idsByInterval.set(m.intervalMs, (set = new Set()));
+    for (const id of m.ids) set.add(id);
+  }
+  return new Map(members.map((m) => [m.key, { batch, ids: idsByInterval.get(m.intervalMs)!.size }]));
 }
 
 /** A refresh group holds at most this many ExternalSecrets (siblings that share ids cost no extra ids). */
@@ -54,8 +85,9 @@ export function chooseRefreshGroup(
   groups: readonly RefreshGroup[],
   maxBatch: number,
   random: () => number,
-  maxMembers = MAX_GROUP_MEMBERS,
+  options: { maxMembers?: number | undefined; cohort?: Cohort | undefined } = {},
 ): GroupChoice {
+  const maxMembers = options.maxMembers ?? MAX_GROUP_MEMBERS;
   let best: { group: RefreshGroup; at: number; added: number; size: number; distance: number } | undefined;
   // A group's time is at most twice a jitter bound after its earliest; scanning that far past this window's
   // end finds every group whose time could move into it.
@@ -76,7 +108,49 @@ export function chooseRefreshGroup(
   if (best) return { join: best.group, at: best.at };
   const sharing = nearestSharingGroup(window, ids, groups);
   if (sharing) return { create: Math.min(window.latest, Math.max(window.earliest, sharing.at)) };
+  const partner = towardMergeableGroup(window, ids, groups, maxBatch, maxMembers, options.cohort);
+  if (partner !== undefined) return { create: partner };
   return { create: Math.round(window.due + random() * (window.latest - window.due)) };
+}
+
+/** The ids a group is expected to read once its forming members have all planned. */
+function expectedIds(group: RefreshGroup): number {
+  return Math.max(group.ids.size, group.expected ?? 0);
+}
+
+/**
+ * Where a new group goes to line up with the nearest group of the same interval, anywhere in the cycle, that
+ * its batch could merge with (both together fit one batch): as close to that group's phase as the window
+ * allows (inside the range its jitter would take). Partial groups a jitter window or more apart never join
+ * each other on their own — each keeps its phase, and 100 ExternalSecrets in groups of 20,20,20,20,13,5,2
+ * cost 7 calls per cycle for good (issue 16). Moving toward each other, they merge within a few cycles.
+ * Only groups of one interval line up (a mixed group's phase holds for none of its members). Full groups
+ * never move (nothing fits with them), so the groups of a client stay spread over the cycle, and groups of
+ * different clients never meet here (each client has its own book; ESO #4231). Undefined: none to line up with.
+ */
+function towardMergeableGroup(window: RefreshWindow, ids: readonly string[], groups: readonly RefreshGroup[], maxBatch: number, maxMembers: number, cohort: Cohort | undefined): number | undefined {
+  const interval = window.intervalMs;
+  // Not before its first read: with nothing known of its batch, every ExternalSecret of a Helm install would
+  // line up with the first groups instead of spreading.
+  if (!interval || !cohort) return undefined;
+  const mine = Math.max(cohort.ids, new Set(ids).size);
+  let nearest: number | undefined;
+  for (const group of groups) {
+    if (group.intervalMs !== interval || group.members.size >= maxMembers || expectedIds(group) + mine > maxBatch) continue;
+    const offset = phaseOffset(group.at - window.due, interval);
+    if (nearest === undefined || Math.abs(offset) < Math.abs(nearest)) nearest = offset;
+  }
+  // Within [due, latest], the range a new group's jitter takes anyway: lining up never makes a refresh early,
+  // and leaves the group its room to move earlier for joiners (a group at its earliest takes fewer).
+  return nearest === undefined ? undefined : Math.round(Math.min(window.latest, Math.max(window.due, window.due + nearest)));
+}
+
+/** `delta` folded into (−interval/2, interval/2]: how far ahead (or behind) in the cycle a time lies. */
+export function phaseOffset(delta: number, interval: number): number {
+  let offset = delta % interval;
+  if (offset > interval / 2) offset -= interval;
+  else if (offset <= -interval / 2) offset += interval;
+  return offset;
 }
 
 /**
@@ -143,31 +217,35 @@ export class RefreshGroups {
    * A member planned again without having been read (a reconcile that found it up to date) keeps its group
    * while the group's time is still ahead and fits its window: its group was planned from when its values
    * were read, which its status does not show, so the window of an up-to-date reconcile may start up to one
-   * bound later (GROUP_EARLY_BOUNDS).
+   * bound later (GROUP_EARLY_BOUNDS). `cohort`: the batch the member was last read in (its batch mates plan
+   * with it), so batches stay whole, partial groups line up to merge and full ones stay put.
    */
-  plan(member: string, ids: readonly string[], window: RefreshWindow, random: () => number): number {
+  plan(member: string, ids: readonly string[], window: RefreshWindow, random: () => number, cohort?: Cohort): number {
     const current = this.#memberOf.get(member);
     if (current && current.at >= this.#now() && current.at <= window.latest && current.at >= window.earliest - (window.latest - window.due) && sameIds(this.#idsOf.get(member), ids)) {
       return current.at;
     }
     this.leave(member);
     this.#sweep();
-    const choice = chooseRefreshGroup(window, ids, this.#groups, this.#maxBatch, random);
+    const choice = chooseRefreshGroup(window, ids, this.#groups, this.#maxBatch, random, { cohort });
     let group: RefreshGroup;
     if ("join" in choice) {
       group = choice.join;
       group.earliest = Math.max(group.earliest, window.earliest);
+      // Members of several intervals: its phase holds for none of them, nothing lines up with it.
+      if (group.intervalMs !== window.intervalMs) group.intervalMs = undefined;
       if (choice.at !== group.at) {
         this.#remove(group);
         group.at = choice.at;
         this.#insert(group);
       }
     } else {
-      group = { at: choice.create, earliest: window.earliest, ids: new Map(), members: new Set() };
+      group = { at: choice.create, earliest: window.earliest, ids: new Map(), members: new Set(), intervalMs: window.intervalMs };
       this.#insert(group);
     }
     group.members.add(member);
     for (const id of new Set(ids)) group.ids.set(id, (group.ids.get(id) ?? 0) + 1);
+    if (cohort) group.expected = Math.max(group.expected ?? 0, cohort.ids);
     this.#memberOf.set(member, group);
     this.#idsOf.set(member, [...new Set(ids)]);
     return group.at;

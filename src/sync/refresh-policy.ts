@@ -161,6 +161,8 @@ export interface RefreshWindow {
   earliest: number;
   due: number;
   latest: number;
+  /** The refresh interval the window was made for (refresh groups line up groups of one interval). */
+  intervalMs?: number | undefined;
 }
 
 export function refreshWindow(input: Pick<RefreshInput, "refreshPolicy" | "refreshIntervalMs" | "lastRefreshMs" | "now">): RefreshWindow | undefined {
@@ -168,7 +170,7 @@ export function refreshWindow(input: Pick<RefreshInput, "refreshPolicy" | "refre
   const last = input.lastRefreshMs ?? input.now;
   const due = Math.max(input.now, last + input.refreshIntervalMs);
   const bound = readAheadHorizonMs(input.refreshIntervalMs);
-  return { earliest: Math.max(input.now, due - bound), due, latest: due + bound };
+  return { earliest: Math.max(input.now, due - bound), due, latest: due + bound, intervalMs: input.refreshIntervalMs };
 }
 
 /**

@@ -225,7 +225,7 @@ describe("ExternalSecretReconciler", () => {
       return window.earliest + 1_000;
     };
     const out = await run(reconciler);
-    assert.deepEqual(windows, [{ earliest: NOW + 3_600_000 - 300_000, due: NOW + 3_600_000, latest: NOW + 3_600_000 + 300_000 }]);
+    assert.deepEqual(windows, [{ earliest: NOW + 3_600_000 - 300_000, due: NOW + 3_600_000, latest: NOW + 3_600_000 + 300_000, intervalMs: 3_600_000 }]);
     assert.equal(out.requeueAfterMs, 3_600_000 - 300_000 + 1_000);
     w.now += 10 * 60_000;
     const upToDate = await run(reconciler);
