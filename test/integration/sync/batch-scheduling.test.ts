@@ -3,7 +3,9 @@
 // BatchGetSecretValue calls (Secrets Manager) and ceil(keys / 10) GetParameters calls (Parameter Store), where
 // refreshes with independent jitter spread out and held ~7 ids per batch (issue 16). Budgets are call counts per
 // refreshInterval window; how fast the machine is only changes how many refreshes fall in a window, never how
-// many calls one refresh of the group costs.
+// many calls one refresh of the group costs. Held to ceil(keys / batch) + 1 since the read path claims a due
+// group's members in one batch whatever the worker concurrency, and partial groups line up to merge (before:
+// 8–9 calls of 12–13 ids, then 7 with groups of 13, 5 and 2 that kept their phases).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -21,6 +23,7 @@ let aws: FaultProxy;
 let h: SyncHarness;
 let ns: { name: string; delete: () => Promise<void> };
 const sync = { batches: [] as number[], syncs: 0 };
+const ownKeys = [...Array.from({ length: SM_COUNT }, (_, i) => `groups/sm-${i}`), ...Array.from({ length: SSM_COUNT }, (_, i) => `/groups/ssm-${i}`)];
 
 async function all(): Promise<ExternalSecretObject[]> {
   const list = (await h.custom.listNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "externalsecrets" })) as { items: ExternalSecretObject[] };
@@ -72,7 +75,7 @@ after(async () => {
 });
 
 describe("batch-aware refresh scheduling", { timeout: 600_000 }, () => {
-  test(`steady state: ${SM_COUNT} Secrets Manager and ${SSM_COUNT} Parameter Store ExternalSecrets cost about ceil(keys / batch) calls per ${INTERVAL_S} s cycle`, { timeout: 600_000, todo: "measured: passed once (≤ 6 / ≤ 4 per cycle), once 9 BatchGetSecretValue per cycle from coalesced batches of 21–26 ids (fixed since in the coalescer, not yet re-measured) on a machine at load 20+" }, async () => {
+  test(`steady state: ${SM_COUNT} Secrets Manager and ${SSM_COUNT} Parameter Store ExternalSecrets cost about ceil(keys / batch) calls per ${INTERVAL_S} s cycle`, { timeout: 600_000 }, async () => {
     // Warm-up: the first cycle after the initial sync still carries its shape.
     await sleep(INTERVAL_S * 1000);
     const before = new Map((await all()).map((es) => [es.metadata.name, es.status?.refreshTime]));
@@ -82,7 +85,8 @@ describe("batch-aware refresh scheduling", { timeout: 600_000 }, () => {
       sync.batches = [];
       sync.syncs = 0;
       await sleep(INTERVAL_S * 1000);
-      cycles.push({ calls: aws.counts(), syncs: sync.syncs, batches: sync.batches });
+      // Only calls that read this file's keys (another file's leftovers may go through the same proxy).
+      cycles.push({ calls: aws.countsFor(ownKeys), syncs: sync.syncs, batches: sync.batches });
     }
     h.logs.push(`batch scheduling: ${JSON.stringify(cycles.map((c) => ({ ...c.calls, syncs: c.syncs, batches: c.batches.length, ids: c.batches.reduce((a, b) => a + b, 0) })))}`);
     const report = JSON.stringify(cycles.map((c) => ({ ...c.calls, syncs: c.syncs, idsPerBatch: c.batches.join(",") })));
