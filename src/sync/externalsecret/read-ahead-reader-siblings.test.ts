@@ -1,14 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ExternalSecret } from "../../apis/external-secret.ts";
 import { remoteSecretIdKey, type ReadOutcome, type RemoteSecretId, type SecretsClient } from "../../providers/provider.ts";
-import type { Informer } from "../../runtime/informer.ts";
 import type { KubeObject } from "../../runtime/list-watcher.ts";
-import { silentLogger } from "../../runtime/logger.ts";
-import type { ExternalSecretsByStore } from "./by-store-index.ts";
-import { ReadAheadReaders } from "./read-ahead-reader.ts";
+import type { ReadAheadReaders } from "./read-ahead-reader.ts";
 import type { ResolvedStore } from "./reconciler.ts";
+import { readersOver as readersOf } from "./testing/readers.ts";
 
 /** A provider client that counts its calls; each call answers after `latencyMs`. */
 class CountingClient implements SecretsClient {
@@ -42,6 +39,14 @@ function sibling(namespace: string): KubeObject {
   } as KubeObject;
 }
 
+/** Another ExternalSecret on the same store, due soon: a read-ahead candidate. */
+const other: KubeObject = {
+  apiVersion: "external-secrets.io/v1",
+  kind: "ExternalSecret",
+  metadata: { namespace: "other", name: "es", generation: 1 },
+  spec: { ...spec, data: [{ secretKey: "token", remoteRef: { key: "other/token" } }] },
+} as KubeObject;
+
 const store: ResolvedStore = { kind: "ClusterSecretStore", name: "shared" } as unknown as ResolvedStore;
 const ids: RemoteSecretId[] = [{ key: "fanout/db" }];
 
@@ -50,21 +55,11 @@ const ids: RemoteSecretId[] = [{ key: "fanout/db" }];
  * (a read-ahead candidate) whose target Secret takes `candidateMs` to come from the cache.
  */
 function readersOver(namespaces: string[], options: { now: () => number; candidateMs?: number }): ReadAheadReaders {
-  const objects = new Map(namespaces.map((ns) => [ns, sibling(ns)]));
-  const other = "other/es";
-  return new ReadAheadReaders({
-    externalSecrets: { get: (namespace: string | undefined, name: string) => (name === "shared" ? objects.get(namespace ?? "") : undefined) } as unknown as Informer<KubeObject>,
-    byStore: { onStore: () => new Set([...namespaces.map((ns) => `${ns}/shared`), other]) } as unknown as ExternalSecretsByStore,
-    queue: () => ({ pending: function* () { yield other; }, retryState: () => undefined }),
-    enqueue: () => {},
-    parse: (raw) => raw as unknown as ExternalSecret,
-    withLastSync: (es) => es,
+  return readersOf([...namespaces.map(sibling), other], {
+    queue: () => ({ *pending() { yield "other/es"; }, retryState: () => undefined }),
     cachedSecret: () => sleep(options.candidateMs ?? 0).then(() => undefined),
-    sameClient: async () => true,
     coalescing: { windowMs: 5, maxBatch: 20 },
-    readAhead: true,
     now: options.now,
-    logger: silentLogger,
   });
 }
 

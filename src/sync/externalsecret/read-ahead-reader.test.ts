@@ -2,12 +2,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseExternalSecret } from "../../apis/parse.ts";
 import type { ReadOutcome, RemoteSecretId, SecretsClient } from "../../providers/provider.ts";
-import type { Informer } from "../../runtime/informer.ts";
 import type { KubeObject } from "../../runtime/list-watcher.ts";
-import { silentLogger } from "../../runtime/logger.ts";
-import { ExternalSecretsByStore } from "./by-store-index.ts";
-import { ReadAheadReaders } from "./read-ahead-reader.ts";
 import type { ResolvedStore } from "./reconciler.ts";
+import { readersOver } from "./testing/readers.ts";
 
 const NS = "app";
 const STORE: ResolvedStore = { kind: "SecretStore", name: "aws", namespace: NS, uid: "store-uid", generation: 1, capabilities: "ReadOnly" };
@@ -49,16 +46,12 @@ const until = async (condition: () => boolean, what = "condition") => {
 
 function world() {
   const objects = new Map([externalSecret("a", "secret-a"), externalSecret("b", "secret-b")].map((o) => [`${NS}/${o.metadata!.name}`, o]));
-  const byStore = new ExternalSecretsByStore();
-  for (const o of objects.values()) byStore.add(o);
   const enqueued: string[] = [];
   // The work queue has b queued (due), so a's read picks b as a companion.
   const queued = new Set([`${NS}/b`]);
   const client = new GatedClient();
   client.remote.set("secret-a", "a-1").set("secret-b", "b-1");
-  const readers = new ReadAheadReaders({
-    externalSecrets: { get: (namespace: string | undefined, name: string) => objects.get(`${namespace}/${name}`) } as unknown as Informer<KubeObject>,
-    byStore,
+  const readers = readersOver([...objects.values()], {
     queue: () => ({
       *pending() {
         yield* queued;
@@ -66,17 +59,6 @@ function world() {
       retryState: () => undefined,
     }),
     enqueue: (r) => enqueued.push(`${r.namespace}/${r.name}`),
-    parse: (raw) => {
-      const parsed = parseExternalSecret(raw);
-      return parsed.ok ? parsed.value : undefined;
-    },
-    withLastSync: (es) => es,
-    cachedSecret: async () => undefined,
-    sameClient: async () => true,
-    coalescing: { windowMs: 0, maxBatch: 20 },
-    readAhead: true,
-    now: () => 1_700_000_000_000,
-    logger: silentLogger,
   });
   const es = (name: string) => parseExternalSecret(objects.get(`${NS}/${name}`));
   const valueOf = (outcomes: Map<string, ReadOutcome>) => [...outcomes.values()].map((o) => (o.ok ? Buffer.from(o.payload.value).toString() : "error")).join();
@@ -138,26 +120,7 @@ describe("ReadAheadReaders, ClusterExternalSecret siblings and change events", (
     let now = 1_700_000_000_000;
     const client = new GatedClient();
     client.remote.set("secret-shared", "v1");
-    const readers = new ReadAheadReaders({
-      externalSecrets: { get: (namespace: string | undefined, name: string) => objects.get(`${namespace}/${name}`) } as unknown as Informer<KubeObject>,
-      byStore: new ExternalSecretsByStore(),
-      queue: () => ({
-        *pending() {},
-        retryState: () => undefined,
-      }),
-      enqueue: () => {},
-      parse: (raw) => {
-        const parsed = parseExternalSecret(raw);
-        return parsed.ok ? parsed.value : undefined;
-      },
-      withLastSync: (es) => es,
-      cachedSecret: async () => undefined,
-      sameClient: async () => true,
-      coalescing: { windowMs: 0, maxBatch: 20 },
-      readAhead: false,
-      now: () => now,
-      logger: silentLogger,
-    });
+    const readers = readersOver([...objects.values()], { readAhead: false, now: () => now });
     const store: ResolvedStore = { ...STORE, kind: "ClusterSecretStore", namespace: undefined };
     const read = (namespace: string) => readers.readerFor(client, store, { namespace, name: "shared" }).read([{ key: "secret-shared" }]);
     const text = (outcomes: Map<string, ReadOutcome>) => [...outcomes.values()].map((o) => (o.ok ? Buffer.from(o.payload.value).toString() : "error")).join();
