@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { chooseRefreshGroup, cohortsOf, firstAtOrAfter, RefreshGroups, type Cohort, type RefreshGroup } from "./refresh-groups.ts";
 import { readAheadHorizonMs, refreshWindow, type RefreshWindow } from "./refresh-policy.ts";
+import { seededRandom } from "../lib/seeded-random.ts";
 
 const T = 1_800_000_000_000;
 const MINUTE = 60_000;
@@ -10,17 +11,6 @@ function group(at: number, ids: string[], members = ids.map((id) => `es-${id}`))
   return { at, earliest: at - 6_000, ids: new Map(ids.map((id) => [id, 1])), members: new Set(members) };
 }
 
-/** A deterministic random in [0, 1) (mulberry32), so simulations are repeatable. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
@@ -171,7 +161,7 @@ describe("RefreshGroups", () => {
  * (a busy queue) and plans its next refresh from then. Returns the calls per cycle and every member's gaps.
  */
 function simulate(o: { members: Array<{ key: string; client: string; ids: string[]; intervalMs: number; lastRefresh: number; cohort?: Cohort }>; cycles: number; cycleMs: number; maxBatch: number; spreadMs: number; seed: number }) {
-  const random = seeded(o.seed);
+  const random = seededRandom(o.seed);
   let now = 0;
   const books = new Map<string, RefreshGroups>();
   const bookOf = (client: string) => {
@@ -238,7 +228,7 @@ describe("batch-aware refresh scheduling (simulated, fake clock)", () => {
   ];
   for (const c of cases) {
     test(`1,000 ExternalSecrets, one key each, ${c.name}: about ceil(refreshes / batch) calls per cycle, none late`, () => {
-      const random = seeded(7);
+      const random = seededRandom(7);
       const members = Array.from({ length: 1000 }, (_, i) => {
         const intervalMs = c.intervals[i % c.intervals.length]!;
         // Steady state as it starts: refreshes spread over the interval (the cold sync took a while).

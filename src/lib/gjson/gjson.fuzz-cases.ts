@@ -3,18 +3,8 @@
  * syntax users write (and some they should not), so many more combinations are compared with Go than
  * the hand-written table holds. Deterministic: the same seed gives the same cases on every run.
  */
+import { seededRandom } from "../seeded-random.ts";
 
-function prng(seed: number): () => number {
-  // mulberry32: small and good enough to spread cases; not for anything secret.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ["a", "b", "a.b", "k*", "é", "日本", "x y", "", "1", "#", "a\\b", 'q"t', "@at", "n"];
 const STRINGS = ["v", "", "a\\nb", "\\u00e9", "\\ud83d\\ude00", "\\ud800", "{[", "x\\\"y", "1"];
@@ -109,7 +99,7 @@ export interface GeneratedCase {
 }
 
 export function generatedGjsonCases(count: number, seed = 20240601): GeneratedCase[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const out: GeneratedCase[] = [];
   for (let i = 0; i < count; i++) {
     let json = value(rnd, 0);

@@ -3,17 +3,8 @@
  * invalid), applied to random keys, so the translation is compared with Go's regexp on far more
  * combinations than the hand-written table. Deterministic for a given seed.
  */
+import { seededRandom } from "../seeded-random.ts";
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ATOMS = [
   "a", "b", "A", "é", "日", "😀", ".", "-", "_", "/", "\\.", "\\d", "\\D", "\\w", "\\W", "\\s", "\\S", "\\b", "\\B", "^", "$",
@@ -54,7 +45,7 @@ export interface GeneratedRegexpCase {
 }
 
 export function generatedRegexpCases(count: number, seed = 20240601): GeneratedRegexpCase[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   return Array.from({ length: count }, () => ({
     pattern: pattern(rnd, 0),
     input: pick(rnd, INPUTS) + (rnd() < 0.3 ? pick(rnd, INPUTS) : ""),

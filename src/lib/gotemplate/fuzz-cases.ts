@@ -5,6 +5,7 @@
  * wrong arity, missing keys, bad input to functions that fail). A fixed seed keeps the set stable.
  */
 import type { TemplateScope, TemplateTarget } from "./template-engine.ts";
+import { seededRandom } from "../seeded-random.ts";
 
 export interface FuzzCase {
   template: string;
@@ -13,16 +14,6 @@ export interface FuzzCase {
   target: TemplateTarget;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, "utf8"));
 
@@ -67,7 +58,7 @@ const broken = [
 ];
 
 export function generatedFuzzCases(count: number, seed = 0x5eed11): FuzzCase[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
   const atom = (depth: number): string => {

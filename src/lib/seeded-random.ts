@@ -1,0 +1,14 @@
+/**
+ * A deterministic random in [0, 1) from a seed (mulberry32): repeatable simulations and generated test
+ * cases. Small and well spread; never for anything secret (passwords use node:crypto).
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
