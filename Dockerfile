@@ -16,8 +16,9 @@ FROM golang:${GO_VERSION}-bookworm AS template-engine
 WORKDIR /src
 COPY tools/template-wasm/go.mod tools/template-wasm/go.sum ./
 RUN go mod download
-COPY tools/template-wasm/*.go ./
-RUN CGO_ENABLED=0 GOTOOLCHAIN=local GOOS=wasip1 GOARCH=wasm go build -mod=readonly -trimpath -buildmode=c-shared -ldflags "-s -w" -o /out/engine.wasm .
+COPY tools/template-wasm/*.go tools/template-wasm/build-wasm.sh ./
+COPY tools/template-wasm/stubs ./stubs
+RUN bash build-wasm.sh /out/engine.wasm
 
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app

@@ -24,8 +24,12 @@ export interface ImageSpec {
    * workdir) whose module loads fill it.
    */
   compileCache?: { dir: string; warm: string[] } | undefined;
-  /** A file of files.include built in a Go stage from `module` (the template engine's wasm), not copied from the context. */
-  goBuild?: { stage: string; goVersion: string; module: string; output: string } | undefined;
+  /**
+   * A file of files.include built in a Go stage from `module` (the template engine's wasm), not copied from the
+   * context: go.mod and go.sum first (module download layer), then `sources` (paths in `module`; a trailing /
+   * is a directory), then `bash <script> /out/engine.wasm`.
+   */
+  goBuild?: { stage: string; goVersion: string; module: string; sources: string[]; script: string; output: string } | undefined;
   files: { include: string[]; exclude: string[] };
 }
 
@@ -118,10 +122,17 @@ export function dockerignore(spec: ImageSpec): string {
     "# dependencies, .git, caches, local kubeconfigs) can leak into a layer; test-only code is excluded.",
     "*",
     ...spec.files.include.filter((p) => p !== spec.goBuild?.output).map((p) => `!${p}`),
-    ...(spec.goBuild ? ["go.mod", "go.sum", "*.go"].map((f) => `!${spec.goBuild!.module}${f}`) : []),
+    ...(spec.goBuild ? ["go.mod", "go.sum", ...spec.goBuild.sources].map((f) => `!${spec.goBuild!.module}${f}`) : []),
     ...spec.files.exclude,
     "",
   ].join("\n");
+}
+
+/** The Go stage's COPY lines for goBuild.sources: files in one instruction, each directory in its own (keeping its name). */
+function goSourceCopies(go: NonNullable<ImageSpec["goBuild"]>): string[] {
+  const files = go.sources.filter((p) => !p.endsWith("/"));
+  const dirs = go.sources.filter((p) => p.endsWith("/")).map((p) => p.slice(0, -1));
+  return [...(files.length > 0 ? [`COPY ${files.map((f) => go.module + f).join(" ")} ./`] : []), ...dirs.map((d) => `COPY ${go.module}${d} ./${d}`)];
 }
 
 export function dockerfile(spec: ImageSpec): string {
@@ -150,8 +161,8 @@ FROM golang:\${GO_VERSION}-${spec.debian.suite} AS ${go.stage}
 WORKDIR /src
 COPY ${go.module}go.mod ${go.module}go.sum ./
 RUN go mod download
-COPY ${go.module}*.go ./
-RUN CGO_ENABLED=0 GOTOOLCHAIN=local GOOS=wasip1 GOARCH=wasm go build -mod=readonly -trimpath -buildmode=c-shared -ldflags "-s -w" -o /out/engine.wasm .
+${goSourceCopies(go).join("\n")}
+RUN bash ${go.script} /out/engine.wasm
 ` : ""}
 FROM node:\${NODE_VERSION}-${spec.debian.suite}-slim AS deps
 WORKDIR /app

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds Ferry's template engine (this directory: ESO's template package behind a small JSON boundary) twice,
-# into a cache directory keyed by a hash of go.mod, go.sum, the Go sources and the Go version:
-#   engine.wasm — GOOS=wasip1 reactor that Ferry loads at run time (src/lib/gotemplate);
-#   engine      — the same code built natively, the oracle the differential tests compare the wasm path with.
+# into a cache directory keyed by a hash of go.mod, go.sum, the Go sources, the stubs, build-wasm.sh and the Go version:
+#   engine.wasm — GOOS=wasip1 reactor that Ferry loads at run time (src/lib/gotemplate), built by build-wasm.sh
+#                 with ESO's Kubernetes dependencies replaced by the stubs under stubs/;
+#   engine      — the same code built natively against ESO's package unmodified, the oracle the differential
+#                 tests compare the wasm path with.
 # Reuses both when present. Prints the cache directory on its last line.
 #
 #   build.sh                 build or reuse, print the directory
@@ -24,7 +26,7 @@ mkdir -p "$cache_root/template-engine"
 exec 9>"$cache_root/template-engine/.lock"
 flock 9
 
-hash=$( { go env GOVERSION; cat go.mod go.sum; for f in $(ls ./*.go | sort); do echo "$f"; cat "$f"; done; } | sha256sum | cut -c1-16)
+hash=$( { go env GOVERSION; cat go.mod go.sum build-wasm.sh; for f in $( { ls ./*.go; find stubs -type f; } | LC_ALL=C sort); do echo "$f"; cat "$f"; done; } | sha256sum | cut -c1-16)
 dir="$cache_root/template-engine/$hash"
 if [[ -f "$dir/engine.wasm" && -x "$dir/engine" ]]; then
   log "reusing $dir"
@@ -35,7 +37,7 @@ else
   mkdir -p "$tmp"
   # -mod=readonly: go.mod/go.sum are committed and must already be complete.
   go build -mod=readonly -o "$tmp/engine" .
-  GOOS=wasip1 GOARCH=wasm go build -mod=readonly -buildmode=c-shared -ldflags "-s -w" -o "$tmp/engine.wasm" .
+  bash "$here/build-wasm.sh" "$tmp/engine.wasm"
   rm -rf "$dir" && mv "$tmp" "$dir"
   log "built $dir in $((SECONDS - started))s ($(stat -c %s "$dir/engine.wasm") bytes of wasm)"
 fi
