@@ -4,9 +4,13 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import * as k8s from "@kubernetes/client-node";
+import { TestEnvironment, waitUntil, type FaultProxy } from "../../env/index.ts";
 import { decode, readyCondition, startSync, type SyncHarness } from "./sync-harness.ts";
 
 let h: SyncHarness;
+let kube: FaultProxy;
+/** Every ConfigMap and Secret GET the apiserver saw (list, watch or object read), with its query. */
+const kubeReads: Array<{ path: string; query: URLSearchParams; isWatch: boolean }> = [];
 let ns: { name: string; delete: () => Promise<void> };
 const sm = () => new SecretsManagerClient({});
 const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
@@ -27,8 +31,29 @@ function externalSecret(name: string, template: Record<string, unknown> | undefi
   };
 }
 
+/** The Warning Events about one ExternalSecret whose message matches, once there is one. */
+async function waitForWarning(name: string, message: RegExp): Promise<k8s.CoreV1Event[]> {
+  let matching: k8s.CoreV1Event[] = [];
+  await waitUntil(`a Warning Event for ExternalSecret ${name} matching ${message}`, async () => {
+    const events = await h.core.listNamespacedEvent({ namespace: ns.name });
+    matching = events.items.filter((e) => e.involvedObject.kind === "ExternalSecret" && e.involvedObject.name === name && e.type === "Warning" && message.test(e.message ?? ""));
+    return matching.length > 0;
+  }, { timeoutMs: 30_000 });
+  return matching;
+}
+
 before(async () => {
-  h = await startSync();
+  // Through a proxy in front of the apiserver, so the test sees what the controller lists and watches.
+  const proxied = await TestEnvironment.load().startKubeProxy();
+  kube = proxied.proxy;
+  kube.inject({
+    match: (r) => {
+      if (r.method === "GET" && /\/(configmaps|secrets)(\/|$)/.test(r.path)) kubeReads.push({ path: r.path, query: new URLSearchParams(r.query), isWatch: r.isWatch });
+      return false;
+    },
+    fault: { kind: "latency", ms: 0 },
+  });
+  h = await startSync({ kubeConfig: proxied.kubeConfig });
   ns = await h.env.createNamespace("templates");
   await h.apply({
     apiVersion: "external-secrets.io/v1",
@@ -45,6 +70,7 @@ before(async () => {
 after(async () => {
   await h.stop();
   await ns.delete();
+  await kube.close();
 });
 
 describe("rendering", () => {
@@ -116,6 +142,7 @@ describe("failures", () => {
     const after = await h.core.readNamespacedSecret({ namespace: ns.name, name: "broken" });
     assert.equal(after.metadata?.resourceVersion, before.metadata?.resourceVersion);
     assert.deepEqual(after.data, before.data);
+    await waitForWarning("broken", /could not apply template spec\.target\.template\.data\["dsn"\]: .*function "nosuch" not defined/);
     // An execution error that would print the value: `fail .password`.
     await h.custom.patchNamespacedCustomObject({
       group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "externalsecrets", name: "broken",
@@ -128,11 +155,30 @@ describe("failures", () => {
     assert.equal((await h.core.readNamespacedSecret({ namespace: ns.name, name: "broken" })).metadata?.resourceVersion, before.metadata?.resourceVersion);
   });
 
-  test("fields Ferry does not implement yet are refused with a condition, not ignored", async () => {
+  test("fields Ferry does not implement yet are refused with a condition and a Warning Event, not ignored", async () => {
     await h.apply(externalSecret("valuesdecoding", { templateFrom: [{ literal: "a: b", valuesDecodingStrategy: "Base64" }] }), { namespace: ns.name });
     const es = await h.waitForReady(ns.name, "valuesdecoding", (x) => readyCondition(x)?.status === "False");
     assert.match(readyCondition(es)?.message ?? "", /spec\.target\.template\.templateFrom\[0\]\.valuesDecodingStrategy: templateFrom\.valuesDecodingStrategy is not supported by Ferry yet/);
     await assert.rejects(h.core.readNamespacedSecret({ namespace: ns.name, name: "valuesdecoding" }));
+
+    // target.manifest (rendering into a ConfigMap or any other kind) is not implemented: refused, no Secret
+    // and no ConfigMap written in its place.
+    await h.apply({
+      ...externalSecret("to-configmap", { data: { url: "https://{{ .host }}" } }),
+      spec: {
+        secretStoreRef: { name: "aws", kind: "SecretStore" },
+        refreshInterval: "1h",
+        dataFrom: [{ extract: { key: "app/creds" } }],
+        target: { name: "rendered-config", manifest: { apiVersion: "v1", kind: "ConfigMap" }, template: { data: { url: "https://{{ .host }}" } } },
+      },
+    }, { namespace: ns.name });
+    const refused = await h.waitForReady(ns.name, "to-configmap", (x) => readyCondition(x)?.status === "False");
+    assert.equal(readyCondition(refused)?.reason, "SecretSyncedError");
+    assert.match(readyCondition(refused)?.message ?? "", /spec\.target\.manifest: rendering into a resource other than a Secret is not supported by Ferry yet; remove target\.manifest/);
+    const events = await waitForWarning("to-configmap", /spec\.target\.manifest: rendering into a resource other than a Secret is not supported/);
+    assert.equal(events[0]!.type, "Warning");
+    await assert.rejects(h.core.readNamespacedSecret({ namespace: ns.name, name: "rendered-config" }));
+    await assert.rejects(h.core.readNamespacedConfigMap({ namespace: ns.name, name: "rendered-config" }));
   });
 
   test("engineVersion v1: a v1beta1 manifest asking for it is refused with a clear error, as the v2-only schema says", async () => {
@@ -199,16 +245,20 @@ describe("templateFrom ConfigMaps and Secrets", () => {
   });
 
   test("a change to a templateFrom ConfigMap reaches the Secret in seconds with 0 AWS calls", async () => {
+    // A provider key of its own, so the count is this ExternalSecret's reads only (other ExternalSecrets here,
+    // and whatever earlier test files left behind, read through the same proxy).
+    await sm().send(new CreateSecretCommand({ Name: "app/live", SecretString: JSON.stringify({ host: "db.internal" }) }));
     await h.core.createNamespacedConfigMap({ namespace: ns.name, body: { metadata: { name: "live-tpl" }, data: { url: "v1://{{ .host }}" } } });
-    await h.apply(externalSecret("live", { templateFrom: [{ configMap: { name: "live-tpl", items: [{ key: "url" }] } }] }), { namespace: ns.name });
+    await h.apply({ ...externalSecret("live", { templateFrom: [{ configMap: { name: "live-tpl", items: [{ key: "url" }] } }] }, { dataFrom: [{ extract: { key: "app/live" } }] }) }, { namespace: ns.name });
     assert.equal(decode(await h.waitForSecret(ns.name, "live"), "url"), "v1://db.internal");
     await h.waitForReady(ns.name, "live");
+    assert.ok(Object.keys(h.aws.countsFor(["app/live"])).length > 0, "the first sync read app/live: the count below sees this key's reads");
     const refreshTime = (await h.externalSecret(ns.name, "live")).status?.refreshTime;
     h.aws.resetCounts();
     await h.core.patchNamespacedConfigMap({ namespace: ns.name, name: "live-tpl", body: { data: { url: "v2://{{ .host | upper }}" } } }, merge);
     const s = await h.waitForSecret(ns.name, "live", (x) => decode(x, "url") === "v2://DB.INTERNAL", 15_000);
     assert.equal(decode(s, "url"), "v2://DB.INTERNAL");
-    assert.deepEqual(h.aws.counts(), {}, "re-rendered from the provider data kept for it, without reading AWS");
+    assert.deepEqual(h.aws.countsFor(["app/live"]), {}, "re-rendered from the provider data kept for it, without reading AWS");
     const es = await h.waitForReady(ns.name, "live");
     assert.equal(es.status?.refreshTime, refreshTime, "a re-render is not a provider refresh: the next one stays due on schedule");
 
@@ -220,7 +270,24 @@ describe("templateFrom ConfigMaps and Secrets", () => {
     await h.core.patchNamespacedConfigMap({ namespace: ns.name, name: "live-tpl", body: { data: { url: "v3" } } }, merge);
     await h.waitForSecret(ns.name, "live", (x) => decode(x, "url") === "v3", 15_000);
     await h.waitForReady(ns.name, "live");
-    assert.deepEqual(h.aws.counts(), {});
+    assert.deepEqual(h.aws.countsFor(["app/live"]), {});
+  });
+
+  test("sources are read by name: no list or watch of every ConfigMap (or Secret) in the cluster or namespace", async () => {
+    // Every ConfigMap list/watch the controller made for the tests above names one object.
+    const lists = kubeReads.filter((r) => /\/configmaps$/.test(r.path));
+    assert.ok(lists.some((r) => r.isWatch), "the templateFrom ConfigMaps above were watched");
+    for (const r of lists) {
+      assert.match(r.path, /^\/api\/v1\/namespaces\/[^/]+\/configmaps$/, `namespaced: ${r.path}`);
+      assert.match(r.query.get("fieldSelector") ?? "", /^metadata\.name=[^,]+$/, `one object by name: ${r.path}?${r.query.toString()}`);
+    }
+    // Secrets: the template sources by name too; the only other list/watch is the managed-Secret informer,
+    // which selects Ferry's own Secrets by label (ESO #2608).
+    for (const r of kubeReads.filter((x) => /\/secrets$/.test(x.path))) {
+      const byName = /^\/api\/v1\/namespaces\/[^/]+\/secrets$/.test(r.path) && /^metadata\.name=[^,]+$/.test(r.query.get("fieldSelector") ?? "");
+      assert.ok(byName || (r.query.get("labelSelector") ?? "") !== "", `a Secret list/watch by name or label: ${r.path}?${r.query.toString()}`);
+    }
+    assert.ok(kubeReads.some((r) => /\/secrets$/.test(r.path) && r.query.get("fieldSelector") === "metadata.name=tpl-secret"), "the templateFrom Secret was watched by name");
   });
 
   test("a template from a Secret that fails: no value and no literal of the secret template in logs, Events or status", async () => {
