@@ -6,6 +6,7 @@
 //                                      process on a fresh control plane, one after the other; issue #16's table.
 //   npm run bench -- --memory          the controller's RSS at 1,000 / 5,000 / 10,000 ExternalSecrets (bench/memory-run.ts).
 //   npm run bench -- --change-propagation   only the change-propagation figure (events vs polling), a few minutes.
+//   npm run bench -- --templates       only the cost of templates (issue 11), a few minutes.
 // `npm run bench -- --help` lists the options.
 if (process.argv.includes("--memory")) {
   await import("./memory-run.ts");
@@ -15,6 +16,12 @@ if (process.argv.includes("--memory")) {
 if (process.argv.includes("--change-propagation") && !process.argv.includes("--help")) {
   const { runChangePropagationAlone } = await import("./change-propagation.ts");
   await runChangePropagationAlone();
+  process.exit(0);
+}
+// Only the cost of templates (issue 11), on its own control plane.
+if (process.argv.includes("--templates") && !process.argv.includes("--help")) {
+  const { runTemplateCostAlone } = await import("./template-cost.ts");
+  await runTemplateCostAlone(Number(process.env.BENCH_COUNT ?? 1000));
   process.exit(0);
 }
 import { execFileSync } from "node:child_process";

@@ -81,3 +81,19 @@ export function formatTemplateCost(r: TemplateCost): string {
     `the same render one at a time (the engine's latency): p50 ${f(quantile(r.aloneMs, 0.5))} ms, p99 ${f(quantile(r.aloneMs, 0.99))} ms, max ${f(r.aloneMs.at(-1) ?? NaN)} ms (${r.aloneMs.length} renders)`,
   ].join("\n");
 }
+
+/** `npm run bench -- --templates`: only the template cost, on its own control plane (BENCH_COUNT, default 1000). */
+export async function runTemplateCostAlone(count: number): Promise<void> {
+  const { execFileSync } = await import("node:child_process");
+  const { startEnvironment } = await import("../test/env/environment.ts");
+  const { TestEnvironment } = await import("../test/env/test-environment.ts");
+  execFileSync("bash", ["tools/template-wasm/build.sh", "--out", "dist/template-engine.wasm"], { stdio: ["ignore", "ignore", "inherit"] });
+  const running = await startEnvironment();
+  try {
+    const { loadavg } = await import("node:os");
+    console.log(formatTemplateCost(await runTemplateCost({ env: new TestEnvironment(running.state), count })));
+    console.log(`(load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end)`);
+  } finally {
+    await running.stop();
+  }
+}

@@ -24,6 +24,8 @@ export const USAGE = `npm run bench [-- options]
                             event's arrival in SQS and from Ferry receiving it, events vs polling, AWS calls per
                             hour (bench/change-propagation.ts); BENCH_CHANGE_COUNT (50), BENCH_POLL_INTERVAL (30s),
                             BENCH_CHANGES_PER_HOUR (60), BENCH_CHANGE_MODES (events,polling; "events" skips polling)
+  --templates               only the cost of templates (issue 11): one refresh cycle of BENCH_COUNT ExternalSecrets
+                            without and with a 5-key template, CPU ratio and render p50/p99 (bench/template-cost.ts)
   --against-eso             the real ESO v0.16.2 (built by tools/eso/build.sh) and Ferry, each as its own process
   --count N                 ExternalSecrets, one Secrets Manager key each, refreshInterval 60 s (default 1000)
   --controllers LIST        comma-separated, run in this order (default eso-1,eso-8,ferry); eso-N runs --concurrent=N
