@@ -160,6 +160,27 @@ spec:
     assert.match(r.stdout, /1 checked, 1 invalid \(4 errors/);
   });
 
+  test("template fields Ferry does not implement are errors with the field path, never a silently different Secret", async () => {
+    const manifests = `apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: to-configmap, namespace: app}
+spec:
+  secretStoreRef: {name: aws}
+  dataFrom: [{extract: {key: app/db}}]
+  target:
+    manifest: {apiVersion: v1, kind: ConfigMap}
+    template:
+      data: {url: "https://{{ .host }}"}
+      templateFrom:
+        - literal: "a: b"
+          valuesDecodingStrategy: Base64
+`;
+    const r = await ferry(["validate", "-f", "-"], { input: manifests });
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stdout, /<stdin>:0 ExternalSecret\/to-configmap: spec\.target\.manifest: rendering into a resource other than a Secret is not supported by Ferry yet; remove target\.manifest/);
+    assert.match(r.stdout, /<stdin>:0 ExternalSecret\/to-configmap: spec\.target\.template\.templateFrom\[0\]\.valuesDecodingStrategy: templateFrom\.valuesDecodingStrategy is not supported by Ferry yet/);
+  });
+
   test("regexps Go rejects are errors with the field path and Go's message, in every regexp field", async () => {
     const manifests = `apiVersion: external-secrets.io/v1
 kind: ExternalSecret
