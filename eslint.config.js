@@ -23,6 +23,19 @@ export default tseslint.config(
     },
   },
   {
+    // src/lib holds libraries that reproduce Go behaviour (the template engine, gjson, Go regexps): used by
+    // sync today and PushSecret next, they know nothing of Kubernetes or of Ferry's controllers (issue 11).
+    files: ["src/lib/**"],
+    ignores: ["src/lib/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          { group: ["@kubernetes/*", "**/runtime/**", "**/sync/**", "**/apis/**", "**/pushsecret/**", "**/providers/**", "**/cli/**"], message: "src/lib knows nothing of Kubernetes or of Ferry's controllers." },
+        ],
+      }],
+    },
+  },
+  {
     files: ["test/**", "bench/**", "tools/**", "scripts/**", "src/cli/**"],
     rules: { "no-console": "off" },
   },
