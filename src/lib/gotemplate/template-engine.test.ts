@@ -70,6 +70,31 @@ test("error text never carries a data value", async () => {
   assert.ok(!failed.ok && failed.failure.message.endsWith(`error calling fail: ${REDACTED}`), !failed.ok ? failed.failure.message : "");
 });
 
+test("an instance whose memory grew past the limit is replaced after the call, which still succeeds", async () => {
+  // derivePassword runs scrypt with 32 MiB of state: linear memory grows from ~14 MiB to ~47 MiB.
+  const small = new TemplateEngine({ maxMemoryBytes: 32 * 1024 * 1024, deadlineMs: 30_000 });
+  try {
+    assert.ok((await small.render({ k: "{{ .v }}" }, { v: utf8("x") })).ok);
+    assert.equal(small.workersStarted, 1);
+    const derived = await small.render({ k: '{{ derivePassword 1 "long" "password" "user" "example.com" }}' }, {});
+    assert.ok(derived.ok, !derived.ok ? derived.failure.message : "");
+    const after = await small.render({ k: "{{ .v }}" }, { v: utf8("y") });
+    assert.ok(after.ok);
+    assert.equal(text(after.data.k), "y");
+    assert.equal(small.workersStarted, 2, "replaced once, after the call that grew it");
+    // Ordinary renders stay under the default limit: no replacement.
+    const ordinary = new TemplateEngine();
+    try {
+      for (let i = 0; i < 20; i++) assert.ok((await ordinary.render({ k: "{{ .v | upper | b64enc }}" }, { v: utf8(`v${i}`) })).ok);
+      assert.equal(ordinary.workersStarted, 1);
+    } finally {
+      await ordinary.close();
+    }
+  } finally {
+    await small.close();
+  }
+});
+
 test("parse reports syntax errors and unknown functions without data", async () => {
   const errors = await engine.parse({ ok: "{{ .a | upper }}", fn: "{{ nosuch .a }}", syntax: "{{ if }}", env: '{{ env "HOME" }}' });
   assert.deepEqual(Object.keys(errors).sort(), ["env", "fn", "syntax"]);
