@@ -3,13 +3,15 @@
 // Whole-process figures from /proc/self/status (what a container's memory limit counts), not a benchmark
 // harness; quote the load average (`uptime`) next to them.
 //
-//   node tools/template-wasm/measure.ts [engine.wasm] [renders]
+//   node --expose-gc tools/template-wasm/measure.ts [engine.wasm] [renders] [module to load first]
+// e.g. src/cli/controller-command.ts as the third argument puts the engine on top of the controller's module graph.
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { TemplateEngine } from "../../src/lib/gotemplate/template-engine.ts";
 
 const wasmPath = process.argv[2] ?? "dist/template-engine.wasm";
 const renders = Number(process.argv[3] ?? "100");
+if (process.argv[4]) await import(new URL(`../../${process.argv[4]}`, import.meta.url).href);
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, "utf8"));
 
 function rssMiB(): number {
