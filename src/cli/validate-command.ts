@@ -195,8 +195,14 @@ export async function checkTemplates(reports: DocumentReport[]): Promise<void> {
 
 /** A generators.external-secrets.io object: its schema, then what the generator would refuse at its first run. */
 function validateGenerator(location: string, kind: string, apiVersion: string, obj: unknown): DocumentReport {
+  // An error, not a skip: ESO's other generator kinds (Webhook, VaultDynamicSecret, ACRAccessToken, …) are part
+  // of the manifests users migrate, and on Ferry they do nothing (no CRD, so no apply; a generatorRef to them fails).
   if (!GENERATOR_OBJECT_KINDS.has(kind)) {
-    return { location, errors: [], warnings: [], skipped: `${kind || "an object without kind"} (${apiVersion}) is not a generator kind Ferry runs (${[...GENERATOR_OBJECT_KINDS].join(", ")})` };
+    return {
+      location,
+      errors: [formatIssue({ path: "kind", message: `Unsupported value: ${JSON.stringify(kind)}: Ferry runs the generator kinds ${[...GENERATOR_OBJECT_KINDS].join(", ")} (its CRD is not installed, and a generatorRef to it fails)` })],
+      warnings: [],
+    };
   }
   if (apiVersion !== GENERATORS_API_VERSION) {
     return { location, errors: [formatIssue({ path: "apiVersion", message: `Unsupported value: ${JSON.stringify(apiVersion)}: supported values: "${GENERATORS_API_VERSION}"` })], warnings: [] };

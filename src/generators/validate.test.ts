@@ -29,6 +29,12 @@ describe("ferry validate: generator kinds and references", () => {
   ];
   for (const [name, obj, errors] of cases) test(name, () => assert.deepEqual(validateObject("f:0", obj).errors, errors));
 
-  test("a generator kind Ferry does not run is skipped, saying so", () => assert.match(validateObject("f:0", gen("Fake", {})).skipped ?? "", /not a generator kind Ferry runs/));
+  test("a generator kind Ferry does not run is an error, not a skip (never silently ignored)", () => {
+    for (const kind of ["Fake", "Webhook", "VaultDynamicSecret", "ACRAccessToken", "GCRAccessToken", "GithubAccessToken", "QuayAccessToken", "Grafana", "MFA", "SSHKey"]) {
+      const report = validateObject("f:0", gen(kind, {}));
+      assert.equal(report.skipped, undefined, kind);
+      assert.deepEqual(report.errors, [`kind: Unsupported value: "${kind}": Ferry runs the generator kinds ECRAuthorizationToken, STSSessionToken, Password, UUID, ClusterGenerator (its CRD is not installed, and a generatorRef to it fails)`]);
+    }
+  });
   test("a wrong generator version is an error", () => assert.match(validateObject("f:0", { ...gen("UUID"), apiVersion: "generators.external-secrets.io/v1" }).errors.join(), /supported values: "generators.external-secrets.io\/v1alpha1"/));
 });
