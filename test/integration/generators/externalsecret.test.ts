@@ -1,11 +1,17 @@
 // generators.external-secrets.io on the real control plane + moto, with ESO users' manifests: an ECR token
 // templated into a kubernetes.io/dockerconfigjson pull secret and renewed before it expires, STS session
 // credentials, Passwords with each option (stable under CreatedOnce across a controller restart), a
-// ClusterGenerator used from two namespaces, a broken generator that disturbs nothing else, and a canary scan
-// of everything a person can see.
+// ClusterGenerator used from two namespaces, a broken generator that disturbs nothing else, kinds and options
+// Ferry does not run refused with a condition and an Event, and a canary scan of everything a person can see
+// (logs, Events, status, /metrics).
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as k8s from "@kubernetes/client-node";
+import { Registry } from "prom-client";
+import { parseAllDocuments } from "yaml";
+import { HealthServer } from "../../../src/runtime/health-server.ts";
+import { SyncMetrics } from "../../../src/sync/sync-metrics.ts";
 import { TestEnvironment, waitUntil, type FaultProxy } from "../../env/index.ts";
 import { decode, readyCondition, startSync, type SyncHarness } from "../sync/sync-harness.ts";
 
@@ -15,7 +21,9 @@ const RENEW_MIN_MS = 3_000;
 
 let h: SyncHarness;
 let proxy: FaultProxy;
-/** Logs of controllers stopped during the file (the restart test), kept for the canary scan. */
+/** The controller's /metrics, as Prometheus scrapes it. */
+let metricsServer: HealthServer;
+/** Logs and metric scrapes of controllers stopped during the file (the restart test), kept for the canary scan. */
 const earlierLogs: string[] = [];
 let ns: { name: string; delete: () => Promise<void> };
 let other: { name: string; delete: () => Promise<void> };
@@ -25,6 +33,37 @@ const generatedValues = new Set<string>();
 
 const generator = (kind: string, name: string, spec: Record<string, unknown> | undefined) => ({ apiVersion: `${GEN.group}/${GEN.version}`, kind, metadata: { name }, ...(spec ? { spec } : {}) });
 const generatorRef = (kind: string, name: string) => ({ apiVersion: `${GEN.group}/${GEN.version}`, kind, name });
+/** A controller with its own metrics registry served over HTTP (a restart gets a new one, like a new process). */
+async function startController(): Promise<SyncHarness> {
+  const registry = new Registry();
+  metricsServer = new HealthServer({ address: "127.0.0.1:0", registry });
+  await metricsServer.start();
+  return startSync({ renewal: { minIntervalMs: RENEW_MIN_MS }, proxy, metrics: new SyncMetrics(registry) });
+}
+async function scrape(): Promise<string> {
+  const res = await fetch(`${metricsServer.url}/metrics`);
+  assert.equal(res.status, 200);
+  return res.text();
+}
+async function restartController(): Promise<void> {
+  earlierLogs.push(await scrape());
+  await h.stop();
+  await metricsServer.stop();
+  earlierLogs.push(...h.logs);
+  h = await startController();
+}
+/** The Warning Events of one ExternalSecret in `ns`. */
+async function warnings(name: string): Promise<string[]> {
+  const events = await h.core.listNamespacedEvent({ namespace: ns.name, fieldSelector: `involvedObject.name=${name}` });
+  return events.items.filter((e) => e.type === "Warning").map((e) => e.message ?? "");
+}
+/** The ECR pull-secret recipe of docs/generators.md, as a user copies it. */
+function docsRecipe(): Array<{ kind: string; metadata: { name: string; namespace?: string }; spec: Record<string, unknown> }> {
+  const md = readFileSync(new URL("../../../docs/generators.md", import.meta.url), "utf8");
+  const block = /## Recipe: an ECR pull secret[^\n]*\n+```yaml\n([\s\S]*?)```/.exec(md);
+  assert.ok(block, "docs/generators.md has the ECR pull-secret recipe");
+  return parseAllDocuments(block[1]!).map((d) => d.toJS() as ReturnType<typeof docsRecipe>[number]);
+}
 function externalSecret(name: string, spec: Record<string, unknown>) {
   return { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name }, spec: { refreshInterval: "1h", ...spec } };
 }
@@ -38,34 +77,33 @@ async function secretData(namespace: string, name: string): Promise<Record<strin
 
 before(async () => {
   proxy = await TestEnvironment.load().startAwsProxy();
-  h = await startSync({ renewal: { minIntervalMs: RENEW_MIN_MS }, proxy });
+  h = await startController();
   ns = await h.env.createNamespace("generators");
   other = await h.env.createNamespace("generators-b");
   clusterGenerator = `pw-${ns.name}`;
 });
 
 after(async () => {
-  await h.custom.deleteClusterCustomObject({ ...GEN, plural: "clustergenerators", name: clusterGenerator }).catch(() => undefined);
+  for (const name of [clusterGenerator, `webhook-${ns.name}`]) await h.custom.deleteClusterCustomObject({ ...GEN, plural: "clustergenerators", name }).catch(() => undefined);
   await h.stop();
+  await metricsServer.stop();
   await proxy.close();
   await ns.delete();
   await other.delete();
 });
 
 describe("ECRAuthorizationToken", () => {
-  test("ESO's pull-secret recipe: a kubernetes.io/dockerconfigjson Secret with the registry's auths entry", async () => {
-    await h.apply(generator("ECRAuthorizationToken", "ecr", { region: h.env.state.region }), { namespace: ns.name });
-    await h.apply(externalSecret("pull", fromGenerator("ECRAuthorizationToken", "ecr", {
-      target: {
-        name: "pull",
-        template: {
-          type: "kubernetes.io/dockerconfigjson",
-          data: { ".dockerconfigjson": '{"auths":{"{{ .proxy_endpoint | replace "https://" "" }}":{"username":"{{ .username }}","password":"{{ .password }}","auth":"{{ printf "%s:%s" .username .password | b64enc }}"}}}' },
-        },
-      },
-    })), { namespace: ns.name });
+  test("the pull-secret recipe of docs/generators.md: a kubernetes.io/dockerconfigjson Secret with the registry's auths entry", async () => {
+    // Applied as written in the guide, only its namespace and region replaced.
+    const [gen, es] = docsRecipe();
+    assert.deepEqual([gen?.kind, es?.kind], ["ECRAuthorizationToken", "ExternalSecret"]);
+    assert.equal(gen!.metadata.name, "ecr", "the later tests use the recipe's generator");
+    gen!.spec.region = h.env.state.region;
+    for (const o of [gen!, es!]) o.metadata.namespace = ns.name;
+    await h.apply(gen!);
+    await h.apply(es!);
     // The first template of the process starts ESO's template engine (wasm): allow for a loaded machine.
-    const s = await h.waitForSecret(ns.name, "pull", undefined, 120_000);
+    const s = await h.waitForSecret(ns.name, es!.metadata.name, undefined, 120_000);
     assert.equal(s.type, "kubernetes.io/dockerconfigjson");
     const config = JSON.parse(decode(s, ".dockerconfigjson")) as { auths: Record<string, { username: string; password: string; auth: string }> };
     const account = h.aws.accountId!;
@@ -77,6 +115,8 @@ describe("ECRAuthorizationToken", () => {
     assert.equal(Buffer.from(entry.auth, "base64").toString(), `AWS:${entry.password}`);
     generatedValues.add(entry.password);
     assert.ok(h.aws.count("GetAuthorizationToken") >= 1);
+    // The generator's client is built with the store provider's SDK settings: its calls are observed (metrics) like a store's.
+    assert.ok(h.apiCalls.some((c) => c.provider === "AWS/ECR" && c.call === "GetAuthorizationToken" && c.status === "success"), JSON.stringify(h.apiCalls.slice(0, 5)));
   });
 
   test("the raw keys are ESO's: username, password, proxy_endpoint, expires_at", async () => {
@@ -143,13 +183,17 @@ describe("Password", () => {
     await h.apply(generator("Password", "db", { length: 32 }), { namespace: ns.name });
     await h.apply(externalSecret("db", fromGenerator("Password", "db", { refreshPolicy: "CreatedOnce", refreshInterval: "1s" })), { namespace: ns.name });
     const first = (await secretData(ns.name, "db")).password!;
-    await h.stop();
-    earlierLogs.push(...h.logs);
-    h = await startSync({ renewal: { minIntervalMs: RENEW_MIN_MS }, proxy });
+    await restartController();
     await h.custom.patchNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "externalsecrets", name: "db", body: { metadata: { annotations: { "external-secrets.io/force-sync": "1" } } } }, merge);
     await new Promise((r) => setTimeout(r, 3_000));
     assert.equal((await secretData(ns.name, "db")).password, first);
     assert.equal(readyCondition(await h.externalSecret(ns.name, "db"))?.status, "True");
+  });
+
+  test("after the restart an expiring ECR token is still renewed before expires_at (the expiry is read back from the Secret)", async () => {
+    // refreshInterval is 1h and the last refresh was seconds ago: only the kept expiry makes it due now.
+    const before = await h.externalSecret(ns.name, "ecr-raw");
+    await waitUntil("a refresh by the restarted controller", async () => (await h.externalSecret(ns.name, "ecr-raw")).status?.refreshTime !== before.status?.refreshTime, { timeoutMs: 20_000 });
   });
 
   test("Periodic generates a new password at each refresh (ESO: a generator runs at every sync)", async () => {
@@ -162,11 +206,17 @@ describe("Password", () => {
     await h.apply(generator("UUID", "id", undefined), { namespace: ns.name });
     await h.apply(externalSecret("mixed", {
       dataFrom: [{ sourceRef: { generatorRef: generatorRef("Password", "db") }, rewrite: [{ regexp: { source: "password", target: "DB_PASSWORD" } }] }],
-      data: [{ secretKey: "REQUEST_ID", remoteRef: { key: "uuid" }, sourceRef: { generatorRef: generatorRef("UUID", "id") } }],
+      data: [
+        { secretKey: "REQUEST_ID", remoteRef: { key: "uuid" }, sourceRef: { generatorRef: generatorRef("UUID", "id") } },
+        // remoteRef.decodingStrategy applies to a generated value as to provider data.
+        { secretKey: "DECODED", remoteRef: { key: "password", decodingStrategy: "Base64" }, sourceRef: { generatorRef: generatorRef("Password", "pw-base64") } },
+      ],
     }), { namespace: ns.name });
     const data = await secretData(ns.name, "mixed");
-    assert.deepEqual(Object.keys(data).sort(), ["DB_PASSWORD", "REQUEST_ID"]);
+    assert.deepEqual(Object.keys(data).sort(), ["DB_PASSWORD", "DECODED", "REQUEST_ID"]);
     assert.match(data.REQUEST_ID!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(data.DECODED!.length, 18, "pw-base64's 18 raw characters, decoded");
+    assert.equal(count(data.DECODED!, /[a-zA-Z]/g), 18 - 4 - 4, "a quarter digits, a quarter symbols");
   });
 });
 
@@ -212,13 +262,36 @@ describe("a broken generator", () => {
     assert.match(readyCondition(vault)!.message!, /^spec\.dataFrom\[0\]\.sourceRef\.generatorRef: generatorRef kind VaultDynamicSecret is not supported by Ferry/);
     const group = await h.waitForReady(ns.name, "group", (e) => readyCondition(e)?.status === "False");
     assert.equal(readyCondition(group)!.message, "spec.dataFrom[0].sourceRef.generatorRef: generatorRef may only reference the generators group, but got example.com");
+    for (const [name, es] of [["vault", vault], ["group", group]] as const) {
+      await waitUntil(`a Warning Event for ${name}`, async () => (await warnings(name)).includes(readyCondition(es)!.message!), { timeoutMs: 10_000 });
+    }
+  });
+
+  test("a ClusterGenerator of a kind Ferry does not run and ECR Public are refused with a condition and an Event", async () => {
+    // Both apply (ESO's CRDs accept them); using them must say why nothing is generated, never read something else.
+    await h.apply({ apiVersion: `${GEN.group}/${GEN.version}`, kind: "ClusterGenerator", metadata: { name: `webhook-${ns.name}` }, spec: { kind: "Webhook", generator: { webhookSpec: { url: "https://example.invalid/token" } } } });
+    await h.apply(generator("ECRAuthorizationToken", "ecr-public", { region: h.env.state.region, scope: "public" }), { namespace: ns.name });
+    await h.apply(externalSecret("webhook", fromGenerator("ClusterGenerator", `webhook-${ns.name}`)), { namespace: ns.name });
+    await h.apply(externalSecret("ecr-public", fromGenerator("ECRAuthorizationToken", "ecr-public")), { namespace: ns.name });
+    const cases: Array<[string, RegExp]> = [
+      ["webhook", /^could not get secret data from provider: spec\.dataFrom\[0\]\.sourceRef\.generatorRef: error using generator: ClusterGenerator webhook-\S+: kind Webhook is not supported by Ferry \(supported: ECRAuthorizationToken, STSSessionToken, Password, UUID\)$/],
+      ["ecr-public", /^could not get secret data from provider: spec\.dataFrom\[0\]\.sourceRef\.generatorRef: error using generator: ECRAuthorizationToken \S+\/ecr-public: spec\.scope: public \(ECR Public\) is not supported by Ferry yet; omit scope for a private registry token$/],
+    ];
+    for (const [name, message] of cases) {
+      const es = await h.waitForReady(ns.name, name, (e) => readyCondition(e)?.status === "False");
+      assert.match(readyCondition(es)!.message!, message, name);
+      await waitUntil(`a Warning Event for ${name}`, async () => (await warnings(name)).some((m) => message.test(m)), { timeoutMs: 10_000 });
+      await assert.rejects(h.core.readNamespacedSecret({ namespace: ns.name, name }), (err: unknown) => err instanceof k8s.ApiException && err.code === 404, `no Secret for ${name}`);
+    }
   });
 });
 
 describe("no leaks", () => {
-  test("no generated value in logs, Events or status", async () => {
+  test("no generated value in logs, Events, status or metrics", async () => {
     assert.ok(generatedValues.size >= 10, `collected ${generatedValues.size} values`);
-    const text = [...earlierLogs, await h.observableText([ns.name, other.name])].join("\n");
+    const metrics = await scrape();
+    assert.ok(metrics.includes(ns.name), "the scrape has this file's ExternalSecrets");
+    const text = [...earlierLogs, metrics, await h.observableText([ns.name, other.name])].join("\n");
     const leaked = [...generatedValues].filter((v) => text.includes(v));
     assert.deepEqual(leaked, []);
   });
