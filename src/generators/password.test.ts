@@ -9,6 +9,7 @@ import {
   ERR_EXCEEDS_TOTAL_LENGTH,
   ERR_LETTERS_EXCEED_AVAILABLE,
   ERR_SYMBOLS_EXCEED_AVAILABLE,
+  encodePassword,
   generatePassword,
   MAX_PASSWORD_LENGTH,
   passwordPlan,
@@ -104,6 +105,11 @@ describe("encoding", () => {
     assert.equal(enc("hex"), "6161616161");
     assert.equal(enc("base64"), "YWFhYWE=");
     assert.equal(enc("base32"), "MFQWCYLB");
+  });
+  test("base64url as Go's URLEncoding: URL alphabet, padded", () => {
+    // Bytes whose standard base64 is "+/8=": the two characters base64url replaces, and the padding Go keeps.
+    assert.equal(Buffer.from(encodePassword(Buffer.from([0xfb, 0xff]), "base64url")).toString(), "-_8=");
+    assert.equal(Buffer.from(encodePassword(Buffer.from("aaaaa"), "base64url")).toString(), "YWFhYWE=");
   });
   test("base32 as Go's StdEncoding, padded", () => {
     for (const [input, want] of [["", ""], ["f", "MY======"], ["fo", "MZXQ===="], ["foo", "MZXW6==="], ["foob", "MZXW6YQ="], ["fooba", "MZXW6YTB"], ["foobar", "MZXW6YTBOI======"]] as const) {

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as k8s from "@kubernetes/client-node";
+import { waitUntil } from "../../env/index.ts";
 import { ready, startPush, type PushHarness } from "../pushsecret/push-harness.ts";
 
 const GEN = "generators.external-secrets.io/v1alpha1";
@@ -92,6 +93,27 @@ describe("PushSecret from a generator", () => {
     await h.custom.patchNamespacedCustomObject({ group: "external-secrets.io", version: "v1alpha1", namespace: h.namespace, plural: "pushsecrets", name: "bad", body: { metadata: { annotations: { retry: "1" } } } }, merge);
     await h.waitForPushSecret("bad", (p) => ready(p)?.status === "True", 60_000);
     generated.add(await text(`${h.namespace}/never`));
+  });
+
+  test("a generator kind Ferry does not run is refused with a condition and a Warning Event, and nothing is pushed", async () => {
+    await h.apply({
+      apiVersion: "external-secrets.io/v1alpha1",
+      kind: "PushSecret",
+      metadata: { name: "webhook", namespace: h.namespace },
+      spec: {
+        secretStoreRefs: [{ name: "aws", kind: "SecretStore" }],
+        selector: { generatorRef: { apiVersion: GEN, kind: "Webhook", name: "token" } },
+        data: [{ match: { secretKey: "token", remoteRef: { remoteKey: `${h.namespace}/webhook` } } }],
+      },
+    });
+    const message = "spec.selector.generatorRef: generatorRef kind Webhook is not supported by Ferry (supported: ECRAuthorizationToken, STSSessionToken, Password, UUID, ClusterGenerator)";
+    const ps = await h.waitForPushSecret("webhook", (p) => ready(p)?.status === "False", 60_000);
+    assert.equal(ready(ps)?.message, message);
+    await waitUntil("a Warning Event", async () => {
+      const events = await h.core.listNamespacedEvent({ namespace: h.namespace, fieldSelector: "involvedObject.name=webhook" });
+      return events.items.some((e) => e.type === "Warning" && e.message === message);
+    }, { timeoutMs: 10_000 });
+    assert.equal(await h.value(`${h.namespace}/webhook`), undefined);
   });
 
   test("no generated value in logs, Events or status", async () => {
