@@ -90,3 +90,15 @@ test("the image caps glibc's malloc arenas at 2 (ADR 13)", () => {
   assert.equal(imageEnv(spec).MALLOC_ARENA_MAX, "2");
   assert.match(dockerfile(spec), /^ENV MALLOC_ARENA_MAX=2$/m);
 });
+
+test("the image's Go stage builds the template engine with the stubs, by the script the tests' build runs (ADR 9)", () => {
+  const go = spec.goBuild;
+  assert.ok(go, "the image builds the template engine");
+  // The differential test checks what tools/template-wasm/build.sh builds; the image must ship that build.
+  const buildSh = readFileSync(join(repoRoot, go.module, "build.sh"), "utf8");
+  assert.ok(buildSh.includes(`bash "$here/${go.script}" "$tmp/engine.wasm"`), `build.sh builds engine.wasm with ${go.script}`);
+  assert.ok(go.sources.includes(go.script), "the script is in the Go stage's context");
+  assert.ok(go.sources.includes("stubs/"), "the stubs are in the Go stage's context");
+  for (const source of go.sources.filter((s) => !s.includes("*"))) assert.ok(existsSync(join(repoRoot, go.module, source)), source);
+  assert.ok(dockerfile(spec).includes(`RUN bash ${go.script} /out/engine.wasm`));
+});
