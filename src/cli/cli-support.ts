@@ -5,39 +5,39 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import * as k8s from "@kubernetes/client-node";
-import { shareKubeConnections } from "../runtime/kube-connections.ts";
+import { apiExceptionCode, KubeApiError } from "../runtime/kube/api-error.ts";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
+import { loadKubeConfig as loadKubeConfigFrom } from "../runtime/kube/load-kubeconfig.ts";
+
+export { contextNamespace } from "../runtime/kube/kubeconfig.ts";
 
 /** A failure the user can act on: its message is printed as is, without a stack trace. */
 export class UserError extends Error {
   override name = "UserError";
 }
 
-export function loadKubeConfig(path: string | undefined): k8s.KubeConfig {
-  const kubeConfig = new k8s.KubeConfig();
+/**
+ * The kubeconfig kubectl would use (the file, else $KUBECONFIG, ~/.kube/config, then in-cluster), for the
+ * runtime's own client: client-node is not loaded (ADR 13) unless the user authenticates through an exec
+ * plugin or auth provider.
+ */
+export function loadKubeConfig(path: string | undefined): KubeConfig {
   try {
-    if (path) kubeConfig.loadFromFile(path);
-    else kubeConfig.loadFromDefault();
+    return loadKubeConfigFrom(path);
   } catch (err) {
-    throw new UserError(`cannot load kubeconfig${path ? ` ${path}` : ""}: ${(err as Error).message}`);
+    throw new UserError(`cannot load kubeconfig${path ? ` ${path}` : ""}: ${(err as Error).message}`, { cause: err });
   }
-  if (!kubeConfig.getCurrentCluster()) throw new UserError(`no current cluster in kubeconfig${path ? ` ${path}` : ""}`);
-  // One connection pool for every API call and watch, instead of client-node's one per request (ADR 13).
-  return shareKubeConnections(kubeConfig);
-}
-
-/** The namespace of the kubeconfig's current context, else `default` (as kubectl). */
-export function contextNamespace(kubeConfig: k8s.KubeConfig): string {
-  return kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? "default";
 }
 
 /**
  * A Kubernetes API failure in one line: the HTTP status and the apiserver's own message (Status.message),
- * never the response headers or body the client's ApiException message carries.
+ * never the response headers or body.
  */
 export function kubeErrorMessage(err: unknown, what: string): string {
-  if (err instanceof k8s.ApiException) {
-    const body = err.body as unknown;
+  if (err instanceof KubeApiError) return `${what}: HTTP ${err.statusCode}${err.statusMessage ? `: ${err.statusMessage}` : ""}`;
+  const code = apiExceptionCode(err);
+  if (code !== undefined) {
+    const body = (err as { body?: unknown }).body;
     let detail = "";
     try {
       const status = (typeof body === "string" ? JSON.parse(body) : body) as { message?: unknown } | undefined;
@@ -45,7 +45,7 @@ export function kubeErrorMessage(err: unknown, what: string): string {
     } catch {
       // not a Status object
     }
-    return `${what}: HTTP ${err.code}${detail}`;
+    return `${what}: HTTP ${code}${detail}`;
   }
   const e = err as NodeJS.ErrnoException;
   return `${what}: ${e?.code ?? e?.message ?? String(err)}`;

@@ -14,7 +14,7 @@ import { SyncManager } from "../sync/sync-manager.ts";
 import { createGeneratorRegistry } from "../generators/index.ts";
 import { ClientNodeKubeAccess } from "../providers/kube-access.ts";
 import { DEFAULT_AWS_TIMEOUTS } from "../providers/aws/sdk-clients.ts";
-import { DEFAULT_KUBE_REQUEST_TIMEOUT_MS } from "../runtime/kube-call.ts";
+import { DEFAULT_KUBE_REQUEST_TIMEOUT_MS } from "../runtime/kube/kube-client.ts";
 import { SyncMetrics } from "../sync/sync-metrics.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
 import { ChangeEventMetrics } from "../changeevents/change-event-metrics.ts";

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import { loadKubeConfig, reportStartupErrors } from "./cli-support.ts";
+import { reportStartupErrors } from "./cli-support.ts";
+import { loadClientNodeKubeConfig } from "./client-node-kubeconfig.ts";
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 import {
   CachingMountKube,
@@ -81,7 +82,7 @@ export async function runCsiProvider(flags: CsiProviderFlags): Promise<void> {
     throw new Error(`--provider-name must match ${PROVIDER_NAME_PATTERN.source}, got ${JSON.stringify(flags.providerName)}`);
   }
   const logger = createLogger({ level: flags.logLevel });
-  const kubeConfig = loadKubeConfig(flags.kubeconfig);
+  const kubeConfig = loadClientNodeKubeConfig(flags.kubeconfig);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError } from "commander";
-import * as k8s from "@kubernetes/client-node";
+import { isNotFound } from "../runtime/kube/api-error.ts";
+import { kubeClient } from "../runtime/kube/kube-client.ts";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
+import { resourcePath } from "../runtime/kube/paths.ts";
 import { GROUP, PLURAL_CLUSTER_SECRET_STORES, PLURAL_SECRET_STORES, VERSION_V1 } from "../apis/constants.ts";
 import { formatIssues, parseClusterSecretStore, parseSecretStore, unsupportedProviderMessage } from "../apis/parse.ts";
 import type { ClusterSecretStore, SecretStore } from "../apis/secret-store.ts";
@@ -125,21 +128,21 @@ export async function runGet(flags: GetFlags): Promise<void> {
 }
 
 async function readStore(
-  kubeConfig: k8s.KubeConfig,
+  kubeConfig: KubeConfig,
   kind: "SecretStore" | "ClusterSecretStore",
   name: string,
   namespace: string,
   label: string,
 ): Promise<SecretStore | ClusterSecretStore> {
-  const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
   let raw: unknown;
   try {
-    raw =
+    const path =
       kind === "SecretStore"
-        ? await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION_V1, namespace, plural: PLURAL_SECRET_STORES, name })
-        : await custom.getClusterCustomObject({ group: GROUP, version: VERSION_V1, plural: PLURAL_CLUSTER_SECRET_STORES, name });
+        ? resourcePath({ group: GROUP, version: VERSION_V1, namespace, plural: PLURAL_SECRET_STORES, name })
+        : resourcePath({ group: GROUP, version: VERSION_V1, plural: PLURAL_CLUSTER_SECRET_STORES, name });
+    raw = await kubeClient(kubeConfig).get(path);
   } catch (err) {
-    if (err instanceof k8s.ApiException && err.code === 404) throw new UserError(`${label} not found`);
+    if (isNotFound(err)) throw new UserError(`${label} not found`);
     throw new UserError(kubeErrorMessage(err, `reading ${label}`));
   }
   const parsed = kind === "SecretStore" ? parseSecretStore(raw) : parseClusterSecretStore(raw);

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import * as k8s from "@kubernetes/client-node";
+import { kubeClient } from "../runtime/kube/kube-client.ts";
+import { resourcePath } from "../runtime/kube/paths.ts";
 import { GROUP, PLURAL_CLUSTER_EXTERNAL_SECRETS, PLURAL_CLUSTER_PUSH_SECRETS, PLURAL_EXTERNAL_SECRETS, PLURAL_PUSH_SECRETS, VERSION_V1, VERSION_V1ALPHA1 } from "../apis/constants.ts";
 import { contextNamespace, formatAge, formatTable, kubeErrorMessage, loadKubeConfig, reportErrors, UserError } from "./cli-support.ts";
 
@@ -104,14 +105,12 @@ export async function runStatus(flags: StatusFlags): Promise<void> {
   if (kind === "PushSecret") return runPushSecretStatus(flags);
   if (kind !== "ExternalSecret") return runClusterFanOutStatus(flags, kind);
   const kubeConfig = loadKubeConfig(flags.kubeconfig);
-  const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+  const kube = kubeClient(kubeConfig);
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? contextNamespace(kubeConfig));
   const where = namespace ? `namespace ${namespace}` : "all namespaces";
   let list: { items?: ExternalSecretLike[] };
   try {
-    list = (namespace
-      ? await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION_V1, namespace, plural: PLURAL_EXTERNAL_SECRETS })
-      : await custom.listClusterCustomObject({ group: GROUP, version: VERSION_V1, plural: PLURAL_EXTERNAL_SECRETS })) as { items?: ExternalSecretLike[] };
+    list = await kube.get<{ items?: ExternalSecretLike[] }>(resourcePath({ group: GROUP, version: VERSION_V1, namespace, plural: PLURAL_EXTERNAL_SECRETS }));
   } catch (err) {
     throw new UserError(kubeErrorMessage(err, `listing ExternalSecrets in ${where}`));
   }
@@ -181,14 +180,12 @@ function storeLabel(ref: { name?: string; kind?: string; labelSelector?: unknown
 
 async function runPushSecretStatus(flags: StatusFlags): Promise<void> {
   const kubeConfig = loadKubeConfig(flags.kubeconfig);
-  const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+  const kube = kubeClient(kubeConfig);
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? contextNamespace(kubeConfig));
   const where = namespace ? `namespace ${namespace}` : "all namespaces";
   let list: { items?: PushSecretLike[] };
   try {
-    list = (namespace
-      ? await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION_V1ALPHA1, namespace, plural: PLURAL_PUSH_SECRETS })
-      : await custom.listClusterCustomObject({ group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS })) as { items?: PushSecretLike[] };
+    list = await kube.get<{ items?: PushSecretLike[] }>(resourcePath({ group: GROUP, version: VERSION_V1ALPHA1, namespace, plural: PLURAL_PUSH_SECRETS }));
   } catch (err) {
     throw new UserError(kubeErrorMessage(err, `listing PushSecrets in ${where}`));
   }
@@ -221,12 +218,12 @@ async function runPushSecretStatus(flags: StatusFlags): Promise<void> {
 
 async function runClusterFanOutStatus(flags: StatusFlags, kind: "ClusterExternalSecret" | "ClusterPushSecret"): Promise<void> {
   const kubeConfig = loadKubeConfig(flags.kubeconfig);
-  const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+  const kube = kubeClient(kubeConfig);
   const plural = kind === "ClusterExternalSecret" ? PLURAL_CLUSTER_EXTERNAL_SECRETS : PLURAL_CLUSTER_PUSH_SECRETS;
   const version = kind === "ClusterExternalSecret" ? VERSION_V1 : VERSION_V1ALPHA1;
   let list: { items?: ClusterFanOutLike[] };
   try {
-    list = (await custom.listClusterCustomObject({ group: GROUP, version, plural })) as { items?: ClusterFanOutLike[] };
+    list = await kube.get<{ items?: ClusterFanOutLike[] }>(resourcePath({ group: GROUP, version, plural }));
   } catch (err) {
     throw new UserError(kubeErrorMessage(err, `listing ${kind}s`));
   }

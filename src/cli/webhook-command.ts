@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { Command, Option } from "commander";
-import { loadKubeConfig, reportStartupErrors } from "./cli-support.ts";
+import { reportStartupErrors } from "./cli-support.ts";
+import { loadClientNodeKubeConfig } from "./client-node-kubeconfig.ts";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { stringify } from "yaml";
 import { HealthServer } from "../runtime/health-server.ts";
@@ -137,7 +138,7 @@ export function clientAuthProblem(flags: Partial<WebhookFlags>): string | undefi
 
 export async function runWebhook(flags: WebhookFlags): Promise<void> {
   const logger = createLogger({ level: flags.logLevel });
-  const kubeConfig = loadKubeConfig(flags.kubeconfig);
+  const kubeConfig = loadClientNodeKubeConfig(flags.kubeconfig);
 
   if (!flags.clientCaFile) logger.warn({}, "--insecure-skip-client-auth: any caller that reaches the webhook port can write to AWS Secrets Manager");
   const registry = new Registry();

@@ -2,7 +2,7 @@
  * generators.external-secrets.io for the controller: one registry per process, shared by ExternalSecrets and
  * PushSecrets. See docs/generators.md and docs/adr/0015-generators.md.
  */
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import type { KubeAccess } from "../providers/kube-access.ts";
 import type { CredentialSource } from "../providers/aws/auth/credentials.ts";
 import { AwsProvider } from "../providers/aws/provider.ts";
@@ -15,7 +15,7 @@ export { GeneratorRegistry, type GeneratorRunner } from "./registry.ts";
 export type { Generated } from "./generated.ts";
 
 export interface CreateGeneratorsOptions {
-  kubeConfig: k8s.KubeConfig;
+  kubeConfig: KubeConfig;
   kube: KubeAccess;
   /** The store provider: its default credentials, API call metrics and timeouts are shared when it is AWS's. */
   provider?: unknown;

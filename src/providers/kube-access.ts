@@ -2,9 +2,13 @@
  * The little a provider needs from Kubernetes to authenticate: a key of a Secret (static credentials), a
  * ServiceAccount's annotations (IRSA role and audience) and a TokenRequest (a short-lived token for
  * AssumeRoleWithWebIdentity). Narrow on purpose, so auth is unit-tested with a counting fake, and
- * implemented here over @kubernetes/client-node.
+ * implemented here over the runtime's Kubernetes client.
  */
-import * as k8s from "@kubernetes/client-node";
+import type { V1ServiceAccount, V1Secret, AuthenticationV1TokenRequest } from "@kubernetes/client-node";
+import { kubeStatusCode } from "../runtime/kube/api-error.ts";
+import { kubeClient, type KubeClient } from "../runtime/kube/kube-client.ts";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
+import { corePath } from "../runtime/kube/paths.ts";
 
 export interface SecretKeyRef {
   namespace: string;
@@ -31,8 +35,8 @@ export interface KubeAccess {
 export type KubeAccessFailure = "NotFound" | "Forbidden" | "Unavailable";
 
 /**
- * A Kubernetes read that failed. The message names the object and the HTTP status only: the client's own
- * ApiException message carries the whole response body and headers, which must not reach logs.
+ * A Kubernetes read that failed. The message names the object and the HTTP status only: a response body
+ * (which may echo the object) must not reach logs.
  */
 export class KubeAccessError extends Error {
   override readonly name = "KubeAccessError";
@@ -45,15 +49,15 @@ export class KubeAccessError extends Error {
 }
 
 export class ClientNodeKubeAccess implements KubeAccess {
-  readonly #core: k8s.CoreV1Api;
+  readonly #kube: KubeClient;
 
-  constructor(kubeConfig: k8s.KubeConfig) {
-    this.#core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+  constructor(kubeConfig: KubeConfig) {
+    this.#kube = kubeClient(kubeConfig);
   }
 
   async readSecretKey(ref: SecretKeyRef): Promise<Uint8Array> {
     const what = `secret ${ref.namespace}/${ref.name}`;
-    const secret = await this.#core.readNamespacedSecret({ namespace: ref.namespace, name: ref.name }).catch((err: unknown) => {
+    const secret = await this.#kube.get<V1Secret>(corePath("secrets", ref.namespace, ref.name)).catch((err: unknown) => {
       throw asKubeAccessError(err, what);
     });
     const encoded = secret.data?.[ref.key];
@@ -62,7 +66,7 @@ export class ClientNodeKubeAccess implements KubeAccess {
   }
 
   async readServiceAccountAnnotations(namespace: string, name: string): Promise<Readonly<Record<string, string>>> {
-    const sa = await this.#core.readNamespacedServiceAccount({ namespace, name }).catch((err: unknown) => {
+    const sa = await this.#kube.get<V1ServiceAccount>(corePath("serviceaccounts", namespace, name)).catch((err: unknown) => {
       throw asKubeAccessError(err, `serviceaccount ${namespace}/${name}`);
     });
     return sa.metadata?.annotations ?? {};
@@ -73,11 +77,11 @@ export class ClientNodeKubeAccess implements KubeAccess {
     name: string,
     options: { audiences: readonly string[]; expirationSeconds: number },
   ): Promise<ServiceAccountToken> {
-    const request = await this.#core
-      .createNamespacedServiceAccountToken({
-        namespace,
-        name,
-        body: { spec: { audiences: [...options.audiences], expirationSeconds: options.expirationSeconds } },
+    const request = await this.#kube
+      .create<AuthenticationV1TokenRequest>(corePath("serviceaccounts", namespace, name, "token"), {
+        apiVersion: "authentication.k8s.io/v1",
+        kind: "TokenRequest",
+        spec: { audiences: [...options.audiences], expirationSeconds: options.expirationSeconds },
       })
       .catch((err: unknown) => {
         throw asKubeAccessError(err, `token request for serviceaccount ${namespace}/${name}`);
@@ -90,8 +94,8 @@ export class ClientNodeKubeAccess implements KubeAccess {
 }
 
 function asKubeAccessError(err: unknown, what: string): KubeAccessError {
-  if (err instanceof k8s.ApiException) {
-    const code = err.code;
+  const code = kubeStatusCode(err);
+  if (code !== undefined) {
     if (code === 404) return new KubeAccessError("NotFound", `${what}: not found`);
     if (code === 401 || code === 403) return new KubeAccessError("Forbidden", `${what}: forbidden (HTTP ${code})`);
     return new KubeAccessError("Unavailable", `${what}: HTTP ${code}`);

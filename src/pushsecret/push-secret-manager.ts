@@ -1,4 +1,4 @@
-import * as k8s from "@kubernetes/client-node";
+import type { V1ConfigMap, V1Secret, V1SecretList } from "@kubernetes/client-node";
 import { GROUP, PLURAL_CLUSTER_PUSH_SECRETS, PLURAL_PUSH_SECRETS, VERSION_V1ALPHA1 } from "../apis/constants.ts";
 import { SecretsManagerWriterProvider } from "../providers/aws/secretsmanager/writer-provider.ts";
 import type { AwsStoreSpec } from "../providers/aws/spec.ts";
@@ -6,6 +6,10 @@ import { ClientNodeKubeAccess, type KubeAccess } from "../providers/kube-access.
 import { Controller, type Request } from "../runtime/controller.ts";
 import { KubeEventRecorder, type EventRecorder } from "../runtime/event-recorder.ts";
 import type { Informer } from "../runtime/informer.ts";
+import { isNotFound, kubeStatusCode } from "../runtime/kube/api-error.ts";
+import { kubeClient, type KubeClient } from "../runtime/kube/kube-client.ts";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
+import { corePath, resourcePath } from "../runtime/kube/paths.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
 import type { NamespacedWatchPool } from "../runtime/namespaced-watch-pool.ts";
@@ -30,7 +34,7 @@ import { sharedTemplateEngine, type TemplateEngine } from "../lib/gotemplate/ind
 import { createGeneratorRegistry, type GeneratorRunner } from "../generators/index.ts";
 
 export interface PushSecretManagerOptions {
-  kubeConfig: k8s.KubeConfig;
+  kubeConfig: KubeConfig;
   /** Watch and reconcile only this namespace. */
   namespace?: string | undefined;
   /**
@@ -59,7 +63,6 @@ export interface PushSecretManagerOptions {
   generators?: GeneratorRunner | undefined;
 }
 
-const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
 
 /** How long a PushSecret's reconcile waits for its namespace's Secrets to be listed (#awaitSourceList). */
 const sourceListWaitMs = 10_000;
@@ -104,8 +107,9 @@ export class PushSecretManager {
     const tokens = new VersionTokens(options.tokenKey);
     const kube = options.kube ?? new ClientNodeKubeAccess(kubeConfig);
     const resolver = new StoreResolver({ secretStores, clusterSecretStores, namespaces, capabilities: "ReadWrite" });
-    const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
-    const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+    const core = kubeClient(kubeConfig);
+    const pushSecretPath = (target: { namespace: string; name: string }, subresource?: string) =>
+      resourcePath({ group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS, namespace: target.namespace, name: target.name, subresource });
     const events = options.events ?? new KubeEventRecorder({ kubeConfig, component: "ferry-pushsecret", onError: (err) => logger.warn({ err: String(err) }, "could not record event") });
 
     const resolveNamed = (kind: "SecretStore" | "ClusterSecretStore", name: string, namespace: string): ResolvedPushStore => {
@@ -142,15 +146,15 @@ export class PushSecretManager {
       getPushSecret: (namespace, name) => this.pushSecrets.get(namespace, name),
       getSourceSecret: async (namespace, name) => {
         try {
-          return await core.readNamespacedSecret({ namespace, name });
+          return await core.get<V1Secret>(corePath("secrets", namespace, name));
         } catch (err) {
-          if (err instanceof k8s.ApiException && err.code === 404) return undefined;
+          if (isNotFound(err)) return undefined;
           throw err;
         }
       },
       listSourceSecrets: async (namespace, selector) => {
         // One LIST with the selector, as ESO's client.List with a LabelSelector: only the selected Secrets' data.
-        const list = await core.listNamespacedSecret({ namespace, labelSelector: labelSelectorQuery(selector) });
+        const list = await core.get<V1SecretList>(corePath("secrets", namespace), { query: { labelSelector: labelSelectorQuery(selector) } });
         return list.items;
       },
       resolveStores: (ref, namespace) => {
@@ -171,16 +175,10 @@ export class PushSecretManager {
       readTemplateSources: (namespace, refs) => readTemplateSources(core, namespace, refs),
       transformKeys: (template, keys) => transformKeys(options.templates ?? sharedTemplateEngine(), template, keys),
       patchStatus: async (target, status) => {
-        await custom.patchNamespacedCustomObjectStatus(
-          { group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS, namespace: target.namespace, name: target.name, body: { status } },
-          merge,
-        );
+        await core.patch(pushSecretPath(target, "status"), "merge", { status });
       },
       setFinalizers: async (target, finalizers) => {
-        await custom.patchNamespacedCustomObject(
-          { group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS, namespace: target.namespace, name: target.name, body: { metadata: { finalizers, resourceVersion: target.resourceVersion } } },
-          merge,
-        );
+        await core.patch(pushSecretPath(target), "merge", { metadata: { finalizers, resourceVersion: target.resourceVersion } });
       },
       events,
       generators: options.generators ?? (this.#ownGenerators = createGeneratorRegistry({ kubeConfig, kube })),
@@ -341,22 +339,23 @@ export class PushSecretManager {
  * A resource policy document from a ConfigMap or Secret of the PushSecret's namespace (ESO's
  * resolveResourcePolicy, with its messages); never another namespace's.
  */
-async function readPolicySource(core: k8s.CoreV1Api, namespace: string, ref: ResourcePolicyMetadata["policySourceRef"]): Promise<string> {
+async function readPolicySource(core: KubeClient, namespace: string, ref: ResourcePolicyMetadata["policySourceRef"]): Promise<string> {
   const what = `${ref.kind} ${namespace}/${ref.name}`;
   try {
     if (ref.kind === "ConfigMap") {
-      const cm = await core.readNamespacedConfigMap({ namespace, name: ref.name });
+      const cm = await core.get<V1ConfigMap>(corePath("configmaps", namespace, ref.name));
       const policy = cm.data?.[ref.key];
       if (policy === undefined) throw new PolicySourceError(`key ${ref.key} not found in ${what}`);
       return policy;
     }
-    const secret = await core.readNamespacedSecret({ namespace, name: ref.name });
+    const secret = await core.get<V1Secret>(corePath("secrets", namespace, ref.name));
     const encoded = secret.data?.[ref.key];
     if (encoded === undefined) throw new PolicySourceError(`key ${ref.key} not found in ${what}`);
     return Buffer.from(encoded, "base64").toString("utf8");
   } catch (err) {
     if (err instanceof PolicySourceError) throw new Error(`failed to resolve resource policy: ${err.message}`, { cause: err });
-    const reason = err instanceof k8s.ApiException ? (err.code === 404 ? "not found" : `HTTP ${err.code}`) : String(err);
+    const code = kubeStatusCode(err);
+    const reason = code !== undefined ? (code === 404 ? "not found" : `HTTP ${code}`) : String(err);
     throw new Error(`failed to resolve resource policy: failed to get ${what}: ${reason}`, { cause: err });
   }
 }
@@ -367,19 +366,19 @@ class PolicySourceError extends Error {}
  * The ConfigMaps and Secrets a PushSecret's templateFrom names, read with one GET each from its namespace (as
  * ESO's templating.Parser reads them); one that does not exist is left out (templatePlan reports it).
  */
-async function readTemplateSources(core: k8s.CoreV1Api, namespace: string, refs: TemplateSourceRefs): Promise<TemplateSources> {
+async function readTemplateSources(core: KubeClient, namespace: string, refs: TemplateSourceRefs): Promise<TemplateSources> {
   const absent = (err: unknown) => {
-    if (err instanceof k8s.ApiException && err.code === 404) return undefined;
+    if (isNotFound(err)) return undefined;
     throw err;
   };
   const configMaps = new Map<string, Record<string, string>>();
   const secrets = new Map<string, Record<string, Uint8Array>>();
   for (const name of refs.configMaps) {
-    const cm = await core.readNamespacedConfigMap({ namespace, name }).catch(absent);
+    const cm = await core.get<V1ConfigMap>(corePath("configmaps", namespace, name)).catch(absent);
     if (cm) configMaps.set(name, cm.data ?? {});
   }
   for (const name of refs.secrets) {
-    const secret = await core.readNamespacedSecret({ namespace, name }).catch(absent);
+    const secret = await core.get<V1Secret>(corePath("secrets", namespace, name)).catch(absent);
     if (secret) secrets.set(name, Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, "base64"))])));
   }
   return { configMaps, secrets };

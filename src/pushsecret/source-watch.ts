@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import type { Logger } from "../runtime/logger.ts";
 import { NamespacedWatchPool } from "../runtime/namespaced-watch-pool.ts";
@@ -13,7 +13,7 @@ import { NamespacedWatchPool } from "../runtime/namespaced-watch-pool.ts";
  * data from the API when it pushes.
  */
 export function sourceSecretWatch(options: {
-  kubeConfig: k8s.KubeConfig;
+  kubeConfig: KubeConfig;
   logger: Logger;
   onChange: (change: SourceSecretChange) => void;
   /**

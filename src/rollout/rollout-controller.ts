@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import { realClock, type Clock } from "../runtime/clock.ts";
 import { Controller, type ReconcileResult, type Request } from "../runtime/controller.ts";
 import { noopEventRecorder, type EventRecorder } from "../runtime/event-recorder.ts";
 import { Informer } from "../runtime/informer.ts";
-import { DEFAULT_KUBE_REQUEST_TIMEOUT_MS } from "../runtime/kube-call.ts";
+import { DEFAULT_KUBE_REQUEST_TIMEOUT_MS } from "../runtime/kube/kube-client.ts";
 import { KubeApiError, kubeRequest } from "../runtime/kube-request.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import { silentLogger, type Logger } from "../runtime/logger.ts";
@@ -22,7 +22,7 @@ import { WORKLOAD_KINDS, parseWorkloadKey, pluralOf, rolloutApplyBody, workloadK
 export const DEFAULT_ROLLOUT_DEBOUNCE_MS = 60_000;
 
 export interface RolloutControllerOptions {
-  kubeConfig: k8s.KubeConfig;
+  kubeConfig: KubeConfig;
   /** Watch and roll workloads of this namespace only. */
   namespace?: string | undefined;
   debounceMs?: number;
@@ -47,7 +47,7 @@ export interface RolloutControllerOptions {
  * applied once the debounce window allows (rolloutDelayMs).
  */
 export class RolloutController {
-  readonly #kubeConfig: k8s.KubeConfig;
+  readonly #kubeConfig: KubeConfig;
   readonly #debounceMs: number;
   readonly #events: EventRecorder;
   readonly #metrics: RolloutMetrics | undefined;

@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import type { Logger } from "../runtime/logger.ts";
 import { NamespacedWatchPool } from "../runtime/namespaced-watch-pool.ts";
 import { secretView, type SecretView } from "./views.ts";
@@ -14,7 +14,7 @@ import { secretView, type SecretView } from "./views.ts";
  * either (Reloader's defaults, --reload-on-create and --reload-on-delete off): a workload whose Secret is
  * missing is not running on old data, and deleting a Secret does not change what running pods have.
  */
-export function secretDigestWatch(options: { kubeConfig: k8s.KubeConfig; logger: Logger; onContentChange: (secret: SecretView) => void }): NamespacedWatchPool<SecretView> {
+export function secretDigestWatch(options: { kubeConfig: KubeConfig; logger: Logger; onContentChange: (secret: SecretView) => void }): NamespacedWatchPool<SecretView> {
   return new NamespacedWatchPool<SecretView>({
     name: "rollout secrets",
     pathOf: (namespace) => `/api/v1/namespaces/${namespace}/secrets`,

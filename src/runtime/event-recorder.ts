@@ -1,6 +1,9 @@
 import { hostname } from "node:os";
-import * as k8s from "@kubernetes/client-node";
+import type { CoreV1Event } from "@kubernetes/client-node";
 import { EventAggregation } from "./event-aggregation.ts";
+import { kubeClient, type KubeClient } from "./kube/kube-client.ts";
+import type { KubeConfig } from "./kube/kubeconfig.ts";
+import { corePath } from "./kube/paths.ts";
 
 export interface EventTarget {
   apiVersion: string;
@@ -19,7 +22,7 @@ export interface EventRecorder {
 }
 
 export interface KubeEventRecorderOptions {
-  kubeConfig: k8s.KubeConfig;
+  kubeConfig: KubeConfig;
   component: string;
   now?: () => number;
   /** Identical events inside this window update one Event's count instead of creating new ones. */
@@ -37,7 +40,7 @@ export interface KubeEventRecorderOptions {
  * retried with backoff for an hour is one Event with a count, not hundreds of objects.
  */
 export class KubeEventRecorder implements EventRecorder {
-  readonly #api: k8s.CoreV1Api;
+  readonly #kube: KubeClient;
   readonly #component: string;
   readonly #instance = hostname();
   readonly #now: () => number;
@@ -47,7 +50,7 @@ export class KubeEventRecorder implements EventRecorder {
   readonly #seen: EventAggregation;
 
   constructor(options: KubeEventRecorderOptions) {
-    this.#api = options.kubeConfig.makeApiClient(k8s.CoreV1Api);
+    this.#kube = kubeClient(options.kubeConfig);
     this.#component = options.component;
     this.#now = options.now ?? Date.now;
     this.#window = options.aggregateWindowMs ?? 10 * 60_000;
@@ -68,37 +71,34 @@ export class KubeEventRecorder implements EventRecorder {
       seen.count++;
       if (now - seen.lastWrite < this.#minPatchInterval) return;
       seen.lastWrite = now;
-      await this.#api.patchNamespacedEvent(
-        { name: seen.name, namespace: seen.namespace, body: { count: seen.count, lastTimestamp: new Date(now) } },
-        k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
-      );
+      await this.#kube.patch(corePath("events", seen.namespace, seen.name), "merge", { count: seen.count, lastTimestamp: new Date(now).toISOString() });
       return;
     }
     const namespace = target.namespace ?? "default";
     const name = `${target.name}.${now.toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
     this.#seen.add(key, { name, namespace, count: 1, firstSeen: now, lastWrite: now });
-    await this.#api.createNamespacedEvent({
-      namespace,
-      body: {
-        metadata: { name, namespace },
-        involvedObject: {
-          apiVersion: target.apiVersion,
-          kind: target.kind,
-          name: target.name,
-          ...(target.namespace ? { namespace: target.namespace } : {}),
-          ...(target.uid ? { uid: target.uid } : {}),
-        },
-        type,
-        reason,
-        message: message.length > 1024 ? `${message.slice(0, 1021)}...` : message,
-        count: 1,
-        firstTimestamp: new Date(now),
-        lastTimestamp: new Date(now),
-        source: { component: this.#component },
-        reportingComponent: this.#component,
-        reportingInstance: this.#instance,
+    const at = new Date(now).toISOString();
+    // Timestamps as the apiserver's JSON has them (client-node's typings say Date; JSON is what is sent).
+    const event = {
+      metadata: { name, namespace },
+      involvedObject: {
+        apiVersion: target.apiVersion,
+        kind: target.kind,
+        name: target.name,
+        ...(target.namespace ? { namespace: target.namespace } : {}),
+        ...(target.uid ? { uid: target.uid } : {}),
       },
-    });
+      type,
+      reason,
+      message: message.length > 1024 ? `${message.slice(0, 1021)}...` : message,
+      count: 1,
+      firstTimestamp: at,
+      lastTimestamp: at,
+      source: { component: this.#component },
+      reportingComponent: this.#component,
+      reportingInstance: this.#instance,
+    } satisfies Omit<CoreV1Event, "firstTimestamp" | "lastTimestamp"> & { firstTimestamp: string; lastTimestamp: string };
+    await this.#kube.create(corePath("events", namespace), event);
   }
 }
 

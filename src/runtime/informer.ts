@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "./kube/kubeconfig.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
 import { realClock, sleep, type Clock } from "./clock.ts";
 import { errorFields, silentLogger, type Logger } from "./logger.ts";
@@ -15,7 +15,7 @@ export interface InformerOptions<T extends KubeObject> {
   /** Collection path: /api/v1/secrets, /apis/external-secrets.io/v1/namespaces/x/externalsecrets. */
   path: string;
   /** Required unless listWatcher is given. */
-  kubeConfig?: k8s.KubeConfig;
+  kubeConfig?: KubeConfig;
   labelSelector?: string;
   fieldSelector?: string;
   /**

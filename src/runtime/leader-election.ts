@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "./kube/kubeconfig.ts";
 import { realClock, sleep, type Clock } from "./clock.ts";
 import { jitter } from "./jitter.ts";
 import { kubeRequest } from "./kube-request.ts";
@@ -28,7 +28,7 @@ export interface LeaseClient {
   update(lease: Lease, signal: AbortSignal): Promise<Lease>;
 }
 
-export function kubeLeaseClient(kubeConfig: k8s.KubeConfig, namespace: string, name: string): LeaseClient {
+export function kubeLeaseClient(kubeConfig: KubeConfig, namespace: string, name: string): LeaseClient {
   const collection = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
   const item = `${collection}/${encodeURIComponent(name)}`;
   return {
@@ -52,7 +52,7 @@ export interface LeaderElectionOptions {
   /** Unique per replica (pod name plus a random suffix): two replicas with one identity would both lead. */
   identity: string;
   /** Required unless leaseClient is given. */
-  kubeConfig?: k8s.KubeConfig;
+  kubeConfig?: KubeConfig;
   leaseClient?: LeaseClient;
   /** How long a lease is valid without renewal, from when a candidate last saw it change; default 15 s. */
   leaseDurationMs?: number;

@@ -1,5 +1,5 @@
-import * as k8s from "@kubernetes/client-node";
-import { kubeRequest } from "./kube-request.ts";
+import { kubeClient } from "./kube/kube-client.ts";
+import type { KubeConfig } from "./kube/kubeconfig.ts";
 
 /** The metadata the runtime reads, as raw JSON (timestamps are strings, not Dates). */
 export interface ObjectMeta {
@@ -60,22 +60,23 @@ export interface KubeListWatcherOptions {
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
   /**
-   * Abort a watch that sends nothing for this long (a half-open connection). client-node's default is 30 s,
-   * but the apiserver sends bookmarks only once a minute, so at 30 s every quiet watch is torn down and
-   * reopened twice a minute; 150 s tolerates one late bookmark.
+   * Abort a watch that sends nothing for this long (a half-open connection). The apiserver sends bookmarks
+   * only once a minute, so a 30 s limit (client-node's) tore every quiet watch down and reopened it twice a
+   * minute; 150 s tolerates one late bookmark.
    */
   watchIdleTimeoutMs?: number;
 }
 
-/** LIST and WATCH against the apiserver with the KubeConfig's authentication. */
-export function kubeListWatcher(kubeConfig: k8s.KubeConfig, options: KubeListWatcherOptions): ListWatcher {
+/** LIST and WATCH against the apiserver with the kubeconfig's authentication. */
+export function kubeListWatcher(kubeConfig: KubeConfig, options: KubeListWatcherOptions): ListWatcher {
   const selectors = { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
+  const kube = kubeClient(kubeConfig);
   return {
     async list({ limit, continue: cont }, signal) {
-      const list = await kubeRequest<{ kind?: string; apiVersion?: string; metadata?: { resourceVersion?: string; continue?: string }; items?: KubeObject[] | null }>(
-        kubeConfig,
-        { method: "GET", path: options.path, query: { ...selectors, limit, continue: cont }, signal },
-      );
+      const list = await kube.get<{ kind?: string; apiVersion?: string; metadata?: { resourceVersion?: string; continue?: string }; items?: KubeObject[] | null }>(options.path, {
+        query: { ...selectors, limit, continue: cont },
+        signal,
+      });
       return {
         ...(list.kind ? { kind: list.kind } : {}),
         ...(list.apiVersion ? { apiVersion: list.apiVersion } : {}),
@@ -84,16 +85,8 @@ export function kubeListWatcher(kubeConfig: k8s.KubeConfig, options: KubeListWat
         continue: list.metadata?.continue,
       };
     },
-    async watch({ resourceVersion, timeoutSeconds }, onEvent, onDone) {
-      const watch = new k8s.Watch(kubeConfig);
-      // requestTimeoutMs is private in client-node's typings (see watchIdleTimeoutMs above for why we set it).
-      Object.assign(watch, { requestTimeoutMs: options.watchIdleTimeoutMs ?? 150_000 });
-      return watch.watch(
-        options.path,
-        { ...selectors, resourceVersion, allowWatchBookmarks: true, timeoutSeconds },
-        (type: string, object: unknown) => onEvent(type, object),
-        onDone,
-      );
+    watch({ resourceVersion, timeoutSeconds }, onEvent, onDone) {
+      return kube.watch(options.path, { ...selectors, resourceVersion, allowWatchBookmarks: true, timeoutSeconds, idleTimeoutMs: options.watchIdleTimeoutMs ?? 150_000 }, onEvent, onDone);
     },
   };
 }

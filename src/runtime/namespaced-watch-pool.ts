@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "./kube/kubeconfig.ts";
 import { Informer, type InformerOptions } from "./informer.ts";
 import type { KubeObject, ListWatcher } from "./list-watcher.ts";
 import { errorFields, silentLogger, type Logger } from "./logger.ts";
@@ -31,7 +31,7 @@ export interface NamespacedWatchPoolOptions<T extends KubeObject> {
   /** Names the namespace's informer in logs: `${name} ${namespace}`. */
   name: string;
   /** Required unless listWatcherOf is given. */
-  kubeConfig?: k8s.KubeConfig | undefined;
+  kubeConfig?: KubeConfig | undefined;
   logger?: Logger | undefined;
   /** Replaces the apiserver for one namespace (unit tests). */
   listWatcherOf?: ((namespace: string) => ListWatcher) | undefined;

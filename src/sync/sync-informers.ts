@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import { composeTransforms, keepManagedFieldsOf, withoutAnnotations, withoutManagedFields, type CacheTransform } from "../runtime/cache-transforms.ts";
 import { Informer } from "../runtime/informer.ts";
 import { controllerOwnerOf, InformerIndex } from "../runtime/informer-index.ts";
@@ -21,7 +21,7 @@ export const CACHE_TRANSFORMS = {
 } satisfies Record<string, CacheTransform>;
 
 export interface SyncInformersOptions {
-  kubeConfig: k8s.KubeConfig;
+  kubeConfig: KubeConfig;
   /** Watch only this namespace (ESO --namespace). Cluster-scoped kinds are still watched. */
   namespace?: string | undefined;
   logger: Logger;
@@ -46,7 +46,7 @@ export class SyncInformers {
    */
   readonly externalSecretsByController: InformerIndex<KubeObject>;
   readonly #all: Informer<KubeObject>[] = [];
-  readonly #kubeConfig: k8s.KubeConfig;
+  readonly #kubeConfig: KubeConfig;
   readonly #logger: Logger;
   readonly #scope: string;
 

@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import type { ExternalSecret } from "../apis/external-secret.ts";
 import { ClientNodeKubeAccess, type KubeAccess } from "../providers/kube-access.ts";
 import type { Provider } from "../providers/provider.ts";
@@ -23,7 +23,7 @@ import type { RenewalSettings } from "./refresh-policy.ts";
 import type { RemoteChangeTiming } from "./externalsecret/remote-changes.ts";
 
 export interface SyncManagerOptions {
-  kubeConfig: k8s.KubeConfig;
+  kubeConfig: KubeConfig;
   provider: Provider<AwsStoreSpec>;
   transforms: ValueTransforms;
   /** Watch and reconcile only this namespace (ESO --namespace). ClusterSecretStores are still watched. */

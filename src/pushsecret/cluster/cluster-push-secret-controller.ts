@@ -1,12 +1,12 @@
-import * as k8s from "@kubernetes/client-node";
 import { GROUP, KIND_CLUSTER_PUSH_SECRET, PLURAL_CLUSTER_PUSH_SECRETS, PLURAL_PUSH_SECRETS, VERSION_V1ALPHA1 } from "../../apis/constants.ts";
 import { Controller, type ControllerMetrics } from "../../runtime/controller.ts";
 import type { Informer } from "../../runtime/informer.ts";
+import { kubeClient } from "../../runtime/kube/kube-client.ts";
+import type { KubeConfig } from "../../runtime/kube/kubeconfig.ts";
+import { resourcePath } from "../../runtime/kube/paths.ts";
 import type { KubeObject } from "../../runtime/list-watcher.ts";
 import type { Logger } from "../../runtime/logger.ts";
 import { ClusterPushSecretReconciler } from "./cluster-push-secret-reconciler.ts";
-
-const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
 
 /**
  * The ClusterPushSecret controller over shared informers (PushSecrets and Namespaces from the PushSecret
@@ -20,7 +20,7 @@ export class ClusterPushSecretController {
   constructor(options: {
     /** The ClusterPushSecret informer (added to the shared informers by the caller). */
     clusterPushSecrets: Informer<KubeObject>;
-    kubeConfig: k8s.KubeConfig;
+    kubeConfig: KubeConfig;
     pushSecrets: Informer<KubeObject>;
     namespaces: Informer<KubeObject>;
     logger: Logger;
@@ -29,8 +29,8 @@ export class ClusterPushSecretController {
   }) {
     const { kubeConfig, pushSecrets, namespaces, logger } = options;
     this.clusterPushSecrets = options.clusterPushSecrets;
-    const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
-    const common = { group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS };
+    const kube = kubeClient(kubeConfig);
+    const pushSecretPath = (namespace: string, name?: string) => resourcePath({ group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_PUSH_SECRETS, namespace, name });
     const reconciler = new ClusterPushSecretReconciler({
       getClusterPushSecret: (name) => this.clusterPushSecrets.get(undefined, name),
       namespaces: () =>
@@ -38,22 +38,21 @@ export class ClusterPushSecretController {
       getPushSecret: (namespace, name) => pushSecrets.get(namespace, name),
       createPushSecret: async (body) => {
         const namespace = (body.metadata as { namespace: string }).namespace;
-        await custom.createNamespacedCustomObject({ ...common, namespace, body });
+        await kube.create(pushSecretPath(namespace), body);
       },
       updatePushSecret: async (existing, desired) => {
         const d = desired as { metadata: Record<string, unknown>; spec: unknown };
-        await custom.replaceNamespacedCustomObject({
-          ...common,
-          namespace: existing.metadata?.namespace ?? "",
-          name: existing.metadata?.name ?? "",
-          body: { ...existing, metadata: { ...existing.metadata, labels: d.metadata.labels, annotations: d.metadata.annotations, ownerReferences: d.metadata.ownerReferences }, spec: d.spec },
+        await kube.replace(pushSecretPath(existing.metadata?.namespace ?? "", existing.metadata?.name ?? ""), {
+          ...existing,
+          metadata: { ...existing.metadata, labels: d.metadata.labels, annotations: d.metadata.annotations, ownerReferences: d.metadata.ownerReferences },
+          spec: d.spec,
         });
       },
       deletePushSecret: async (namespace, name, uid) => {
-        await custom.deleteNamespacedCustomObject({ ...common, namespace, name, body: { preconditions: { uid } } });
+        await kube.delete(pushSecretPath(namespace, name), { body: { preconditions: { uid } } });
       },
       patchStatus: async (name, status) => {
-        await custom.patchClusterCustomObjectStatus({ group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_CLUSTER_PUSH_SECRETS, name, body: { status } }, merge);
+        await kube.patch(resourcePath({ group: GROUP, version: VERSION_V1ALPHA1, plural: PLURAL_CLUSTER_PUSH_SECRETS, name, subresource: "status" }), "merge", { status });
       },
       logger: logger.child({ controller: "clusterpushsecret" }),
       now: options.now,

@@ -5,12 +5,15 @@
 export class KubeApiError extends Error {
   readonly statusCode: number;
   readonly reason: string | undefined;
+  /** The apiserver's Status.message alone (the error's message also names the request). */
+  readonly statusMessage: string | undefined;
 
-  constructor(statusCode: number, reason: string | undefined, message: string) {
+  constructor(statusCode: number, reason: string | undefined, message: string, statusMessage?: string) {
     super(message);
     this.name = "KubeApiError";
     this.statusCode = statusCode;
     this.reason = reason;
+    this.statusMessage = statusMessage;
   }
 }
 
@@ -20,17 +23,21 @@ export class KubeApiError extends Error {
  */
 export function kubeApiError(method: string, path: string, statusCode: number, body: string): KubeApiError {
   let reason: string | undefined;
+  let statusMessage: string | undefined;
   let message = `${method} ${path}: HTTP ${statusCode}`;
   try {
     const status = JSON.parse(body) as { kind?: unknown; reason?: unknown; message?: unknown };
     if (status.kind === "Status") {
       if (typeof status.reason === "string" && status.reason) reason = status.reason;
-      if (typeof status.message === "string" && status.message) message += `: ${status.message}`;
+      if (typeof status.message === "string" && status.message) {
+        statusMessage = status.message;
+        message += `: ${status.message}`;
+      }
     }
   } catch {
     // not JSON: the status code says enough
   }
-  return new KubeApiError(statusCode, reason, message);
+  return new KubeApiError(statusCode, reason, message, statusMessage);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../../runtime/kube/kubeconfig.ts";
 import type { ClusterExternalSecret, ClusterExternalSecretStatus } from "../../apis/cluster-external-secret.ts";
 import { API_VERSION_V1, KIND_CLUSTER_EXTERNAL_SECRET, PLURAL_CLUSTER_EXTERNAL_SECRETS } from "../../apis/constants.ts";
 import { formatIssues, parseClusterExternalSecret } from "../../apis/parse.ts";
@@ -15,7 +15,7 @@ import { selectsNamespace, type NamespaceView } from "./namespaces-to-provision.
 import { ClusterExternalSecretReconciler, type CachedClusterExternalSecret } from "./reconciler.ts";
 
 export interface ClusterExternalSecretControllerOptions {
-  kubeConfig: k8s.KubeConfig;
+  kubeConfig: KubeConfig;
   informers: SyncInformers;
   /** The Namespace informer: a ClusterExternalSecret needs every namespace's labels. */
   namespaces: Informer<KubeObject>;

@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../../runtime/kube/kubeconfig.ts";
 import { GROUP, PLURAL_CLUSTER_EXTERNAL_SECRETS, PLURAL_EXTERNAL_SECRETS, VERSION_V1 } from "../../apis/constants.ts";
 import { KubeApiError, kubeRequest } from "../../runtime/kube-request.ts";
 import type { ExternalSecretObject } from "./desired-external-secret.ts";
@@ -15,7 +15,7 @@ export class WriteError extends Error {
   }
 }
 
-async function request<T>(kubeConfig: k8s.KubeConfig, method: "POST" | "PUT" | "DELETE" | "PATCH", path: string, body?: unknown, contentType?: string): Promise<T> {
+async function request<T>(kubeConfig: KubeConfig, method: "POST" | "PUT" | "DELETE" | "PATCH", path: string, body?: unknown, contentType?: string): Promise<T> {
   try {
     return await kubeRequest<T>(kubeConfig, { method, path, body, ...(contentType ? { contentType } : {}) });
   } catch (err) {
@@ -26,9 +26,9 @@ async function request<T>(kubeConfig: k8s.KubeConfig, method: "POST" | "PUT" | "
 
 /** The writes the ClusterExternalSecret controller makes: its ExternalSecrets, its status, ESO's finalizer. */
 export class ClusterExternalSecretWrites {
-  readonly #kubeConfig: k8s.KubeConfig;
+  readonly #kubeConfig: KubeConfig;
 
-  constructor(kubeConfig: k8s.KubeConfig) {
+  constructor(kubeConfig: KubeConfig) {
     this.#kubeConfig = kubeConfig;
   }
 

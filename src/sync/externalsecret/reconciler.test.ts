@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiException, type V1Secret } from "@kubernetes/client-node";
+import type { V1Secret } from "@kubernetes/client-node";
+import { KubeApiError } from "../../runtime/kube/api-error.ts";
 import { formatIssues, mustParse, parseExternalSecret } from "../../apis/parse.ts";
 import type { ExternalSecret } from "../../apis/external-secret.ts";
 import { NoSecretError, ThrottledError, remoteSecretIdKey, type ReadOutcome, type RemoteSecretId } from "../../providers/provider.ts";
@@ -323,7 +324,7 @@ describe("ExternalSecretReconciler", () => {
       metadata: { name: "db", namespace: "app", uid: "taken", resourceVersion: "7", ownerReferences: [{ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", name: "other", uid: "other-uid", controller: true }] },
       data: {},
     };
-    const alreadyExists = new ApiException(409, "Conflict", JSON.stringify({ kind: "Status", reason: "AlreadyExists", code: 409 }), {});
+    const alreadyExists = new KubeApiError(409, "AlreadyExists", 'POST /api/v1/namespaces/app/secrets: HTTP 409: secrets "db" already exists', 'secrets "db" already exists');
     const reconciler = new ExternalSecretReconciler({
       ...deps,
       secrets: {

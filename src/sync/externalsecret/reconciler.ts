@@ -1,4 +1,5 @@
-import { ApiException, type V1Secret } from "@kubernetes/client-node";
+import type { V1Secret } from "@kubernetes/client-node";
+import { apiExceptionCode, KubeApiError } from "../../runtime/kube/api-error.ts";
 import type { ExternalSecret } from "../../apis/external-secret.ts";
 import type { Capabilities } from "../../providers/provider.ts";
 import { parseDuration } from "../../apis/duration.ts";
@@ -517,9 +518,7 @@ function createsWhenAbsent(policy: string): boolean {
 }
 
 function isAlreadyExists(err: unknown): boolean {
-  if (!(err instanceof ApiException) || err.code !== 409) return false;
-  const body = (typeof err.body === "string" ? safeJson(err.body) : err.body) as { reason?: string } | undefined;
-  return body?.reason === "AlreadyExists";
+  return err instanceof KubeApiError && err.statusCode === 409 && err.reason === "AlreadyExists";
 }
 
 /** The reader of an ExternalSecret that reads no store: asked for nothing (resolveRemoteData skips empty reads). */
@@ -548,7 +547,7 @@ export type FailurePhase = "store" | "provider" | "write";
 /**
  * The condition and Event text for a failure: ESO's prefixes (alerts match on them) and the cause. Provider
  * errors name keys and error codes, never values, by contract; Kubernetes API errors are reduced to code,
- * reason and message, because client-node's ApiException message embeds the whole response and headers.
+ * reason and message, never the response body (it may echo the Secret).
  */
 export function failureMessage(phase: FailurePhase, err: unknown): string {
   if (err instanceof StoreUnavailableError || err instanceof InvalidSpecError || err instanceof TargetConflictError) return err.message;
@@ -559,9 +558,13 @@ export function failureMessage(phase: FailurePhase, err: unknown): string {
 }
 
 export function describeError(err: unknown): string {
-  if (err instanceof ApiException) {
-    const body = (typeof err.body === "string" ? safeJson(err.body) : err.body) as { reason?: string; message?: string } | undefined;
-    return `${err.code}${body?.reason ? ` ${body.reason}` : ""}${body?.message ? `: ${body.message}` : ""}`;
+  if (err instanceof KubeApiError) return `${err.statusCode}${err.reason ? ` ${err.reason}` : ""}${err.statusMessage ? `: ${err.statusMessage}` : ""}`;
+  // client-node's ApiException (from commands not moved off it): the same, from its body.
+  const code = apiExceptionCode(err);
+  if (code !== undefined) {
+    const raw = (err as { body?: unknown }).body;
+    const body = (typeof raw === "string" ? safeJson(raw) : raw) as { reason?: string; message?: string } | undefined;
+    return `${code}${body?.reason ? ` ${body.reason}` : ""}${body?.message ? `: ${body.message}` : ""}`;
   }
   return err instanceof Error ? err.message || err.name : String(err);
 }

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SecretStoreReconciler, type StoreValidation, type StoreView } from "./reconciler.ts";
 import type { Condition } from "../conditions.ts";
-import { ApiException } from "@kubernetes/client-node";
+import { KubeApiError } from "../../runtime/kube/api-error.ts";
 import { AccessDeniedError, InvalidStoreError, ProviderUnavailableError, ThrottledError } from "../../providers/provider.ts";
 
 function world(validation: StoreValidation | Error) {
@@ -68,7 +68,7 @@ describe("SecretStoreReconciler", () => {
     ["throttled", new ThrottledError("AssumeRole: ThrottlingException: Rate exceeded")],
     ["AWS unavailable", new ProviderUnavailableError("AssumeRole: HTTP503: STS AssumeRole answered HTTP 503")],
     ["connection reset", Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })],
-    ["apiserver overloaded", new ApiException(503, "Service Unavailable", "", {})],
+    ["apiserver overloaded", new KubeApiError(503, "ServiceUnavailable", "GET /api/v1/namespaces/a/secrets/b: HTTP 503")],
   ];
   for (const [name, err] of transient) {
     test(`a transient failure (${name}) keeps the store Ready and is retried with backoff`, async () => {

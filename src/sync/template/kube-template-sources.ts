@@ -1,7 +1,9 @@
-import * as k8s from "@kubernetes/client-node";
 import { withoutManagedFields } from "../../runtime/cache-transforms.ts";
 import { Informer } from "../../runtime/informer.ts";
-import { kubeCallOptions } from "../../runtime/kube-call.ts";
+import { isNotFound } from "../../runtime/kube/api-error.ts";
+import { kubeClient } from "../../runtime/kube/kube-client.ts";
+import type { KubeConfig } from "../../runtime/kube/kubeconfig.ts";
+import { corePath } from "../../runtime/kube/paths.ts";
 import type { KubeObject } from "../../runtime/list-watcher.ts";
 import type { Logger } from "../../runtime/logger.ts";
 import { TemplateSourceCache, type SourceKind } from "./template-source-cache.ts";
@@ -10,10 +12,10 @@ const PLURAL: Record<SourceKind, string> = { ConfigMap: "configmaps", Secret: "s
 
 /** The template source cache over the apiserver: one name-selected informer per object, GETs with a deadline. */
 export function kubeTemplateSourceCache(
-  kubeConfig: k8s.KubeConfig,
+  kubeConfig: KubeConfig,
   options: { logger: Logger; onChange: (users: readonly string[]) => void; timeoutMs?: number | undefined; maxWatches?: number | undefined },
 ): TemplateSourceCache {
-  const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+  const kube = kubeClient(kubeConfig);
   return new TemplateSourceCache({
     logger: options.logger,
     onChange: options.onChange,
@@ -28,12 +30,10 @@ export function kubeTemplateSourceCache(
         logger: options.logger,
       }),
     get: async (kind, namespace, name, signal) => {
-      const call = kubeCallOptions({ signal, timeoutMs: options.timeoutMs });
       try {
-        const obj = kind === "ConfigMap" ? await core.readNamespacedConfigMap({ namespace, name }, call) : await core.readNamespacedSecret({ namespace, name }, call);
-        return obj as unknown as KubeObject;
+        return await kube.get<KubeObject>(corePath(PLURAL[kind], namespace, name), { signal, timeoutMs: options.timeoutMs });
       } catch (err) {
-        if (err instanceof k8s.ApiException && err.code === 404) return undefined;
+        if (isNotFound(err)) return undefined;
         throw err;
       }
     },

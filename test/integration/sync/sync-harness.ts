@@ -37,7 +37,7 @@ export interface ExternalSecretObject {
 
 export const readyCondition = (es: ExternalSecretObject | undefined) => es?.status?.conditions?.find((c) => c.type === "Ready");
 
-export async function startSync(options: Partial<SyncManagerOptions> & { proxy?: FaultProxy } = {}): Promise<SyncHarness> {
+export async function startSync(options: Partial<Omit<SyncManagerOptions, "kubeConfig">> & { kubeConfig?: k8s.KubeConfig; proxy?: FaultProxy } = {}): Promise<SyncHarness> {
   const env = TestEnvironment.load();
   const kc = options.kubeConfig ?? env.kubeConfig();
   const aws = options.proxy ?? (await env.startAwsProxy());
