@@ -175,6 +175,30 @@ describe("KubeClient watch", () => {
     assert.deepEqual(w.events, [["ERROR", { kind: "Status", code: 410, reason: "Expired", message: "too old resource version" }]]);
   });
 
+  test("abort() from inside the event handler, on a response that already ended, throws nowhere (the informer does this on ERROR)", async () => {
+    const line = JSON.stringify({ type: "ERROR", object: { kind: "Status", code: 410 } }) + "\n";
+    handler = (_req, _body, res) => {
+      res.writeHead(200, { "content-length": Buffer.byteLength(line) });
+      res.end(line);
+    };
+    const uncaught: unknown[] = [];
+    const record = (err: unknown) => uncaught.push(err);
+    process.on("uncaughtException", record);
+    try {
+      for (let i = 0; i < 5; i++) {
+        let handle: { abort(): void } | undefined;
+        const done = new Promise((resolve) => {
+          void client.watch("/api/v1/secrets", {}, () => handle?.abort(), resolve).then((h) => (handle = h));
+        });
+        await done;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      process.off("uncaughtException", record);
+    }
+    assert.deepEqual(uncaught, []);
+  });
+
   test("an HTTP 410 answer ends the watch with statusCode 410", async () => {
     handler = (_req, _body, res) => status(res, 410, "Expired", "too old resource version");
     const err = await watchOnce("/api/v1/secrets", { resourceVersion: "1" }).done;

@@ -84,7 +84,7 @@ export class KubeClient {
     const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const response = await this.#send(request.method, request.path, request.query, signal, body, request.contentType);
-    const text = await readText(response);
+    const text = await readText(response, signal);
     const status = response.statusCode ?? 0;
     if (status < 200 || status >= 300) throw kubeApiError(request.method, request.path, status, text);
     return (text ? JSON.parse(text) : undefined) as T;
@@ -142,11 +142,12 @@ export class KubeClient {
       labelSelector: options.labelSelector,
       fieldSelector: options.fieldSelector,
     };
+    controller.signal.addEventListener("abort", () => finish(abortError(controller.signal)), { once: true });
     try {
       resetIdle();
       const response = await this.#send("GET", path, query, controller.signal);
       if (response.statusCode !== 200) {
-        finish(kubeApiError("GET", path, response.statusCode ?? 0, await readText(response)));
+        finish(kubeApiError("GET", path, response.statusCode ?? 0, await readText(response, controller.signal)));
         return controller;
       }
       resetIdle();
@@ -193,17 +194,37 @@ export class KubeClient {
     }
     const send = url.protocol === "http:" ? httpRequest : httpsRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(url, { method, headers, agent, signal }, resolve);
+      const req = send(url, { method, headers, agent }, resolve);
+      // Not http.request's own `signal` option: its abort destroys the request with an error, which Node
+      // emits where no listener catches it when the abort comes from inside the response's data handler (an
+      // informer ending its watch on an ERROR event). Here the request is destroyed quietly and the caller
+      // gets the abort error (readBody/watch see the cut response).
+      const onAbort = () => {
+        reject(abortError(signal));
+        req.destroy();
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      req.on("close", () => signal.removeEventListener("abort", onAbort));
       req.on("error", reject);
       req.end(body);
     });
   }
 }
 
-/** The whole response body; fails when the connection is cut (or the request's signal aborts) before its end. */
-async function readText(response: IncomingMessage): Promise<string> {
+/** What an aborted call rejects with: AbortError, caused by the signal's reason (a TimeoutError for a deadline). */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error("The operation was aborted", { cause: signal.reason }), { name: "AbortError", code: "ABORT_ERR" });
+}
+
+/** The whole response body; fails when the connection is cut, or with the abort error when `signal` cut it. */
+async function readText(response: IncomingMessage, signal: AbortSignal): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+  } catch (err) {
+    throw signal.aborted ? abortError(signal) : err;
+  }
+  if (!response.complete) throw signal.aborted ? abortError(signal) : Object.assign(new Error("the apiserver closed the connection before the response ended"), { code: "ECONNRESET" });
   return Buffer.concat(chunks).toString("utf8");
 }
 
