@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { apiExceptionCode, KubeApiError } from "../runtime/kube/api-error.ts";
+import { KubeApiError } from "../runtime/kube/api-error.ts";
 import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import { loadKubeConfig as loadKubeConfigFrom } from "../runtime/kube/load-kubeconfig.ts";
 
@@ -35,18 +35,6 @@ export function loadKubeConfig(path: string | undefined): KubeConfig {
  */
 export function kubeErrorMessage(err: unknown, what: string): string {
   if (err instanceof KubeApiError) return `${what}: HTTP ${err.statusCode}${err.statusMessage ? `: ${err.statusMessage}` : ""}`;
-  const code = apiExceptionCode(err);
-  if (code !== undefined) {
-    const body = (err as { body?: unknown }).body;
-    let detail = "";
-    try {
-      const status = (typeof body === "string" ? JSON.parse(body) : body) as { message?: unknown } | undefined;
-      if (typeof status?.message === "string") detail = `: ${status.message}`;
-    } catch {
-      // not a Status object
-    }
-    return `${what}: HTTP ${code}${detail}`;
-  }
   const e = err as NodeJS.ErrnoException;
   return `${what}: ${e?.code ?? e?.message ?? String(err)}`;
 }

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
-import { reportStartupErrors } from "./cli-support.ts";
-import { loadClientNodeKubeConfig } from "./client-node-kubeconfig.ts";
+import { loadKubeConfig, reportStartupErrors } from "./cli-support.ts";
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 import {
   CachingMountKube,
@@ -82,7 +81,7 @@ export async function runCsiProvider(flags: CsiProviderFlags): Promise<void> {
     throw new Error(`--provider-name must match ${PROVIDER_NAME_PATTERN.source}, got ${JSON.stringify(flags.providerName)}`);
   }
   const logger = createLogger({ level: flags.logLevel });
-  const kubeConfig = loadClientNodeKubeConfig(flags.kubeconfig);
+  const kubeConfig = loadKubeConfig(flags.kubeconfig);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

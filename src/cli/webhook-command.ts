@@ -2,8 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { Command, Option } from "commander";
-import { reportStartupErrors } from "./cli-support.ts";
-import { loadClientNodeKubeConfig } from "./client-node-kubeconfig.ts";
+import { loadKubeConfig, reportStartupErrors } from "./cli-support.ts";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { stringify } from "yaml";
 import { HealthServer } from "../runtime/health-server.ts";
@@ -138,7 +137,7 @@ export function clientAuthProblem(flags: Partial<WebhookFlags>): string | undefi
 
 export async function runWebhook(flags: WebhookFlags): Promise<void> {
   const logger = createLogger({ level: flags.logLevel });
-  const kubeConfig = loadClientNodeKubeConfig(flags.kubeconfig);
+  const kubeConfig = loadKubeConfig(flags.kubeconfig);
 
   if (!flags.clientCaFile) logger.warn({}, "--insecure-skip-client-auth: any caller that reaches the webhook port can write to AWS Secrets Manager");
   const registry = new Registry();

@@ -4,9 +4,13 @@
  * region label (as ASCP). Both are cached: ASCP reads them on every mount and runs into its client-side
  * rate limit when many pods start at once (ASCP #136, #359).
  */
-import * as k8s from "@kubernetes/client-node";
+import type { V1Node, V1Pod, V1ServiceAccount } from "@kubernetes/client-node";
 import type { Clock } from "../providers/aws/auth/credentials.ts";
 import { KubeAccessError } from "../providers/kube-access.ts";
+import { kubeStatusCode } from "../runtime/kube/api-error.ts";
+import { kubeClient, type KubeClient } from "../runtime/kube/kube-client.ts";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
+import { corePath } from "../runtime/kube/paths.ts";
 
 export interface MountKube {
   serviceAccountAnnotations(namespace: string, name: string): Promise<Readonly<Record<string, string>>>;
@@ -16,21 +20,21 @@ export interface MountKube {
 }
 
 export class ClientNodeMountKube implements MountKube {
-  readonly #core: k8s.CoreV1Api;
+  readonly #kube: KubeClient;
 
-  constructor(kubeConfig: k8s.KubeConfig) {
-    this.#core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+  constructor(kubeConfig: KubeConfig) {
+    this.#kube = kubeClient(kubeConfig);
   }
 
   async serviceAccountAnnotations(namespace: string, name: string): Promise<Readonly<Record<string, string>>> {
-    const sa = await this.#core.readNamespacedServiceAccount({ namespace, name }).catch((err: unknown) => {
+    const sa = await this.#kube.get<V1ServiceAccount>(corePath("serviceaccounts", namespace, name)).catch((err: unknown) => {
       throw kubeError(err, `serviceaccount ${namespace}/${name}`);
     });
     return sa.metadata?.annotations ?? {};
   }
 
   async podNodeName(namespace: string, name: string): Promise<string> {
-    const pod = await this.#core.readNamespacedPod({ namespace, name }).catch((err: unknown) => {
+    const pod = await this.#kube.get<V1Pod>(corePath("pods", namespace, name)).catch((err: unknown) => {
       throw kubeError(err, `pod ${namespace}/${name}`);
     });
     const node = pod.spec?.nodeName;
@@ -39,19 +43,20 @@ export class ClientNodeMountKube implements MountKube {
   }
 
   async nodeLabels(name: string): Promise<Readonly<Record<string, string>>> {
-    const node = await this.#core.readNode({ name }).catch((err: unknown) => {
+    const node = await this.#kube.get<V1Node>(corePath("nodes", undefined, name)).catch((err: unknown) => {
       throw kubeError(err, `node ${name}`);
     });
     return node.metadata?.labels ?? {};
   }
 }
 
-/** Only the status reaches the message: the client's own error carries the whole response. */
+/** Only the status reaches the message, never the response body. */
 function kubeError(err: unknown, what: string): KubeAccessError {
-  if (err instanceof k8s.ApiException) {
-    if (err.code === 404) return new KubeAccessError("NotFound", `${what}: not found`);
-    if (err.code === 401 || err.code === 403) return new KubeAccessError("Forbidden", `${what}: forbidden (HTTP ${err.code})`);
-    return new KubeAccessError("Unavailable", `${what}: HTTP ${err.code}`);
+  const code = kubeStatusCode(err);
+  if (code !== undefined) {
+    if (code === 404) return new KubeAccessError("NotFound", `${what}: not found`);
+    if (code === 401 || code === 403) return new KubeAccessError("Forbidden", `${what}: forbidden (HTTP ${code})`);
+    return new KubeAccessError("Unavailable", `${what}: HTTP ${code}`);
   }
   const detail = err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.name) : "unknown error";
   return new KubeAccessError("Unavailable", `${what}: ${detail}`);

@@ -3,9 +3,6 @@ import assert from "node:assert/strict";
 import { isTransientKubeError } from "./kube-errors.ts";
 import { KubeApiError } from "./kube-request.ts";
 
-/** client-node's ApiException, as the commands not moved off it (CSI provider, webhook) still throw it. */
-const apiException = (code: number) => Object.assign(new Error(`HTTP-Code: ${code}`), { code, body: "", headers: {} });
-
 // Deadlines and aborts of the controller's own client: src/runtime/kube/kube-client.test.ts.
 describe("isTransientKubeError", () => {
   const refused = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) });
@@ -19,9 +16,6 @@ describe("isTransientKubeError", () => {
     ["409 conflict", new KubeApiError(409, "Conflict", "x"), false],
     ["403 forbidden", new KubeApiError(403, "Forbidden", "forbidden"), false],
     ["422 invalid", new KubeApiError(422, "Invalid", "x"), false],
-    ["client-node 503", apiException(503), true],
-    ["client-node 404", apiException(404), false],
-    ["client-node without an answer (code 0)", apiException(0), true],
     ["a network error from node:https", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6443"), { code: "ECONNREFUSED" }), true],
     ["a deadline abort from node:https", Object.assign(new Error("The operation was aborted"), { name: "AbortError", code: "ABORT_ERR" }), true],
     ["a provider error", new Error("BatchGetSecretValue: InternalServiceError: boom"), false],

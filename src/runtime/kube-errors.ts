@@ -1,4 +1,4 @@
-import { apiExceptionCode, KubeApiError } from "./kube/api-error.ts";
+import { KubeApiError } from "./kube/api-error.ts";
 
 /** Network-level failures reaching the apiserver (refused, reset, timed out, DNS, TLS cut). */
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -12,9 +12,7 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE
  */
 export function isTransientKubeError(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
-    // An HTTP status (KubeApiError; client-node's ApiException in commands not moved off it, 0 = no answer).
-    const status = e instanceof KubeApiError ? e.statusCode : apiExceptionCode(e);
-    if (status !== undefined) return status === 0 || status === 429 || status >= 500;
+    if (e instanceof KubeApiError) return e.statusCode === 429 || e.statusCode >= 500;
     const { code, type, name } = e as { code?: unknown; type?: unknown; name?: unknown };
     if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
     // node-fetch's FetchError for a failed request ("system") or a request aborted by its deadline.

@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import { kubeRequest } from "../runtime/kube-request.ts";
 
 /**
@@ -17,7 +17,7 @@ export function chooseClusterIdentity(explicit: string | undefined, kubeSystemUi
  * Resolves the identity at startup. A list with a field selector, not a get: the webhook's role already
  * lists namespaces (its informer), so no extra permission is needed.
  */
-export async function resolveClusterIdentity(kubeConfig: k8s.KubeConfig, explicit: string | undefined, signal?: AbortSignal): Promise<string> {
+export async function resolveClusterIdentity(kubeConfig: KubeConfig, explicit: string | undefined, signal?: AbortSignal): Promise<string> {
   if (explicit) return explicit;
   const list = await kubeRequest<{ items?: Array<{ metadata?: { uid?: string } }> }>(kubeConfig, {
     method: "GET",

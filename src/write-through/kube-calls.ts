@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import { KubeApiError, kubeRequest } from "../runtime/kube-request.ts";
 import type { KubeObject } from "../runtime/list-watcher.ts";
 import type { SecretObject } from "./secret-object.ts";
@@ -20,7 +20,7 @@ export interface WriteThroughKube {
 
 export const FIELD_MANAGER = "ferry-write-through";
 
-export function kubeCalls(kubeConfig: k8s.KubeConfig): WriteThroughKube {
+export function kubeCalls(kubeConfig: KubeConfig): WriteThroughKube {
   const secretPath = (namespace: string, name: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`;
   const esPath = (namespace: string, name: string) => `/apis/external-secrets.io/v1/namespaces/${encodeURIComponent(namespace)}/externalsecrets/${encodeURIComponent(name)}`;
   return {

@@ -1,4 +1,4 @@
-import type * as k8s from "@kubernetes/client-node";
+import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import type { Registry } from "prom-client";
 import { SecretsManagerWriterProvider } from "../providers/aws/secretsmanager/writer-provider.ts";
 import type { AwsStoreSpec } from "../providers/aws/spec.ts";
@@ -24,7 +24,7 @@ import { informerStoreLookup, type WriteStore } from "./store-lookup.ts";
 import { WEBHOOK_PATH } from "./webhook-configuration.ts";
 
 export interface WriteThroughManagerOptions {
-  kubeConfig: k8s.KubeConfig;
+  kubeConfig: KubeConfig;
   /** HTTPS listen address of the admission server; default ":9443". */
   address?: string | number;
   certFile: string;

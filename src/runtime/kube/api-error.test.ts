@@ -36,7 +36,6 @@ describe("kubeApiError", () => {
 describe("kubeStatusCode", () => {
   const cases: Array<{ name: string; err: unknown; status: number | undefined }> = [
     { name: "KubeApiError", err: new KubeApiError(404, "NotFound", "x"), status: 404 },
-    { name: "client-node's ApiException shape (commands not moved off it)", err: Object.assign(new Error("HTTP-Code: 409"), { code: 409, body: "{}", headers: {} }), status: 409 },
     { name: "a watch failure's statusCode", err: Object.assign(new Error("Gone"), { statusCode: 410 }), status: 410 },
     { name: "a network error", err: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), status: undefined },
     { name: "not an error", err: "boom", status: undefined },

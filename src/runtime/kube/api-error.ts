@@ -41,23 +41,11 @@ export function kubeApiError(method: string, path: string, statusCode: number, b
 }
 
 /**
- * The status code of client-node's ApiException (`code` with `body` and `headers`; 0 when no answer came),
- * which the commands not yet moved off client-node (CSI provider, webhook) still throw.
- */
-export function apiExceptionCode(err: unknown): number | undefined {
-  if (!err || typeof err !== "object" || !("body" in err) || !("headers" in err)) return undefined;
-  const { code } = err as { code?: unknown };
-  return typeof code === "number" ? code : undefined;
-}
-
-/**
- * The HTTP status of a failed Kubernetes call, else undefined (a network error): KubeApiError's, client-node's
- * ApiException's, or the `statusCode` a watch failure carries.
+ * The HTTP status of a failed Kubernetes call, else undefined (a network error): KubeApiError's, or the
+ * `statusCode` an informer's watch failure carries.
  */
 export function kubeStatusCode(err: unknown): number | undefined {
   if (err instanceof KubeApiError) return err.statusCode;
-  const code = apiExceptionCode(err);
-  if (code !== undefined) return code;
   const { statusCode } = (err ?? {}) as { statusCode?: unknown };
   return typeof statusCode === "number" ? statusCode : undefined;
 }

@@ -1,5 +1,5 @@
 import type { V1Secret } from "@kubernetes/client-node";
-import { apiExceptionCode, KubeApiError } from "../../runtime/kube/api-error.ts";
+import { KubeApiError } from "../../runtime/kube/api-error.ts";
 import type { ExternalSecret } from "../../apis/external-secret.ts";
 import type { Capabilities } from "../../providers/provider.ts";
 import { parseDuration } from "../../apis/duration.ts";
@@ -559,22 +559,7 @@ export function failureMessage(phase: FailurePhase, err: unknown): string {
 
 export function describeError(err: unknown): string {
   if (err instanceof KubeApiError) return `${err.statusCode}${err.reason ? ` ${err.reason}` : ""}${err.statusMessage ? `: ${err.statusMessage}` : ""}`;
-  // client-node's ApiException (from commands not moved off it): the same, from its body.
-  const code = apiExceptionCode(err);
-  if (code !== undefined) {
-    const raw = (err as { body?: unknown }).body;
-    const body = (typeof raw === "string" ? safeJson(raw) : raw) as { reason?: string; message?: string } | undefined;
-    return `${code}${body?.reason ? ` ${body.reason}` : ""}${body?.message ? `: ${body.message}` : ""}`;
-  }
   return err instanceof Error ? err.message || err.name : String(err);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** refreshInterval as milliseconds (Go duration; the schema has checked it). 0 or unset: sync once. */

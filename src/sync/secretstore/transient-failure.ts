@@ -5,7 +5,7 @@
  * validation, 5 minutes later. ESO keeps a store valid when Validate() cannot tell
  * (ValidationResultUnknown, pkg/controllers/secretstore/common.go validateStore).
  */
-import { apiExceptionCode, KubeApiError } from "../../runtime/kube/api-error.ts";
+import { KubeApiError } from "../../runtime/kube/api-error.ts";
 import { ProviderUnavailableError, ThrottledError } from "../../providers/provider.ts";
 
 /** Node's codes for a connection that failed or was cut. */
@@ -14,8 +14,7 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE
 export function isTransientStoreFailure(err: unknown): boolean {
   if (err instanceof ThrottledError || err instanceof ProviderUnavailableError) return true;
   // The apiserver, read for the store's auth Secret or ServiceAccount: overloaded or restarting.
-  const status = err instanceof KubeApiError ? err.statusCode : apiExceptionCode(err);
-  if (status !== undefined) return status === 429 || status >= 500;
+  if (err instanceof KubeApiError) return err.statusCode === 429 || err.statusCode >= 500;
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === "string" && NETWORK_CODES.has(code);
 }
