@@ -7,6 +7,7 @@
 //   4. new ExternalSecrets created one by one while the N keep refreshing: time until each Secret is right.
 import * as k8s from "@kubernetes/client-node";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Informer } from "../../src/runtime/informer.ts";
 import type { KubeObject } from "../../src/runtime/list-watcher.ts";
@@ -37,7 +38,9 @@ export interface ScenarioOptions {
 
 type SecretObject = KubeObject & { data?: Record<string, string> };
 
-const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+// Every line carries the machine's load average: on a shared 2-core machine a timing means little without it.
+const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)} load ${load()}] ${message}`);
 const pad = (i: number) => String(i).padStart(5, "0");
 const remoteValue = (key: string) => `value-of-${key}`;
 
@@ -137,7 +140,7 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
     const coldCpuBefore = readCpuSeconds(pid);
     const coldStarted = performance.now();
     // Where the cold sync's time goes: how many Secrets are right every 5 s, and when the creates were done.
-    const progress = setInterval(() => log(`${o.label}: ${((performance.now() - coldStarted) / 1000).toFixed(0)} s: ${steadyNames.filter((n) => rightAt.has(n)).length} of ${o.count} right, controller CPU ${(readCpuSeconds(pid) - coldCpuBefore).toFixed(1)} s`), 5_000);
+    const progress = setInterval(() => log(`${o.label}: ${((performance.now() - coldStarted) / 1000).toFixed(0)} s: ${steadyNames.filter((n) => rightAt.has(n)).length} of ${o.count} right, controller CPU ${(readCpuSeconds(pid) - coldCpuBefore).toFixed(1)} s (${Object.entries(controlPlaneCpu()).map(([name, s]) => `${name} ${(s - (controlPlaneCpuBefore[name] ?? 0)).toFixed(0)}`).join(", ")}), RSS ${(readMemory(pid).rssBytes / 2 ** 20).toFixed(0)} MiB`), 5_000);
     await inParallel(steadyNames, 16, create);
     log(`${o.label}: all ${o.count} ExternalSecrets created after ${((performance.now() - coldStarted) / 1000).toFixed(1)} s`);
     let coldSyncSeconds: number | undefined;
@@ -160,9 +163,12 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
     // Steady window.
     aws.resetCounts();
     const cpuBefore = readCpuSeconds(pid);
+    const steadyControlPlaneCpuBefore = controlPlaneCpu();
     await sleep(o.steadySeconds * 1000);
     controller.assertRunning();
     const steadyCpuSeconds = readCpuSeconds(pid) - cpuBefore;
+    const steadyControlPlaneCpuAfter = controlPlaneCpu();
+    log(`${o.label}: control plane CPU in the steady window: ${Object.entries(steadyControlPlaneCpuAfter).map(([name, s]) => `${name} ${(s - (steadyControlPlaneCpuBefore[name] ?? 0)).toFixed(1)} s`).join(", ")}`);
     const steadyAwsCalls = aws.counts();
     const memory = readMemory(pid);
     log(`${o.label}: steady ${JSON.stringify(steadyAwsCalls)}, CPU ${steadyCpuSeconds.toFixed(1)} s, RSS ${(memory.rssBytes / 2 ** 20).toFixed(0)} MiB`);
