@@ -16,6 +16,7 @@ import type { ManagedProcess } from "../../test/env/managed-process.ts";
 import type { ControllerStart } from "./controller-process.ts";
 import type { ControllerRunResult } from "./controller-result.ts";
 import { summarizeLatencies } from "./latency.ts";
+import { awsAnswerTimes, formatAnswerTimes } from "./aws-answer-times.ts";
 import { readCpuSeconds, readMemory } from "./proc-stats.ts";
 import { inParallel } from "../bench-fixtures.ts";
 import { readRequestTotals, requestDelta, type ApiserverAccess } from "./apiserver-requests.ts";
@@ -153,6 +154,7 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
     }
     clearInterval(progress);
     const coldSyncAwsCalls = aws.counts();
+    log(`${o.label}: moto's answers in the cold sync: ${formatAnswerTimes(awsAnswerTimes(aws.log))}`);
     const coldSyncCpuSeconds = readCpuSeconds(pid) - coldCpuBefore;
     const controlPlaneCpuAfter = controlPlaneCpu();
     log(`${o.label}: control plane CPU in the cold sync: ${Object.entries(controlPlaneCpuAfter).map(([name, s]) => `${name} ${(s - (controlPlaneCpuBefore[name] ?? 0)).toFixed(1)} s`).join(", ")}`);
@@ -170,6 +172,7 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
     const steadyControlPlaneCpuAfter = controlPlaneCpu();
     log(`${o.label}: control plane CPU in the steady window: ${Object.entries(steadyControlPlaneCpuAfter).map(([name, s]) => `${name} ${(s - (steadyControlPlaneCpuBefore[name] ?? 0)).toFixed(1)} s`).join(", ")}`);
     const steadyAwsCalls = aws.counts();
+    log(`${o.label}: moto's answers in the steady window: ${formatAnswerTimes(awsAnswerTimes(aws.log))}`);
     const memory = readMemory(pid);
     log(`${o.label}: steady ${JSON.stringify(steadyAwsCalls)}, CPU ${steadyCpuSeconds.toFixed(1)} s, RSS ${(memory.rssBytes / 2 ** 20).toFixed(0)} MiB`);
 

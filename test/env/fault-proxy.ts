@@ -37,6 +37,12 @@ export interface ProxyLogEntry {
   awsAction: string | undefined;
   status: number;
   fault: Fault["kind"] | undefined;
+  /**
+   * Milliseconds from the proxy receiving the request to the upstream's response headers (injected latency
+   * included): how long moto took to answer, which bounds a benchmark on a busy machine. For a fault the proxy
+   * answers itself, only the proxy's own time.
+   */
+  ms: number;
 }
 
 export interface FaultProxyOptions {
@@ -169,6 +175,7 @@ export class FaultProxy {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const received = performance.now();
     const body = await readBody(req);
     const url = new URL(req.url ?? "/", "http://proxy.invalid");
     const request: ProxiedRequest = {
@@ -185,7 +192,7 @@ export class FaultProxy {
     }
     const fault = this.#takeFault(request);
     const record = (status: number) =>
-      this.log.push({ method: request.method, path: request.path, awsAction: request.awsAction, status, fault: fault?.kind });
+      this.log.push({ method: request.method, path: request.path, awsAction: request.awsAction, status, fault: fault?.kind, ms: performance.now() - received });
 
     if (fault?.kind === "respond") {
       record(fault.status);
