@@ -14,11 +14,11 @@ export interface ApiserverAccess {
 /** "VERB resource[/subresource]" → requests, summed over codes, scopes and API versions. */
 export type RequestCounts = Record<string, number>;
 
-/** apiserver_request_total lines of the Prometheus text format, summed by verb and resource (watches left out). */
-export function parseRequestTotals(text: string): RequestCounts {
+/** Lines of `metric{...}` in the Prometheus text format, summed by verb and resource (watches left out). */
+function sumByRequest(text: string, metric: string): RequestCounts {
   const out: RequestCounts = {};
   for (const line of text.split("\n")) {
-    if (!line.startsWith("apiserver_request_total{")) continue;
+    if (!line.startsWith(`${metric}{`)) continue;
     const close = line.lastIndexOf("}");
     const labels: Record<string, string | undefined> = {};
     for (const m of line.slice(line.indexOf("{") + 1, close).matchAll(/(\w+)="([^"]*)"/g)) labels[m[1]!] = m[2];
@@ -28,6 +28,35 @@ export function parseRequestTotals(text: string): RequestCounts {
     out[key] = (out[key] ?? 0) + value;
   }
   return out;
+}
+
+/** apiserver_request_total lines of the Prometheus text format, summed by verb and resource (watches left out). */
+export function parseRequestTotals(text: string): RequestCounts {
+  return sumByRequest(text, "apiserver_request_total");
+}
+
+/**
+ * Requests and seconds spent serving them, by verb and resource, from the apiserver's
+ * apiserver_request_duration_seconds histogram (its _count and _sum): with a phase's delta, the mean time
+ * the apiserver took per request — the write latency a controller waits for.
+ */
+export interface RequestDurations {
+  count: RequestCounts;
+  seconds: RequestCounts;
+}
+
+export function parseRequestDurations(text: string): RequestDurations {
+  return { count: sumByRequest(text, "apiserver_request_duration_seconds_count"), seconds: sumByRequest(text, "apiserver_request_duration_seconds_sum") };
+}
+
+/** Mean milliseconds per request between two readings, for requests made in between; largest count first. */
+export function meanDurationDelta(before: RequestDurations, after: RequestDurations): Record<string, { requests: number; meanMs: number }> {
+  return Object.fromEntries(
+    Object.entries(requestDelta(before.count, after.count)).map(([key, requests]) => {
+      const seconds = (after.seconds[key] ?? 0) - (before.seconds[key] ?? 0);
+      return [key, { requests, meanMs: Math.round((seconds / requests) * 1000) }];
+    }),
+  );
 }
 
 /** after − before, keys with no new requests left out, largest first. */
@@ -40,7 +69,15 @@ export function requestDelta(before: RequestCounts, after: RequestCounts): Reque
   );
 }
 
-export function readRequestTotals(access: ApiserverAccess): Promise<RequestCounts> {
+export async function readRequestTotals(access: ApiserverAccess): Promise<RequestCounts> {
+  return parseRequestTotals(await readMetrics(access));
+}
+
+export async function readRequestDurations(access: ApiserverAccess): Promise<RequestDurations> {
+  return parseRequestDurations(await readMetrics(access));
+}
+
+function readMetrics(access: ApiserverAccess): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request(`${access.url}/metrics`, {
       ca: readFileSync(access.caCert),
@@ -50,7 +87,7 @@ export function readRequestTotals(access: ApiserverAccess): Promise<RequestCount
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => (res.statusCode === 200 ? resolve(parseRequestTotals(Buffer.concat(chunks).toString("utf8"))) : reject(new Error(`apiserver /metrics: HTTP ${res.statusCode}`))));
+      res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString("utf8")) : reject(new Error(`apiserver /metrics: HTTP ${res.statusCode}`))));
       res.on("error", reject);
     });
     req.on("timeout", () => req.destroy(new Error("apiserver /metrics: timeout")));

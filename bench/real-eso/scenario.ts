@@ -19,7 +19,8 @@ import { summarizeLatencies } from "./latency.ts";
 import { awsAnswerTimes, formatAnswerTimes } from "./aws-answer-times.ts";
 import { readCpuSeconds, readMemory } from "./proc-stats.ts";
 import { inParallel } from "../bench-fixtures.ts";
-import { readRequestTotals, requestDelta, type ApiserverAccess } from "./apiserver-requests.ts";
+import { meanDurationDelta, readRequestDurations, readRequestTotals, requestDelta, type ApiserverAccess } from "./apiserver-requests.ts";
+import { refreshAges } from "./refresh-ages.ts";
 
 export interface ScenarioOptions {
   label: string;
@@ -42,6 +43,8 @@ type SecretObject = KubeObject & { data?: Record<string, string> };
 // Every line carries the machine's load average: on a shared 2-core machine a timing means little without it.
 const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)} load ${load()}] ${message}`);
+const formatMeanDurations = (d: Record<string, { requests: number; meanMs: number }>) =>
+  Object.entries(d).slice(0, 6).map(([key, { requests, meanMs }]) => `${key} ${requests} × ${meanMs} ms`).join(", ");
 const pad = (i: number) => String(i).padStart(5, "0");
 const remoteValue = (key: string) => `value-of-${key}`;
 
@@ -135,6 +138,7 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
     // Cold sync.
     const apiserver: ApiserverAccess = { url: env.state.apiserverUrl, caCert: env.state.pki.caCert, clientCert: env.state.pki.adminCert, clientKey: env.state.pki.adminKey };
     const requestsBefore = await readRequestTotals(apiserver).catch(() => undefined);
+    const durationsBefore = await readRequestDurations(apiserver).catch(() => undefined);
     const controlPlaneCpu = () => Object.fromEntries(running.processes.filter((p) => p.pid !== undefined).map((p) => [p.name, readCpuSeconds(p.pid!)]));
     const controlPlaneCpuBefore = controlPlaneCpu();
     aws.resetCounts();
@@ -160,12 +164,15 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
     log(`${o.label}: control plane CPU in the cold sync: ${Object.entries(controlPlaneCpuAfter).map(([name, s]) => `${name} ${(s - (controlPlaneCpuBefore[name] ?? 0)).toFixed(1)} s`).join(", ")}`);
     const requestsAfter = await readRequestTotals(apiserver).catch(() => undefined);
     if (requestsBefore && requestsAfter) log(`${o.label}: Kubernetes API requests in the cold sync (bench's creates included): ${JSON.stringify(requestDelta(requestsBefore, requestsAfter))}`);
+    const durationsAfter = await readRequestDurations(apiserver).catch(() => undefined);
+    if (durationsBefore && durationsAfter) log(`${o.label}: the apiserver's mean time per request in the cold sync: ${formatMeanDurations(meanDurationDelta(durationsBefore, durationsAfter))}`);
     log(`${o.label}: cold sync ${coldSyncSeconds?.toFixed(1) ?? "timed out"} s; steady window ${o.steadySeconds} s`);
 
     // Steady window.
     aws.resetCounts();
     const cpuBefore = readCpuSeconds(pid);
     const steadyControlPlaneCpuBefore = controlPlaneCpu();
+    const steadyDurationsBefore = await readRequestDurations(apiserver).catch(() => undefined);
     await sleep(o.steadySeconds * 1000);
     controller.assertRunning();
     const steadyCpuSeconds = readCpuSeconds(pid) - cpuBefore;
@@ -174,6 +181,12 @@ export async function runControllerScenario(o: ScenarioOptions): Promise<Control
     const steadyAwsCalls = aws.counts();
     log(`${o.label}: moto's answers in the steady window: ${formatAnswerTimes(awsAnswerTimes(aws.log))}`);
     const memory = readMemory(pid);
+    const steadyDurationsAfter = await readRequestDurations(apiserver).catch(() => undefined);
+    if (steadyDurationsBefore && steadyDurationsAfter) log(`${o.label}: Kubernetes API requests in the steady window, with the apiserver's mean time per request: ${formatMeanDurations(meanDurationDelta(steadyDurationsBefore, steadyDurationsAfter))}`);
+    // Whether the refreshes kept up with refreshInterval 60 s: each ExternalSecret's last refresh, by its status.
+    const listed = (await custom.listNamespacedCustomObject({ group: "external-secrets.io", version: "v1", namespace: ns, plural: "externalsecrets" })) as { items: Array<{ status?: { refreshTime?: string } }> };
+    const ages = refreshAges(listed.items, Date.now(), 60);
+    log(`${o.label}: time since each ExternalSecret's last refresh at the end of the steady window: p50 ${ages.p50Seconds.toFixed(0)} / p99 ${ages.p99Seconds.toFixed(0)} / max ${ages.maxSeconds.toFixed(0)} s; ${ages.late} of ${ages.samples} older than 60 s + jitter`);
     log(`${o.label}: steady ${JSON.stringify(steadyAwsCalls)}, CPU ${steadyCpuSeconds.toFixed(1)} s, RSS ${(memory.rssBytes / 2 ** 20).toFixed(0)} MiB`);
 
     // New ExternalSecrets while the N refresh.
