@@ -98,7 +98,7 @@ async function runAgainstEso(o: BenchOptions): Promise<void> {
     if (name === "ferry") {
       results.push(await runControllerScenario({
         ...common, label: "Ferry", kind: "ferry",
-        start: (s) => startFerry({ ...s, concurrency: CHART_CONTROLLER_CONCURRENCY, nodeOptions: process.env.BENCH_FERRY_NODE_OPTIONS }),
+        start: (s) => startFerry({ ...s, concurrency: o.ferryConcurrency ?? CHART_CONTROLLER_CONCURRENCY, nodeOptions: process.env.BENCH_FERRY_NODE_OPTIONS }),
       }));
     } else {
       const concurrent = esoConcurrency(name);
@@ -111,7 +111,7 @@ async function runAgainstEso(o: BenchOptions): Promise<void> {
     console.error(formatComparisonTable(results));
   }
   const machine = `${(await import("node:os")).cpus().length} CPUs, load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" ")} at the end`;
-  console.log(`${o.count} ExternalSecrets, one Secrets Manager key each, refreshInterval 60 s; steady window ${o.steadySeconds} s; ${o.probes} new ExternalSecrets ${o.probeIntervalSeconds} s apart; ${o.unmanagedSecrets} unmanaged Secrets`);
+  console.log(`${o.count} ExternalSecrets, one Secrets Manager key each, refreshInterval 60 s; steady window ${o.steadySeconds} s; ${o.probes} new ExternalSecrets ${o.probeIntervalSeconds} s apart; ${o.unmanagedSecrets} unmanaged Secrets${o.ferryConcurrency === undefined ? "" : `; Ferry --concurrency=${o.ferryConcurrency}`}`);
   console.log(formatComparisonTable(results));
   console.log("");
   console.log(formatCallBreakdown(results));

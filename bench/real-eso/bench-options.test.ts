@@ -16,6 +16,8 @@ describe("parseBenchOptions", () => {
     assert.equal(o.steadySeconds, 60);
     assert.equal(o.probes, 5);
     assert.equal(esoConcurrency("eso-8"), 8);
+    assert.equal(o.ferryConcurrency, undefined, "the chart's");
+    assert.equal(parseBenchOptions(["--against-eso", "--ferry-concurrency", "128"]).ferryConcurrency, 128);
   });
   test("BENCH_COUNT still sets the count; --count wins", () => {
     assert.equal(parseBenchOptions([], { BENCH_COUNT: "200" }).count, 200);
@@ -26,6 +28,7 @@ describe("parseBenchOptions", () => {
     [["--controllers", "eso-0"], /"eso-0" is neither/],
     [["--count", "many"], /--count must be a number ≥ 1, got "many"/],
     [["--steady", "0"], /--steady must be a number ≥ 1/],
+    [["--ferry-concurrency", "0"], /--ferry-concurrency must be a number ≥ 1/],
     [["--against-esoo"], /Unknown option '--against-esoo'/],
   ];
   for (const [args, message] of bad) test(`bad input: ${args.join(" ")}`, () => assert.throws(() => parseBenchOptions(args), message));

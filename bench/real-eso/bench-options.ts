@@ -15,6 +15,8 @@ export interface BenchOptions {
   unmanagedSecrets: number;
   timeoutSeconds: number;
   keepLogs: boolean;
+  /** Ferry's --concurrency (the chart's controller.concurrency); the chart's default when absent. */
+  ferryConcurrency?: number;
 }
 
 export const USAGE = `npm run bench [-- options]
@@ -35,6 +37,8 @@ export const USAGE = `npm run bench [-- options]
   --unmanaged-secrets N     plain Secrets present before the controller starts (default 0)
   --timeout SECONDS         per phase (default 1800)
   --keep-logs               keep each run's logs (controller, apiserver, moto); their directory is printed
+  --ferry-concurrency N     Ferry's --concurrency, as the chart's controller.concurrency sets it (default the
+                            chart's, 32); refreshes take at most a quarter of the workers (ADR 20)
   BENCH_FERRY_NODE_OPTIONS  Ferry's NODE_OPTIONS instead of the chart's`;
 
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {}): BenchOptions {
@@ -50,6 +54,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
       "unmanaged-secrets": { type: "string", default: "0" },
       timeout: { type: "string", default: "1800" },
       "keep-logs": { type: "boolean", default: false },
+      "ferry-concurrency": { type: "string" },
     },
     strict: true,
     allowPositionals: false,
@@ -74,6 +79,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     unmanagedSecrets: Math.floor(number("unmanaged-secrets", values["unmanaged-secrets"], 0)),
     timeoutSeconds: number("timeout", values.timeout, 1),
     keepLogs: values["keep-logs"],
+    ...(values["ferry-concurrency"] === undefined ? {} : { ferryConcurrency: Math.floor(number("ferry-concurrency", values["ferry-concurrency"], 1)) }),
   };
 }
 
