@@ -22,8 +22,17 @@ export function unsupportedTargetFields(spec: Pick<ExternalSecretSpec, "target">
     if (!["Data", "Labels", "Annotations"].includes(from.target)) {
       out.push({ path: `${path}.target`, message: `Unsupported value: ${JSON.stringify(from.target)}: supported values: "Data", "Labels", "Annotations"` });
     }
-    const extra = Object.keys(from).filter((k) => !["configMap", "secret", "literal", "target"].includes(k));
+    const extra = Object.keys(from).filter((k) => !["configMap", "secret", "literal", "target"].includes(k) && !isNoValuesDecoding(k, from));
     for (const k of extra) out.push({ path: `${path}.${k}`, message: `templateFrom.${k} is not supported by Ferry yet` });
   }
   return out;
+}
+
+/**
+ * `valuesDecodingStrategy: None` (newer ESO) renders the values as they are, which is what Ferry does; newer
+ * ESO CRDs defaulted the field, so ExternalSecrets exported from such a cluster carry it (ESO #6798). Any
+ * other strategy would decode the values first, and is refused.
+ */
+function isNoValuesDecoding(field: string, from: object): boolean {
+  return field === "valuesDecodingStrategy" && (from as Record<string, unknown>)[field] === "None";
 }

@@ -174,11 +174,15 @@ spec:
       templateFrom:
         - literal: "a: b"
           valuesDecodingStrategy: Base64
+        - literal: "c: d"
+          valuesDecodingStrategy: None
 `;
     const r = await ferry(["validate", "-f", "-"], { input: manifests });
     assert.equal(r.status, 1, r.stdout);
     assert.match(r.stdout, /<stdin>:0 ExternalSecret\/to-configmap: spec\.target\.manifest: rendering into a resource other than a Secret is not supported by Ferry yet; remove target\.manifest/);
     assert.match(r.stdout, /<stdin>:0 ExternalSecret\/to-configmap: spec\.target\.template\.templateFrom\[0\]\.valuesDecodingStrategy: templateFrom\.valuesDecodingStrategy is not supported by Ferry yet/);
+    // None renders values as they are, as Ferry does (and as ESO CRDs that defaulted it wrote it).
+    assert.doesNotMatch(r.stdout, /templateFrom\[1\]/);
   });
 
   test("regexps Go rejects are errors with the field path and Go's message, in every regexp field", async () => {

@@ -116,7 +116,8 @@ describe("rendering", () => {
     await h.apply(externalSecret("literal", {
       templateFrom: [
         { literal: "user: {{ .username }}\nhost: from-literal", target: "Data" },
-        { literal: "tier: {{ .host | trimSuffix \".internal\" }}", target: "Labels" },
+        // valuesDecodingStrategy None (newer ESO's default) renders as Ferry does: accepted.
+        { literal: "tier: {{ .host | trimSuffix \".internal\" }}", target: "Labels", valuesDecodingStrategy: "None" },
       ],
       data: { host: "from-data" },
     }), { namespace: ns.name });
