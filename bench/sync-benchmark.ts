@@ -24,6 +24,12 @@ export interface ScenarioOptions {
   timeoutMs?: number;
   /** target.template of every ExternalSecret (bench/template-cost.ts); none when absent. */
   template?: Record<string, unknown>;
+  /**
+   * How the refresh cycle is started: the force-sync annotation (default), or a spec change (refreshInterval
+   * 1h → 61m). Without a template the ExternalSecret's annotations are copied to its Secret, so force-sync
+   * also rewrites every Secret there and not with a template: comparing the two needs the spec change.
+   */
+  refreshBy?: "force-sync" | "spec-change";
 }
 
 export interface PhaseResult {
@@ -102,9 +108,10 @@ export async function runSyncScenario(o: ScenarioOptions): Promise<ScenarioResul
     const refreshStarted = performance.now();
     const refreshCpu = process.cpuUsage();
     const merge = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
+    const trigger = o.refreshBy === "spec-change" ? { spec: { refreshInterval: "61m" } } : { metadata: { annotations: { "external-secrets.io/force-sync": String(Date.now()) } } };
     await inParallel([...before.keys()], 16, (name) => custom.patchNamespacedCustomObject({
       group: "external-secrets.io", version: "v1", namespace: ns.name, plural: "externalsecrets", name,
-      body: { metadata: { annotations: { "external-secrets.io/force-sync": String(Date.now()) } } },
+      body: trigger,
     }, merge));
     const refreshed = (es: KubeObject) => (es as { status?: { syncedResourceVersion?: string } }).status?.syncedResourceVersion !== before.get(es.metadata!.name!);
     await waitUntil(`${o.count} ExternalSecrets refreshed (${o.label})`, () => readyCount(refreshed) === o.count, { timeoutMs, intervalMs: 100 });
