@@ -2,7 +2,9 @@ package main
 
 import (
 	"crypto/sha512"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
@@ -39,6 +41,11 @@ func init() {
 		sum := sha512.Sum512([]byte(input))
 		return hex.EncodeToString(sum[:])
 	}
+
+	// certSANs was added to ESO's own functions after v0.20.4 (runtime/template/v2/pem.go): the Subject
+	// Alternative Names of the first certificate in a PEM text — DNS names, then IP addresses, e-mail
+	// addresses and URIs, each in certificate order. Its tests compare it with Node's X.509 parser.
+	funcs["certSANs"] = certSANs
 
 	// Go 1.26 changed encoding/pem.Decode to stop skipping text before the first BEGIN line when that text
 	// holds a dash line (golang/go#76124); newer ESO trims that leading junk itself before decoding, which
@@ -124,4 +131,29 @@ func seqLength(p []int) int {
 		return -n
 	}
 	return n
+}
+
+// certSANs lists the SANs of the first PEM block, which must be a certificate; text before the first BEGIN
+// line is skipped as filterPEM does. Error texts are newer ESO's.
+func certSANs(input string) ([]string, error) {
+	if i := strings.Index(input, "-----BEGIN"); i > 0 {
+		input = input[i:]
+	}
+	block, _ := pem.Decode([]byte(input))
+	if block == nil {
+		return nil, errors.New("failed to decode PEM block")
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("failed to parse certificate: %w", err)
+	}
+	out := append([]string{}, cert.DNSNames...)
+	for _, ip := range cert.IPAddresses {
+		out = append(out, ip.String())
+	}
+	out = append(out, cert.EmailAddresses...)
+	for _, u := range cert.URIs {
+		out = append(out, u.String())
+	}
+	return out, nil
 }

@@ -44,6 +44,7 @@ export const functionCaseData: Record<string, Uint8Array> = {
   p12legacy: fixture("leaf-legacy.p12"),
   oaep: fixture("rsa-oaep-sha256.bin"),
   junkPem: new Uint8Array(Buffer.from(`junk before\n-----\n${text("leaf.crt")}`, "utf8")),
+  sansCrt: fixture("sans.crt"),
 };
 
 export interface FunctionCase {
@@ -82,6 +83,11 @@ export const functionCases: FunctionCase[] = [
   c("filterCertChain", '{{ .chain | filterCertChain "intermediate" }}'),
   c("filterCertChain", '{{ .chain | filterCertChain "root" }}'),
   c("filterCertChain", '{{ .user | filterCertChain "root" }}'),
+  c("certSANs", '{{ .sansCrt | certSANs | join "," }}'),
+  c("certSANs", '{{ .junkPem | certSANs | toJson }}'),
+  c("certSANs", "{{ .chain | certSANs | len }}"),
+  c("certSANs", "{{ .user | certSANs }}"),
+  c("certSANs", "{{ .leafKey | certSANs }}"),
   c("jwkPublicKeyPem", "{{ .rsaJwk | jwkPublicKeyPem }}"),
   c("jwkPublicKeyPem", "{{ .rsaPubJwk | jwkPublicKeyPem }}"),
   c("jwkPublicKeyPem", "{{ .user | jwkPublicKeyPem }}"),

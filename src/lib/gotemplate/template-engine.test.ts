@@ -100,3 +100,24 @@ test("parse reports syntax errors and unknown functions without data", async () 
   assert.deepEqual(Object.keys(errors).sort(), ["env", "fn", "syntax"]);
   assert.equal(errors.fn, 'template: fn:1: function "nosuch" not defined');
 });
+
+// certSANs is newer than the ESO release the differential tests build (v0.20.4), so it is checked against an
+// independent X.509 parser, Node's: the same names in the same order, IPv6 in Go's canonical spelling.
+test("certSANs lists a certificate's DNS names, IP addresses, e-mail addresses and URIs as Node's X.509 parser reads them", async () => {
+  const { X509Certificate } = await import("node:crypto");
+  const { readFileSync } = await import("node:fs");
+  const pemText = readFileSync(new URL("./testdata/sans.crt", import.meta.url), "utf8");
+  const expected = new X509Certificate(pemText).subjectAltName!.split(", ").map((entry) => {
+    const [kind, ...rest] = entry.split(":");
+    const value = rest.join(":");
+    return kind === "IP Address" ? new URL(`http://${value.includes(":") ? `[${value}]` : value}`).hostname.replace(/^\[|\]$/g, "") : value;
+  });
+  const out = await engine.render({ sans: "{{ .crt | certSANs | toJson }}", junk: "{{ .junked | certSANs | len }}" }, { crt: utf8(pemText), junked: utf8(`junk\n-----\n${pemText}`) });
+  assert.ok(out.ok, out.ok ? "" : out.failure.message);
+  assert.deepEqual(JSON.parse(text(out.data.sans)), expected);
+  assert.equal(expected.length, 6);
+  assert.equal(text(out.data.junk), "6", "text before the first BEGIN line is skipped");
+  const bad = await engine.render({ k: "{{ .crt | certSANs }}" }, { crt: utf8("not a certificate") });
+  assert.ok(!bad.ok);
+  assert.match(bad.failure.message, /error calling certSANs: failed to decode PEM block/);
+});
