@@ -36,6 +36,18 @@ export default tseslint.config(
     },
   },
   {
+    // ADR 13: a value import of @kubernetes/client-node loads all its generated APIs and models (~46 MiB of
+    // RSS), whatever is used; the runtime's own client is in src/runtime/kube/, and exec/auth-provider users
+    // load client-node there with import(). Type imports cost nothing.
+    files: ["src/**/*.ts"],
+    ignores: ["src/**/*.test.ts", "src/**/testing/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", {
+        paths: [{ name: "@kubernetes/client-node", allowTypeImports: true, message: "Use src/runtime/kube/ (ADR 13); only `import type` from client-node." }],
+      }],
+    },
+  },
+  {
     files: ["test/**", "bench/**", "tools/**", "scripts/**", "src/cli/**"],
     rules: { "no-console": "off" },
   },
