@@ -5,6 +5,7 @@ import type { ReadOutcome, RemoteSecretId, SecretsClient } from "../../providers
 import type { KubeObject } from "../../runtime/list-watcher.ts";
 import type { ResolvedStore } from "./reconciler.ts";
 import { readersOver } from "./testing/readers.ts";
+import { MAX_QUEUE_KEYS_PER_READ } from "./read-ahead-reader.ts";
 
 const NS = "app";
 const STORE: ResolvedStore = { kind: "SecretStore", name: "aws", namespace: NS, uid: "store-uid", generation: 1, capabilities: "ReadOnly" };
@@ -143,5 +144,32 @@ describe("ReadAheadReaders, ClusterExternalSecret siblings and change events", (
     assert.equal(text(await second), "v2", "the ExternalSecret named by the event reads again");
     assert.equal(text(await read("team-3")), "v2", "and its sibling shares that newer read");
     assert.equal(client.calls.length, 2);
+  });
+});
+
+describe("ReadAheadReaders on a long queue", () => {
+  test("a read looks at no more than MAX_QUEUE_KEYS_PER_READ queued keys when none of them can join its batch", async () => {
+    // a's only store mate b is not queued; the queue holds 10,000 keys of ExternalSecrets on other stores (or
+    // read ahead already): before the bound every read walked all of them (ADR 21).
+    const objects = [externalSecret("a", "secret-a"), externalSecret("b", "secret-b")];
+    let yielded = 0;
+    const client = new GatedClient();
+    const readers = readersOver(objects, {
+      queue: () => ({
+        *pending() {
+          for (let i = 0; i < 10_000; i++) {
+            yielded++;
+            yield `elsewhere/es-${i}`;
+          }
+        },
+        retryState: () => undefined,
+      }),
+    });
+    const read = readers.readerFor(client, STORE, { namespace: NS, name: "a" }).read([{ key: "secret-a" }]);
+    await until(() => client.calls.length === 1, "the call");
+    client.calls[0]!.answer();
+    await read;
+    assert.deepEqual(client.calls[0]!.ids, ["secret-a"]);
+    assert.ok(yielded <= MAX_QUEUE_KEYS_PER_READ + 1, `looked at ${yielded} queued keys`);
   });
 });
