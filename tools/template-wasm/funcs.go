@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	v2 "github.com/external-secrets/external-secrets/pkg/template/v2"
+	"github.com/magiconair/properties"
 )
 
 // funcs is ESO's function map (the very map ESO's Execute uses — FuncMap returns it, not a copy) after the
@@ -46,6 +47,10 @@ func init() {
 	// Alternative Names of the first certificate in a PEM text — DNS names, then IP addresses, e-mail
 	// addresses and URIs, each in certificate order. Its tests compare it with Node's X.509 parser.
 	funcs["certSANs"] = certSANs
+	// fromProperties was added to ESO's own functions after v0.20.4 (runtime/template/v2/properties.go):
+	// a Java .properties text as a map of key to value, parsed by the library ESO uses. Its tests compare
+	// it with that library called directly (ESO's own test input and error).
+	funcs["fromProperties"] = fromProperties
 
 	// Go 1.26 changed encoding/pem.Decode to stop skipping text before the first BEGIN line when that text
 	// holds a dash line (golang/go#76124); newer ESO trims that leading junk itself before decoding, which
@@ -156,4 +161,16 @@ func certSANs(input string) ([]string, error) {
 		out = append(out, u.String())
 	}
 	return out, nil
+}
+
+// fromProperties reads a Java .properties text (ISO-8859-1 is not assumed: Secret values are UTF-8) into
+// key → value. ${...} references stay literal: expansion would let one value pull in others, and newer ESO
+// turns it off too. Duplicate keys keep the last value, as Java's Properties.load does.
+func fromProperties(input string) (map[string]string, error) {
+	loader := properties.Loader{Encoding: properties.UTF8, DisableExpansion: true}
+	parsed, err := loader.LoadBytes([]byte(input))
+	if err != nil {
+		return nil, fmt.Errorf("unable to parse properties: %w", err)
+	}
+	return parsed.Map(), nil
 }

@@ -7,6 +7,7 @@ replace github.com/Masterminds/sprig/v3 => github.com/external-secrets/sprig/v3 
 
 require (
 	github.com/external-secrets/external-secrets v0.20.4
+	github.com/magiconair/properties v1.8.10
 	k8s.io/api v0.34.1
 )
 

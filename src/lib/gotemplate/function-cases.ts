@@ -34,6 +34,11 @@ const textData: Record<string, string> = {
   rsaJwk: text("rsa-private.jwk.json"),
   rsaPubJwk: text("rsa-public.jwk.json"),
   ecJwk: text("ec-private.jwk.json"),
+  // ESO's own fromProperties test input (runtime/template/v2/properties_test.go): a comment, `:` as separator,
+  // an escaped space in a key, a line continuation, a ${...} reference that must stay literal, a \u escape.
+  properties: "# database settings\nusername = admin\nconnection: jdbc:postgresql://db.example/app?ssl=true\nescaped\\ key = escaped\\ value\nmessage = hello \\\n    world\nplaceholder = ${PASSWORD}\nsymbol = \\u263A\n",
+  propertiesEquals: "url=jdbc:mysql://db/app?user=a&ssl=true\nk = v=w=x\nempty=\n",
+  propertiesUnicode: "name = café ☺ 日本\nclé\\u00e9 : ünïcødé\n",
 };
 
 /** The data map every function case renders against. */
@@ -105,6 +110,12 @@ export const functionCases: FunctionCase[] = [
   c("rsaDecrypt", '{{ rsaDecrypt "RSA-PKCS1" "SHA256" .oaep .rsaKey }}'),
   c("getSecretKey", '{{ getSecretKey "other" "kube-system" "token" }}'),
   c("sha512sum", "{{ .user | sha512sum }}"),
+  c("fromProperties", "{{ .properties | fromProperties | toJson }}"),
+  c("fromProperties", "{{ (.properties | fromProperties).placeholder }}"),
+  c("fromProperties", "{{ `invalid = \\u12` | fromProperties }}"),
+  c("fromProperties", '{{ "" | fromProperties | toJson }}'),
+  c("fromProperties", "{{ .propertiesEquals | fromProperties | toJson }}"),
+  c("fromProperties", "{{ .propertiesUnicode | fromProperties | toJson }}"),
 
   // Strings.
   c("abbrev", "{{ abbrev 5 .spaced }}"),

@@ -80,8 +80,8 @@ test("every function in the engine's map has a case, and the map is ESO's", { sk
   const covered = new Set(functionCases.flatMap((c) => c.functions));
   assert.deepEqual(names.filter((n) => !covered.has(n)), []);
   // ESO's own functions (pkg/template/v2/template.go) are all there; env/expandenv are removed by ESO, and
-  // getHostByName is gone as in ESO's newer sprig fork; sha512sum comes from that newer fork, certSANs from newer ESO.
-  for (const own of ["pkcs12key", "pkcs12keyPass", "pkcs12cert", "pkcs12certPass", "pemToPkcs12", "pemToPkcs12Pass", "fullPemToPkcs12", "fullPemToPkcs12Pass", "pemTruststoreToPKCS12", "pemTruststoreToPKCS12Pass", "filterPEM", "filterCertChain", "jwkPublicKeyPem", "jwkPrivateKeyPem", "toYaml", "fromYaml", "getSecretKey", "rsaDecrypt", "sha512sum", "certSANs"]) {
+  // getHostByName is gone as in ESO's newer sprig fork; sha512sum comes from that newer fork, certSANs and fromProperties from newer ESO.
+  for (const own of ["pkcs12key", "pkcs12keyPass", "pkcs12cert", "pkcs12certPass", "pemToPkcs12", "pemToPkcs12Pass", "fullPemToPkcs12", "fullPemToPkcs12Pass", "pemTruststoreToPKCS12", "pemTruststoreToPKCS12Pass", "filterPEM", "filterCertChain", "jwkPublicKeyPem", "jwkPrivateKeyPem", "toYaml", "fromYaml", "getSecretKey", "rsaDecrypt", "sha512sum", "certSANs", "fromProperties"]) {
     assert.ok(names.includes(own), own);
   }
   for (const gone of ["env", "expandenv", "getHostByName"]) assert.ok(!names.includes(gone), gone);

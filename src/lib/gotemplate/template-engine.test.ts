@@ -121,3 +121,23 @@ test("certSANs lists a certificate's DNS names, IP addresses, e-mail addresses a
   assert.ok(!bad.ok);
   assert.match(bad.failure.message, /error calling certSANs: failed to decode PEM block/);
 });
+
+// fromProperties is newer than v0.20.4 too: the expectations below are newer ESO's own test
+// (runtime/template/v2/properties_test.go), so the library Ferry calls must read its input as ESO's does.
+test("fromProperties reads a .properties text as ESO's own test expects and reports a bad \\u escape", async () => {
+  const input = "# database settings\nusername = admin\nconnection: jdbc:postgresql://db.example/app?ssl=true\nescaped\\ key = escaped\\ value\nmessage = hello \\\n    world\nplaceholder = ${PASSWORD}\nsymbol = \\u263A\n";
+  const out = await engine.render({ map: "{{ .props | fromProperties | toJson }}", empty: '{{ "" | fromProperties | len }}' }, { props: utf8(input) });
+  assert.ok(out.ok, out.ok ? "" : out.failure.message);
+  assert.deepEqual(JSON.parse(text(out.data.map)), {
+    connection: "jdbc:postgresql://db.example/app?ssl=true",
+    "escaped key": "escaped value",
+    message: "hello world",
+    placeholder: "${PASSWORD}",
+    symbol: "☺",
+    username: "admin",
+  });
+  assert.equal(text(out.data.empty), "0");
+  const bad = await engine.render({ k: "{{ .props | fromProperties }}" }, { props: utf8("invalid = \\u12") });
+  assert.ok(!bad.ok);
+  assert.match(bad.failure.message, /error calling fromProperties: unable to parse properties: .*invalid unicode literal/);
+});

@@ -32,6 +32,7 @@ function explanation(c: Case, ferry: Comparable): string | undefined {
   if (/\bgetHostByName\b/.test(c.template)) return "getHostByName removed (newer ESO removed it too)";
   if (/\bsha512sum\b/.test(c.template)) return "sha512sum added (from newer ESO's sprig)";
   if (/\bcertSANs\b/.test(c.template)) return "certSANs added (from newer ESO's pem.go)";
+  if (/\bfromProperties\b/.test(c.template)) return "fromProperties added (from newer ESO's properties.go)";
   if (/\bfilterPEM\b/.test(c.template)) return "filterPEM trims text before the first BEGIN line (newer ESO; golang/go#76124)";
   if (ferry.error !== undefined && /result longer than \d+ bytes|more than \d+ (elements|bytes)|longer than \d+ characters/.test(ferry.error)) return "size bound on repeat/until/untilStep/seq/rand*";
   return undefined;
