@@ -6,6 +6,7 @@ import { loadKubeConfig, reportStartupErrors } from "./cli-support.ts";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import { stringify } from "yaml";
 import { HealthServer } from "../runtime/health-server.ts";
+import { InformerMetrics } from "../runtime/metrics/informer-metrics.ts";
 import { createLogger, type LogLevel } from "../runtime/logger.ts";
 import { MIN_KEY_BYTES } from "../write-through/content-hash.ts";
 import { DEFAULT_NAME_TEMPLATE } from "../write-through/remote-name.ts";
@@ -142,6 +143,7 @@ export async function runWebhook(flags: WebhookFlags): Promise<void> {
   if (!flags.clientCaFile) logger.warn({}, "--insecure-skip-client-auth: any caller that reaches the webhook port can write to AWS Secrets Manager");
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  new InformerMetrics(registry);
   const manager = new WriteThroughManager({
     kubeConfig,
     address: flags.address,

@@ -4,7 +4,7 @@
  *
  * - Informer: LIST + WATCH with bookmarks into an in-memory store; resumes cut watches from the last
  *   resourceVersion, relists and diffs on 410 (a restart never looks like delete-all, KES #190), retries
- *   forever with jittered backoff.
+ *   forever with jittered backoff, restarts a watch silent (no event, no bookmark) for 5 minutes.
  * - Controller: level-based reconciles of namespace/name requests from a deduplicating, rate-limited work
  *   queue with N workers; TerminalError is not retried; graceful stop.
  * - LeaderElector: coordination.k8s.io Lease election with client-go's timings, released on graceful stop.

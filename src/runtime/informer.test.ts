@@ -1,7 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeClock, settle } from "./clock.ts";
-import { Informer, objectKey } from "./informer.ts";
+import { DEFAULT_WATCH_STALL_MS, Informer, objectKey } from "./informer.ts";
+import { informerHealth, resourceOfPath } from "./informer-health.ts";
+import type { ListWatcher } from "./list-watcher.ts";
 import { FakeListWatcher as FakeApi, type FakeObject as Obj } from "./testing/fake-list-watcher.ts";
 
 function recorder(informer: Informer<Obj>): string[] {
@@ -221,6 +223,83 @@ describe("Informer", () => {
     await informer.stop();
   });
 
+  for (const [how, wrap] of [
+    ["an open stream that sends nothing and never ends", (api: FakeApi): ListWatcher => api],
+    [
+      "a watch request that never gets an answer",
+      (api: FakeApi): ListWatcher => {
+        let hung = false;
+        return {
+          list: (options, signal) => api.list(options, signal),
+          watch: (options, onEvent, onDone) => {
+            if (hung) return api.watch(options, onEvent, onDone);
+            hung = true;
+            api.watches.push(options);
+            return new Promise(() => {});
+          },
+        };
+      },
+    ],
+  ] as const) {
+    test(`stall guard, ${how}: restarted from the last resourceVersion after 5 min of silence, nothing relisted or deleted`, async () => {
+      const api = new FakeApi();
+      for (const n of ["a", "b", "c"]) api.put("ns", n);
+      const { informer, events, clock } = setup(api, { listWatcher: wrap(api) });
+      informer.start();
+      await informer.waitForSync();
+      await settle();
+      events.length = 0;
+      const resumeFrom = informer.resourceVersion;
+      const stallsBefore = informerHealth.stalls().get("configmaps") ?? 0;
+      await clock.advanceAsync(DEFAULT_WATCH_STALL_MS - 1_000);
+      assert.equal(api.watches.length, 1, "not restarted before the bound");
+      await clock.advanceAsync(1_000);
+      assert.equal(api.watches.length, 2, "restarted at the bound");
+      assert.equal(api.watches[1]!.resourceVersion, resumeFrom, "from the last resourceVersion");
+      assert.equal(api.lists.length, 2, "no relist: the two pages of the initial LIST only");
+      assert.deepEqual(events, [], "a restart emits nothing, least of all deletes (KES #190)");
+      assert.equal(informer.size, 3);
+      assert.equal(informerHealth.stalls().get("configmaps"), stallsBefore + 1);
+      // The new watch gets a full bound of its own.
+      await clock.advanceAsync(DEFAULT_WATCH_STALL_MS - 1_000);
+      assert.equal(api.watches.length, 2);
+      await informer.stop();
+    });
+  }
+
+  test("stall guard: bookmarks about once a minute keep a quiet watch open; the bound counts from the last one", async () => {
+    const api = new FakeApi();
+    api.put("ns", "a");
+    const { informer, clock } = setup(api);
+    informer.start();
+    await informer.waitForSync();
+    await settle();
+    for (let minute = 0; minute < 15; minute++) {
+      await clock.advanceAsync(60_000);
+      api.bookmark();
+    }
+    assert.equal(api.watches.length, 1, "15 minutes with bookmarks: never restarted");
+    await clock.advanceAsync(DEFAULT_WATCH_STALL_MS - 1);
+    assert.equal(api.watches.length, 1);
+    await clock.advanceAsync(1);
+    assert.equal(api.watches.length, 2, "5 min after the last bookmark");
+    assert.equal(api.watches[1]!.resourceVersion, api.rv(), "from the last bookmark's resourceVersion");
+    await informer.stop();
+  });
+
+  test("lastEventAge is visible to the health metrics while running, per resource, and gone once stopped", async () => {
+    const api = new FakeApi();
+    api.put("ns", "a");
+    const { informer, clock } = setup(api, { path: "/apis/external-secrets.io/v1/namespaces/team-a/externalsecrets" });
+    informer.start();
+    await informer.waitForSync();
+    await settle();
+    await clock.advanceAsync(42_000);
+    assert.equal(informerHealth.lastEventAges().get("externalsecrets.external-secrets.io"), 42_000);
+    await informer.stop();
+    assert.equal(informerHealth.lastEventAges().has("externalsecrets.external-secrets.io"), false);
+  });
+
   test("transform is applied before storing and before handlers", async () => {
     const api = new FakeApi();
     api.put("ns", "s", { password: "hunter2" });
@@ -315,4 +394,16 @@ describe("Informer", () => {
     await assert.rejects(wait, /gave up/);
     await informer.stop();
   });
+});
+
+describe("resourceOfPath", () => {
+  for (const [path, resource] of [
+    ["/api/v1/secrets", "secrets"],
+    ["/api/v1/namespaces/team-a/configmaps", "configmaps"],
+    ["/apis/external-secrets.io/v1/externalsecrets", "externalsecrets.external-secrets.io"],
+    ["/apis/apps/v1/namespaces/team-a/deployments", "deployments.apps"],
+    ["/apis/generators.external-secrets.io/v1alpha1/namespaces/x/passwords?limit=1", "passwords.generators.external-secrets.io"],
+  ] as const) {
+    test(`${path} → ${resource} (no namespace)`, () => assert.equal(resourceOfPath(path), resource));
+  }
 });

@@ -1,6 +1,7 @@
 import type { KubeConfig } from "./kube/kubeconfig.ts";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
-import { realClock, sleep, type Clock } from "./clock.ts";
+import { realClock, sleep, type Clock, type TimerHandle } from "./clock.ts";
+import { informerHealth, resourceOfPath } from "./informer-health.ts";
 import { errorFields, silentLogger, type Logger } from "./logger.ts";
 import { kubeListWatcher, type KubeObject, type ListWatcher, type WatchHandle } from "./list-watcher.ts";
 
@@ -31,6 +32,11 @@ export interface InformerOptions<T extends KubeObject> {
   watchIdleTimeoutMs?: number;
   /** Reconnect backoff; default 800 ms doubling to 30 s with full jitter (client-go's reflector). */
   backoff?: BackoffOptions;
+  /**
+   * Restart an open watch that has delivered no event and no bookmark for this long, from the last
+   * resourceVersion; default 5 min (DEFAULT_WATCH_STALL_MS).
+   */
+  watchStallMs?: number;
   logger?: Logger;
   clock?: Clock;
   random?: () => number;
@@ -38,10 +44,20 @@ export interface InformerOptions<T extends KubeObject> {
   listWatcher?: ListWatcher;
 }
 
-type WatchOutcome = { kind: "closed" | "gone" | "error" | "stopped"; err?: unknown; events: number; durationMs: number };
+type WatchOutcome = { kind: "closed" | "gone" | "error" | "stalled" | "stopped"; err?: unknown; events: number; durationMs: number };
 
 /** A watch that delivered events, or stayed open this long, was healthy: the next failure starts the backoff afresh. */
 const healthyWatchMs = 30_000;
+
+/**
+ * The stall guard's bound. Ferry's watches ask for bookmarks (allowWatchBookmarks), which the apiserver sends
+ * about once a minute on a quiet watch, so five minutes of silence is five missed bookmarks: no healthy watch
+ * gets there. It is also well above the transport's 150 s idle timeout (list-watcher.ts), which catches a
+ * silent socket; this guard catches what that cannot see — bytes that arrive but never make an event (a
+ * proxy's keep-alives, a wedged decoder), or a stream whose end is never reported — so the two never race
+ * for the same fault.
+ */
+export const DEFAULT_WATCH_STALL_MS = 5 * 60_000;
 
 /** The store key of an object: "namespace/name", or "name" for cluster-scoped objects (client-go's). */
 export function objectKey(obj: KubeObject): string {
@@ -71,6 +87,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #random: () => number;
+  readonly #watchStallMs: number;
+  readonly #resource: string;
 
   /** namespace ("" for cluster-scoped) → name → object */
   #store = new Map<string, Map<string, T>>();
@@ -103,6 +121,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.#watchTimeout = options.watchTimeoutSeconds ?? { min: 300, max: 600 };
     this.#clock = options.clock ?? realClock;
     this.#random = options.random ?? Math.random;
+    this.#watchStallMs = options.watchStallMs ?? DEFAULT_WATCH_STALL_MS;
+    this.#resource = resourceOfPath(options.path);
     this.#backoff = new Backoff({ random: this.#random, ...options.backoff });
     this.#logger = (options.logger ?? silentLogger).child({
       informer: options.path,
@@ -133,6 +153,11 @@ export class Informer<T extends KubeObject = KubeObject> {
    */
   get lastEventAge(): number {
     return this.#clock.monotonic() - (this.#lastEventAt ?? this.#startedAt);
+  }
+
+  /** The watched resource, as metrics label it ("secrets", "externalsecrets.external-secrets.io"). */
+  get resource(): string {
+    return this.#resource;
   }
 
   get size(): number {
@@ -166,7 +191,10 @@ export class Informer<T extends KubeObject = KubeObject> {
   start(): void {
     if (this.#running || this.#stop.signal.aborted) return;
     this.#startedAt = this.#clock.monotonic();
-    this.#running = this.#run().catch((err: unknown) => this.#logger.error(errorFields(err), "informer loop crashed"));
+    informerHealth.add(this);
+    this.#running = this.#run()
+      .catch((err: unknown) => this.#logger.error(errorFields(err), "informer loop crashed"))
+      .finally(() => informerHealth.delete(this));
   }
 
   /** Resolves once synced; rejects if the signal aborts or the informer stops first. */
@@ -241,6 +269,11 @@ export class Informer<T extends KubeObject = KubeObject> {
         needList = true;
         if (goneStreak++ > 0) delay = this.#backoff.next();
         this.#logger.info({ resourceVersion: this.#resourceVersion, retryInMs: Math.round(delay) }, "watch expired (410 Gone); relisting");
+      } else if (outcome.kind === "stalled") {
+        // Resume from the last resourceVersion like any cut watch: nothing is relisted, so nothing can look
+        // deleted. If that resourceVersion was compacted meanwhile, the 410 path relists and diffs.
+        informerHealth.stalled(this.#resource);
+        this.#logger.warn({ resourceVersion: this.#resourceVersion, silentForMs: Math.round(outcome.durationMs), boundMs: this.#watchStallMs }, "watch stalled (no event or bookmark); restarting it");
       } else if (outcome.kind === "error") {
         delay = this.#backoff.next();
         this.#logger.warn({ ...errorFields(outcome.err), resourceVersion: this.#resourceVersion, retryInMs: Math.round(delay) }, "watch failed; reconnecting");
@@ -339,9 +372,11 @@ export class Informer<T extends KubeObject = KubeObject> {
       let gone = false;
       let errorEvent: Error | undefined;
       let ended = false;
+      let stallTimer: TimerHandle = undefined;
       const end = (outcome: WatchOutcome) => {
         if (ended) return;
         ended = true;
+        if (stallTimer !== undefined) this.#clock.clearTimeout(stallTimer);
         this.#watching = false;
         this.#watch = undefined;
         this.#endWatch = undefined;
@@ -359,6 +394,22 @@ export class Informer<T extends KubeObject = KubeObject> {
         end({ kind: "stopped", events: 0, durationMs: 0 });
         return;
       }
+      // The stall guard: one timer, re-armed for the rest of the bound whenever an event or bookmark came in
+      // since it was set. The silence is counted from this watch's start at the earliest, so time spent in
+      // backoff or a LIST does not count against a new watch.
+      const checkStall = () => {
+        const silentForMs = this.#clock.monotonic() - Math.max(started, this.#lastEventAt ?? started);
+        if (silentForMs < this.#watchStallMs) {
+          stallTimer = this.#clock.setTimeout(checkStall, this.#watchStallMs - silentForMs);
+          return;
+        }
+        stallTimer = undefined;
+        // Ended here, not by the handle's onDone: a stalled stream may never report its end.
+        const handle = this.#watch;
+        end({ kind: "stalled", events, durationMs: silentForMs });
+        handle?.abort();
+      };
+      stallTimer = this.#clock.setTimeout(checkStall, this.#watchStallMs);
       const timeoutSeconds = Math.floor(this.#watchTimeout.min + this.#random() * (this.#watchTimeout.max - this.#watchTimeout.min));
       const onEvent = (type: string, object: unknown) => {
         // Events a stream delivers after it was ended (buffered lines) belong to no one.

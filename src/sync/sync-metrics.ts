@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { ApiCallEvent } from "../providers/provider.ts";
 import type { ControllerMetrics } from "../runtime/controller.ts";
 import { ControllerMetricsSet } from "../runtime/metrics/controller-metrics.ts";
+import { InformerMetrics } from "../runtime/metrics/informer-metrics.ts";
 import type { Condition } from "./conditions.ts";
 import type { StoreKind } from "./secretstore/reconciler.ts";
 import type { ObjectRef, SyncObserver } from "./sync-observer.ts";
@@ -66,6 +67,8 @@ export class SyncMetrics implements SyncObserver {
     this.#cesCondition = storeGauge("clusterexternalsecret", "ClusterExternalSecret");
     this.#cesReconcileDuration = new Gauge({ name: "clusterexternalsecret_reconcile_duration", help: "Duration of the last ClusterExternalSecret reconcile, in nanoseconds (as ESO).", labelNames: ["name", "namespace"], registers });
     this.#controllers = new ControllerMetricsSet(registry);
+    // The controller process's informers (sync, PushSecret, rollout), read at scrape time.
+    new InformerMetrics(registry);
     for (const counter of [this.#readBatches, this.#readAheadPrefetched, this.#readAheadHits]) counter.inc(0);
   }
 

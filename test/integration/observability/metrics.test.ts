@@ -85,7 +85,12 @@ describe("controller metrics over /metrics", () => {
       { metric: "workqueue_depth", labels: { name: "externalsecret" }, check: (v) => v !== undefined },
       { metric: "workqueue_queue_duration_seconds_count", labels: { name: "externalsecret" }, check: (v) => v !== undefined && v >= 1 },
       { metric: "controller_runtime_reconcile_total", labels: { controller: "externalsecret", result: "requeue_after" }, check: (v) => v !== undefined && v >= 1 },
+      // The real informers' watch health, labelled by resource alone (the stall guard is unit-tested on a fake clock).
+      { metric: "ferry_informer_last_event_age_seconds", labels: { resource: "externalsecrets.external-secrets.io" }, check: (v) => v !== undefined && v >= 0 },
+      { metric: "ferry_informer_last_event_age_seconds", labels: { resource: "secrets" }, check: (v) => v !== undefined && v >= 0 },
     ];
+    const informerLines = text.split("\n").filter((l) => l.startsWith("ferry_informer_last_event_age_seconds{"));
+    assert.ok(informerLines.every((l) => /^ferry_informer_last_event_age_seconds\{resource="[^"]+"\} \S+$/.test(l)), `only a resource label: ${informerLines.join("; ")}`);
     for (const c of cases) assert.ok(c.check(sample(text, c.metric, c.labels)), `${c.metric}${JSON.stringify(c.labels)} = ${sample(text, c.metric, c.labels)}`);
     await eventually("SecretStore Ready=True in secretstore_status_condition", (t) => sample(t, "secretstore_status_condition", { name: "aws", namespace: ns.name, condition: "Ready", status: "True" }) === 1);
   });
