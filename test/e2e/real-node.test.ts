@@ -193,11 +193,18 @@ describe("real node: Ferry's image, Helm chart, CSI driver and consuming pods", 
       const logs = await e2e.kubectl(["logs", "-n", RELEASE_NAMESPACE, "-l", `app.kubernetes.io/instance=${RELEASE}`, "--tail=5", "--prefix"]).catch((e: Error) => e.message);
       throw new Error(`${(err as Error).message}\n${pods}\n${logs}`, { cause: err });
     }
-    const pods = await e2e.json<List<Pod>>(["get", "pods", "-n", RELEASE_NAMESPACE]);
+    // `helm install --wait` does not wait for a one-node DaemonSet: Helm counts it ready once NumberReady reaches
+    // desired − maxUnavailable, which is 0 with the default maxUnavailable 1. So wait for the provider pod here.
+    let pods = await e2e.json<List<Pod>>(["get", "pods", "-n", RELEASE_NAMESPACE]);
     const byComponent = (c: string) => pods.items.filter((p) => p.metadata.name.startsWith(`${RELEASE}-${c}-`));
+    await eventually("the CSI provider DaemonSet pod Ready", async () => {
+      pods = await e2e.json<List<Pod>>(["get", "pods", "-n", RELEASE_NAMESPACE]);
+      return byComponent("csi-provider").some(ready);
+    }).catch(() => undefined); // the assertions below say what is missing
+    const podTable = byComponent("csi-provider").some(ready) ? "" : `\n${await e2e.kubectl(["get", "pods", "-n", RELEASE_NAMESPACE, "-o", "wide"]).catch((e: Error) => e.message)}\n${await e2e.kubectl(["describe", "pods", "-n", RELEASE_NAMESPACE, "-l", "app.kubernetes.io/component=csi-provider"]).catch((e: Error) => e.message)}`;
     assert.equal(byComponent("controller").filter(ready).length, 2, "2 controller replicas Ready");
     assert.ok(byComponent("webhook").filter(ready).length >= 1, "webhook Ready");
-    assert.equal(byComponent("csi-provider").filter(ready).length, 1, "CSI provider DaemonSet pod Ready on the node");
+    assert.equal(byComponent("csi-provider").filter(ready).length, 1, `CSI provider DaemonSet pod Ready on the node${podTable}`);
     const holder = await eventually("a controller leader", async () => {
       const lease = await e2e.json<{ spec: { holderIdentity?: string } }>(["get", "lease", "-n", RELEASE_NAMESPACE, `${RELEASE}-controller`]);
       return lease.spec.holderIdentity;
