@@ -12,7 +12,7 @@ import { translateEsoControllerArgs } from "./eso-controller-flags.ts";
 import { PushSecretManager } from "../pushsecret/push-secret-manager.ts";
 import { SyncManager } from "../sync/sync-manager.ts";
 import { createGeneratorRegistry } from "../generators/index.ts";
-import { ClientNodeKubeAccess } from "../providers/kube-access.ts";
+import { ApiServerKubeAccess } from "../providers/kube-access.ts";
 import { DEFAULT_AWS_TIMEOUTS } from "../providers/aws/sdk-clients.ts";
 import { DEFAULT_KUBE_REQUEST_TIMEOUT_MS } from "../runtime/kube/kube-client.ts";
 import { SyncMetrics } from "../sync/sync-metrics.ts";
@@ -189,7 +189,7 @@ export async function runController(flags: ControllerFlags): Promise<void> {
     timeouts: { connectMs: flags.awsConnectTimeout, requestMs: flags.awsRequestTimeout },
   });
   // One generator registry for ExternalSecrets and PushSecrets: one client and credential cache.
-  const generators = createGeneratorRegistry({ kubeConfig, kube: new ClientNodeKubeAccess(kubeConfig), provider, kubeRequestTimeoutMs: flags.kubeRequestTimeout });
+  const generators = createGeneratorRegistry({ kubeConfig, kube: new ApiServerKubeAccess(kubeConfig), provider, kubeRequestTimeoutMs: flags.kubeRequestTimeout });
   const manager = new SyncManager({
     kubeConfig,
     provider,

@@ -5,7 +5,7 @@ import { loadKubeConfig, reportStartupErrors } from "./cli-support.ts";
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 import {
   CachingMountKube,
-  ClientNodeMountKube,
+  ApiServerMountKube,
   CsiProviderServer,
   DEFAULT_MAX_RESPONSE_BYTES,
   MountError,
@@ -99,7 +99,7 @@ export async function runCsiProvider(flags: CsiProviderFlags): Promise<void> {
     podIdentityTimeoutMs: flags.podIdentityTimeoutMs,
   });
   const service = new MountService({
-    kube: new CachingMountKube(new ClientNodeMountKube(kubeConfig), { serviceAccountTtlMs: flags.serviceAccountCacheSeconds * 1000, now: Date.now }),
+    kube: new CachingMountKube(new ApiServerMountKube(kubeConfig), { serviceAccountTtlMs: flags.serviceAccountCacheSeconds * 1000, now: Date.now }),
     sessions,
     logger: logger.child({ component: "mount" }),
     envRegion: process.env.AWS_REGION,

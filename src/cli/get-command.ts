@@ -8,7 +8,7 @@ import { formatIssues, parseClusterSecretStore, parseSecretStore, unsupportedPro
 import type { ClusterSecretStore, SecretStore } from "../apis/secret-store.ts";
 import { AwsProvider } from "../providers/aws/index.ts";
 import type { AwsStoreSpec } from "../providers/aws/spec.ts";
-import { ClientNodeKubeAccess } from "../providers/kube-access.ts";
+import { ApiServerKubeAccess } from "../providers/kube-access.ts";
 import type { StoreRef } from "../providers/provider.ts";
 import { remoteSecretIdKey } from "../providers/provider.ts";
 import { defaultValueTransforms } from "../sync/value-transforms.ts";
@@ -77,7 +77,7 @@ export async function runGet(flags: GetFlags): Promise<void> {
       generation: store.metadata.generation ?? 0,
       spec: store.spec as unknown as AwsStoreSpec,
     };
-    const client = await provider.clientFor({ store: ref, namespace, kube: new ClientNodeKubeAccess(kubeConfig) });
+    const client = await provider.clientFor({ store: ref, namespace, kube: new ApiServerKubeAccess(kubeConfig) });
     // The SDK may not abort every step (credentials, STS hops) on the signal: give up on our own as well.
     const timedOut = new Promise<never>((_, reject) =>
       signal.addEventListener("abort", () => reject(new Error(`timed out after ${flags.timeout}s`)), { once: true }),

@@ -19,7 +19,8 @@ export interface MountKube {
   nodeLabels(name: string): Promise<Readonly<Record<string, string>>>;
 }
 
-export class ClientNodeMountKube implements MountKube {
+/** MountKube against the apiserver, through the runtime's own Kubernetes client (src/runtime/kube/); uncached. */
+export class ApiServerMountKube implements MountKube {
   readonly #kube: KubeClient;
 
   constructor(kubeConfig: KubeConfig) {

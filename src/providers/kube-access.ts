@@ -48,7 +48,8 @@ export class KubeAccessError extends Error {
   }
 }
 
-export class ClientNodeKubeAccess implements KubeAccess {
+/** KubeAccess against the apiserver, through the runtime's own Kubernetes client (src/runtime/kube/). */
+export class ApiServerKubeAccess implements KubeAccess {
   readonly #kube: KubeClient;
 
   constructor(kubeConfig: KubeConfig) {

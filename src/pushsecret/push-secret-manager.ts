@@ -2,7 +2,7 @@ import type { V1ConfigMap, V1Secret, V1SecretList } from "@kubernetes/client-nod
 import { GROUP, PLURAL_CLUSTER_PUSH_SECRETS, PLURAL_PUSH_SECRETS, VERSION_V1ALPHA1 } from "../apis/constants.ts";
 import { SecretsManagerWriterProvider } from "../providers/aws/secretsmanager/writer-provider.ts";
 import type { AwsStoreSpec } from "../providers/aws/spec.ts";
-import { ClientNodeKubeAccess, type KubeAccess } from "../providers/kube-access.ts";
+import { ApiServerKubeAccess, type KubeAccess } from "../providers/kube-access.ts";
 import { Controller, type Request } from "../runtime/controller.ts";
 import { KubeEventRecorder, type EventRecorder } from "../runtime/event-recorder.ts";
 import type { Informer } from "../runtime/informer.ts";
@@ -105,7 +105,7 @@ export class PushSecretManager {
     this.#ownsWriters = !options.writers;
     this.#writers = options.writers ?? new SecretsManagerWriterProvider({ logger: logger.child({ provider: "aws" }), onApiCall: options.onApiCall });
     const tokens = new VersionTokens(options.tokenKey);
-    const kube = options.kube ?? new ClientNodeKubeAccess(kubeConfig);
+    const kube = options.kube ?? new ApiServerKubeAccess(kubeConfig);
     const resolver = new StoreResolver({ secretStores, clusterSecretStores, namespaces, capabilities: "ReadWrite" });
     const core = kubeClient(kubeConfig);
     const pushSecretPath = (target: { namespace: string; name: string }, subresource?: string) =>

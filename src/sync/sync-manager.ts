@@ -1,6 +1,6 @@
 import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import type { ExternalSecret } from "../apis/external-secret.ts";
-import { ClientNodeKubeAccess, type KubeAccess } from "../providers/kube-access.ts";
+import { ApiServerKubeAccess, type KubeAccess } from "../providers/kube-access.ts";
 import type { Provider } from "../providers/provider.ts";
 import type { AwsStoreSpec } from "../providers/aws/spec.ts";
 import type { Controller } from "../runtime/controller.ts";
@@ -97,7 +97,7 @@ export class SyncManager {
     this.managedSecrets = informers.managedSecrets;
 
     const events = options.events ?? new KubeEventRecorder({ kubeConfig, component: "ferry-controller", onError: (err) => logger.warn({ err: String(err) }, "could not record event") });
-    const kube = options.kube ?? new ClientNodeKubeAccess(kubeConfig);
+    const kube = options.kube ?? new ApiServerKubeAccess(kubeConfig);
     const kubeTimeouts = { timeoutMs: options.kubeRequestTimeoutMs };
     const status = new StatusWriter(kubeConfig, kubeTimeouts);
     const resolver = new StoreResolver({

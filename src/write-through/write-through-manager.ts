@@ -2,7 +2,7 @@ import type { KubeConfig } from "../runtime/kube/kubeconfig.ts";
 import type { Registry } from "prom-client";
 import { SecretsManagerWriterProvider } from "../providers/aws/secretsmanager/writer-provider.ts";
 import type { AwsStoreSpec } from "../providers/aws/spec.ts";
-import { ClientNodeKubeAccess, type KubeAccess } from "../providers/kube-access.ts";
+import { ApiServerKubeAccess, type KubeAccess } from "../providers/kube-access.ts";
 import type { WriterProvider } from "../providers/provider.ts";
 import { Controller, type Reconciler } from "../runtime/controller.ts";
 import { LeaderElector } from "../runtime/leader-election.ts";
@@ -97,7 +97,7 @@ export class WriteThroughManager {
 
     const resolver = new StoreResolver({ secretStores, clusterSecretStores, namespaces, capabilities: "ReadWrite" });
     const kube = options.kube ?? kubeCalls(kubeConfig);
-    const kubeAccess = options.kubeAccess ?? new ClientNodeKubeAccess(kubeConfig);
+    const kubeAccess = options.kubeAccess ?? new ApiServerKubeAccess(kubeConfig);
     this.#writers = options.writers ?? new SecretsManagerWriterProvider({ logger: logger.child({ provider: "aws" }) });
     const writerFor = (store: WriteStore, namespace: string) => this.#writers.writerFor({ store: store.ref, namespace, kube: kubeAccess });
     const systemNamespaces = new Set([...SYSTEM_NAMESPACES, ...(options.excludeNamespaces ?? [])]);

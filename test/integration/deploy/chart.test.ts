@@ -18,7 +18,7 @@ import { parseAllDocuments } from "yaml";
 import { PushSecretManager } from "../../../src/pushsecret/push-secret-manager.ts";
 import { LeaderElector } from "../../../src/runtime/leader-election.ts";
 import { createLogger } from "../../../src/runtime/logger.ts";
-import { ClientNodeMountKube } from "../../../src/mount/kube.ts";
+import { ApiServerMountKube } from "../../../src/mount/kube.ts";
 import { FINALIZER, READ_BACK_LABEL, RECORDED, WRITE_THROUGH_LABEL } from "../../../src/write-through/names.ts";
 import { writeThroughWebhookConfiguration } from "../../../src/write-through/webhook-configuration.ts";
 import { WriteThroughManager } from "../../../src/write-through/write-through-manager.ts";
@@ -740,7 +740,7 @@ describe("the chart, installed on the apiserver", () => {
 
   test("the CSI provider reads ServiceAccounts and nodes, never pods or Secrets", async () => {
     const kc = tokens["csi-provider"];
-    const kube = new ClientNodeMountKube(kc);
+    const kube = new ApiServerMountKube(kc);
     // The reads a mount makes, through Ferry's own client: allowed, so a missing node is "not found", not "forbidden".
     assert.equal((await kube.serviceAccountAnnotations(app.name, "reader"))["eks.amazonaws.com/role-arn"], "arn:aws:iam::123456789012:role/reader");
     await assert.rejects(kube.nodeLabels(`no-such-node-${release}`), (err: Error & { reason?: string }) => err.reason === "NotFound");

@@ -12,7 +12,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as k8s from "@kubernetes/client-node";
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient, UpdateSecretVersionStageCommand } from "@aws-sdk/client-secrets-manager";
 import { LabelParameterVersionCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { CachingMountKube, ClientNodeMountKube, CsiProviderServer, MountService, SessionCache, loadProviderService, type MountKube } from "../../../src/mount/index.ts";
+import { CachingMountKube, ApiServerMountKube, CsiProviderServer, MountService, SessionCache, loadProviderService, type MountKube } from "../../../src/mount/index.ts";
 import type { ApiCallEvent } from "../../../src/providers/provider.ts";
 import { silentLogger } from "../../../src/runtime/logger.ts";
 import { TestEnvironment, type FaultProxy } from "../../env/index.ts";
@@ -126,7 +126,7 @@ export class MountHarness {
     const env = TestEnvironment.load();
     const proxy = await env.startAwsProxy();
     env.useAws(proxy.url);
-    const kube = new CountingMountKube(new ClientNodeMountKube(env.kubeConfig()));
+    const kube = new CountingMountKube(new ApiServerMountKube(env.kubeConfig()));
     const apiCalls: ApiCallEvent[] = [];
     const sessions = new SessionCache({ onApiCall: (e) => apiCalls.push(e) });
     const service = new MountService({

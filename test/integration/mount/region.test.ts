@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { status, type ServiceError } from "@grpc/grpc-js";
 import * as k8s from "@kubernetes/client-node";
-import { ClientNodeMountKube, MountService, SessionCache } from "../../../src/mount/index.ts";
+import { ApiServerMountKube, MountService, SessionCache } from "../../../src/mount/index.ts";
 import { silentLogger } from "../../../src/runtime/logger.ts";
 import { CountingMountKube, MountHarness } from "./mount-harness.ts";
 
@@ -48,7 +48,7 @@ describe("region", () => {
 
   test("without one, the provider's AWS_REGION, with no apiserver read", async () => {
     // A second MountService (the socket's is configured without AWS_REGION), called as the server calls it.
-    const kube = new CountingMountKube(new ClientNodeMountKube(h.kc));
+    const kube = new CountingMountKube(new ApiServerMountKube(h.kc));
     const sessions = new SessionCache();
     const service = new MountService({ kube, sessions, logger: silentLogger, envRegion: "us-west-2" });
     const pod = await h.pod();

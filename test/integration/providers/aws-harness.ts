@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import * as k8s from "@kubernetes/client-node";
-import { ClientNodeKubeAccess, type KubeAccess, type SecretKeyRef, type ServiceAccountToken } from "../../../src/providers/kube-access.ts";
+import { ApiServerKubeAccess, type KubeAccess, type SecretKeyRef, type ServiceAccountToken } from "../../../src/providers/kube-access.ts";
 import type { ApiCallEvent, ReadOutcome, RemoteSecretId, StoreRef } from "../../../src/providers/provider.ts";
 import { remoteSecretIdKey } from "../../../src/providers/provider.ts";
 import { AwsProvider } from "../../../src/providers/aws/index.ts";
@@ -70,7 +70,7 @@ export class RecordingKubeAccess implements KubeAccess {
   readonly #inner: KubeAccess;
 
   constructor(kubeConfig: k8s.KubeConfig) {
-    this.#inner = new ClientNodeKubeAccess(kubeConfig);
+    this.#inner = new ApiServerKubeAccess(kubeConfig);
   }
 
   readSecretKey(ref: SecretKeyRef): Promise<Uint8Array> {

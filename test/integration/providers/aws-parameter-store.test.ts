@@ -2,18 +2,18 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { LabelParameterVersionCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { ClientNodeKubeAccess } from "../../../src/providers/kube-access.ts";
+import { ApiServerKubeAccess } from "../../../src/providers/kube-access.ts";
 import { NoSecretError, ThrottledError, type FindQuery, type RemoteSecretId } from "../../../src/providers/provider.ts";
 import { faults } from "../../env/index.ts";
 import { outcomeOf, recordingProvider, startAwsHarness, storeRef, text, type AwsHarness } from "./aws-harness.ts";
 
 let h: AwsHarness;
 let seed: SSMClient;
-let kube: ClientNodeKubeAccess;
+let kube: ApiServerKubeAccess;
 
 before(async () => {
   h = await startAwsHarness();
-  kube = new ClientNodeKubeAccess(h.env.kubeConfig());
+  kube = new ApiServerKubeAccess(h.env.kubeConfig());
   seed = new SSMClient({});
   const put = (Name: string, Value: string, tags?: Record<string, string>, Overwrite = false) =>
     seed.send(

@@ -10,18 +10,18 @@ import {
   TagResourceCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { AccessDeniedError, NoSecretError, ThrottledError, type RemoteSecretId } from "../../../src/providers/provider.ts";
-import { ClientNodeKubeAccess } from "../../../src/providers/kube-access.ts";
+import { ApiServerKubeAccess } from "../../../src/providers/kube-access.ts";
 import { faults } from "../../env/index.ts";
 import { outcomeOf, recordingProvider, startAwsHarness, storeRef, text, type AwsHarness } from "./aws-harness.ts";
 
 let h: AwsHarness;
 let seed: SecretsManagerClient;
-let kube: ClientNodeKubeAccess;
+let kube: ApiServerKubeAccess;
 const arns = new Map<string, string>();
 
 before(async () => {
   h = await startAwsHarness();
-  kube = new ClientNodeKubeAccess(h.env.kubeConfig());
+  kube = new ApiServerKubeAccess(h.env.kubeConfig());
   // Seeded through the proxy (its moto account), then counts are reset.
   seed = new SecretsManagerClient({});
   const create = async (name: string, value: { string?: string; binary?: Uint8Array; tags?: Record<string, string> }) => {
