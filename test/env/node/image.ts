@@ -11,11 +11,12 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { imageEnv, loadImageSpec, runtimeUid, shippedFiles, warmCompileCache, type ImageSpec } from "../../../scripts/image-spec.ts";
 import { cacheRoot, repoRoot } from "../paths.ts";
 import { SANDBOX_IMAGE } from "./configs.ts";
+import { FERRY_IMAGES_KEPT, pruneFerryImages } from "./image-cache.ts";
 
 const run = promisify(execFile);
 const here = dirname(new URL(import.meta.url).pathname);
@@ -221,5 +222,7 @@ export async function buildImages(csiBinDir: string): Promise<BuiltImages> {
     await binaryImage(dir, CSI_IMAGES.livenessProbe, join(csiBinDir, "livenessprobe"), "/livenessprobe", false),
   ];
   const ferry = await ferryImage(dir);
+  const pruned = pruneFerryImages(dir, basename(ferry));
+  if (pruned.length > 0) log(`removed ${pruned.length} older Ferry image(s) from the cache, keeping ${FERRY_IMAGES_KEPT}`);
   return { ferry, pause, busybox, csi };
 }
