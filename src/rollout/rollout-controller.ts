@@ -116,6 +116,11 @@ export class RolloutController {
     return this.#secrets.synced(namespace);
   }
 
+  /** Workloads owed a rollout the debounce window still holds back (for tests and logs). */
+  get owedRollouts(): number {
+    return this.#pending.size;
+  }
+
   /** Namespaces whose Secrets are watched and Secrets cached (for tests and logs). */
   get watchedSecrets(): { namespaces: number; secrets: number } {
     const { namespaces, objects } = this.#secrets.size;

@@ -88,7 +88,7 @@ describe("PushSecret metadata resourcePolicy (Secrets Manager)", () => {
     await h.core.patchNamespacedConfigMap({ namespace: h.namespace, name: "policies", body: { data: { "deny.json": denyDelete("DenyDeleteV2") } } }, merge);
     h.aws.resetCounts();
     await patchPushSecret("pol", { metadata: { annotations: { touch: "2" } } });
-    await waitUntil("the new policy", async () => JSON.stringify(await policyOf(`${prefix}pol`)) === JSON.stringify(JSON.parse(denyDelete("DenyDeleteV2"))), { timeoutMs: 10_000 });
+    await waitUntil("the new policy", async () => JSON.stringify(await policyOf(`${prefix}pol`)) === JSON.stringify(JSON.parse(denyDelete("DenyDeleteV2"))), { timeoutMs: 30_000 });
     const counts = h.counts();
     assert.equal(counts.PutResourcePolicy, 1);
     assert.equal(counts.PutSecretValue ?? 0, 0);
@@ -99,7 +99,7 @@ describe("PushSecret metadata resourcePolicy (Secrets Manager)", () => {
     const spec = structuredClone(ps.spec) as { data: Array<{ metadata: unknown }> };
     spec.data[0]!.metadata = metadata();
     await patchPushSecret("pol", { spec: { data: spec.data } });
-    await waitUntil("no policy", async () => (await policyOf(`${prefix}pol`)) === undefined, { timeoutMs: 10_000 });
+    await waitUntil("no policy", async () => (await policyOf(`${prefix}pol`)) === undefined, { timeoutMs: 30_000 });
   });
 
   test("a policy from a Secret; a missing source is a clear condition and nothing is created", async () => {

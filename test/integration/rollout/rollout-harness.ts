@@ -5,6 +5,7 @@ import { Registry } from "prom-client";
 import { KubeEventRecorder } from "../../../src/runtime/event-recorder.ts";
 import { createLogger } from "../../../src/runtime/logger.ts";
 import { RolloutController } from "../../../src/rollout/rollout-controller.ts";
+import type { Clock } from "../../../src/runtime/clock.ts";
 import { RolloutMetrics } from "../../../src/rollout/rollout-metrics.ts";
 import { waitUntil } from "../../env/index.ts";
 import { Writable } from "node:stream";
@@ -119,7 +120,7 @@ export interface RunningRollouts {
   triggered(): Promise<number>;
 }
 
-export async function startRollouts(kc: k8s.KubeConfig, options: { namespace: string; debounceMs: number }): Promise<RunningRollouts> {
+export async function startRollouts(kc: k8s.KubeConfig, options: { namespace: string; debounceMs: number; clock?: Clock }): Promise<RunningRollouts> {
   const logs: string[] = [];
   const logger = createLogger({
     level: "debug",
@@ -135,6 +136,7 @@ export async function startRollouts(kc: k8s.KubeConfig, options: { namespace: st
     kubeConfig: kc,
     namespace: options.namespace,
     debounceMs: options.debounceMs,
+    ...(options.clock ? { clock: options.clock } : {}),
     events: new KubeEventRecorder({ kubeConfig: kc, component: "ferry-rollout" }),
     metrics: new RolloutMetrics(registry),
     logger,
