@@ -25,10 +25,18 @@ if [[ -x "$bin/secrets-store-csi-driver" && -x "$bin/registrar" && -x "$bin/live
 fi
 
 rm -rf "$bin.tmp" && mkdir -p "$bin.tmp/crds"
+# The pinned driver module's source. `go list -m` names its directory only once the module is in the module
+# cache (an empty .Dir otherwise, which broke the cold build), so download it first.
+go mod download sigs.k8s.io/secrets-store-csi-driver
+driver_dir=$(go list -m -f '{{.Dir}}' sigs.k8s.io/secrets-store-csi-driver)
+if [[ -z "$driver_dir" || ! -d "$driver_dir/config/crd/bases" ]]; then
+  log "sigs.k8s.io/secrets-store-csi-driver $driver_version is not in the module cache ($GOMODCACHE) after go mod download"
+  exit 1
+fi
 # The driver's own CRDs (SecretProviderClass, SecretProviderClassPodStatus), from the pinned module.
-cp "$(go list -m -f '{{.Dir}}' sigs.k8s.io/secrets-store-csi-driver)"/config/crd/bases/*.yaml "$bin.tmp/crds/"
+cp "$driver_dir"/config/crd/bases/*.yaml "$bin.tmp/crds/"
 # ... and its Helm chart, which the end-to-end tests install it with, as users do.
-cp -r "$(go list -m -f '{{.Dir}}' sigs.k8s.io/secrets-store-csi-driver)"/charts/secrets-store-csi-driver "$bin.tmp/chart" && chmod -R u+w "$bin.tmp/chart"
+cp -r "$driver_dir"/charts/secrets-store-csi-driver "$bin.tmp/chart" && chmod -R u+w "$bin.tmp/chart"
 started=$SECONDS
 log "building secrets-store-csi-driver $driver_version and the registrar (cold: about 3 min on 2 cores)"
 go build -ldflags "-s -w -X sigs.k8s.io/secrets-store-csi-driver/pkg/version.BuildVersion=$driver_version" \
